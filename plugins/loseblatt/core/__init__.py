@@ -1,0 +1,1 @@
+"""The binder's domain: load → validate → assemble editions. No MkDocs imports here."""

@@ -1,0 +1,228 @@
+"""Assemble an edition: base sheets + the state's overlay, then passages, variables, references.
+
+Overlay rules (edition before base, in this order):
+1. `ohne: [...]` in ausgabe.yml drops base sheets;
+2. a state sheet with a new id is added;
+3. a state sheet with a base id replaces it only with `ersetzt: true`;
+4. a state sheet with `ergaenzt: "2.3"` is appended to sheet 2.3 as a box «Hinweise für <Land>».
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .glossary import glossary_markdown
+from .laender import BASE
+from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
+from .passages import select
+from .problems import Problems
+from .references import Target, resolve
+from .templating import render
+
+
+@dataclass
+class AssembledSheet:
+    blatt: str
+    titel: str
+    fassung: int
+    stand: str
+    register: Register
+    doc_path: str
+    markdown: str
+    sources: list[Path]
+    origin: str  # "bund", a state code, or "bund+<code>" for an extended base sheet
+    aenderung: str | None = None
+    grund: str | None = None
+    schlagworte: list[str] = field(default_factory=list)
+    extension_fassung: int | None = None
+    base: Sheet | None = None
+    extension: Sheet | None = None
+
+    @property
+    def fassung_label(self) -> str:
+        return f"{self.fassung}/{self.extension_fassung}" if self.extension_fassung else str(self.fassung)
+
+    @property
+    def source(self) -> str:
+        """The assembled sheet source: what the reader gets, as one canonical text."""
+        head = (f"blatt: {self.blatt}\ntitel: {self.titel}\nfassung: {self.fassung_label}\n"
+                f"stand: {self.stand}\n---\n")
+        return head + self.markdown
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class AssembledRegister:
+    register: Register
+    doc_path: str
+    markdown: str
+    sheets: list[AssembledSheet]
+
+
+@dataclass
+class AssembledEdition:
+    definition: EditionDef
+    registers: list[AssembledRegister]
+    context: dict[str, Any]
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    @property
+    def sheets(self) -> list[AssembledSheet]:
+        return [s for r in self.registers for s in r.sheets]
+
+    def sheet(self, blatt: str) -> AssembledSheet | None:
+        return next((s for s in self.sheets if s.blatt == blatt), None)
+
+    def targets(self) -> dict[str, Target]:
+        return {s.blatt: Target(s.titel, s.doc_path) for s in self.sheets}
+
+
+def register_doc_path(reg: Register) -> str:
+    return f"{reg.slug}/index.md"
+
+
+def sheet_doc_path(reg: Register, blatt: str) -> str:
+    r, n = blatt.split(".")
+    return f"{reg.slug}/blatt-{r}-{n}.md"
+
+
+def template_context(edef: EditionDef, binder: Binder | None = None) -> dict[str, Any]:
+    """What sheets may use: {{ land.name }}, {{ land.gremium.name }}, {{ var.x }}, {{ ausgabe.code }}."""
+    land = {
+        "code": edef.code,
+        "name": edef.name,
+        "titel": edef.titel,
+        "gremium": vars(edef.gremium).copy(),
+        "kontakte": [vars(c).copy() for c in edef.kontakte],
+    }
+    return {"land": land, "ausgabe": {"code": edef.code, "titel": edef.titel},
+            "var": dict(edef.variablen),
+            "glossar": glossary_markdown(binder.glossary) if binder else ""}
+
+
+def process_text(text: str, path: Path, body_line: int, edition: str, context: dict[str, Any],
+                 targets: dict[str, Target], doc_path: str, problems: Problems) -> str:
+    """Passages → variables → references; problems carry the file's line numbers."""
+    text, passage_problems = select(text, edition)
+    for p in passage_problems:
+        problems.add(path, body_line + p.line - 1, p.message, edition)
+    text, tproblem = render(text, context)
+    if tproblem:
+        problems.add(path, body_line + tproblem.line - 1, tproblem.message, edition)
+    text, ref_problems = resolve(text, targets, doc_path)
+    for p in ref_problems:
+        problems.add(path, body_line + p.line - 1, p.message, edition)
+    return text
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line.strip() else "" for line in text.strip("\n").split("\n"))
+
+
+def overlay(binder: Binder, edef: EditionDef, problems: Problems) -> tuple[dict[str, Sheet], dict[str, Sheet]]:
+    """Apply the overlay rules; return (effective sheets by id, extensions by id)."""
+    code = edef.code
+    effective: dict[str, Sheet] = {}
+    for sheet in binder.base_sheets:
+        effective.setdefault(sheet.blatt, sheet)  # duplicates are reported by validate
+    for blatt in edef.ohne:
+        if blatt not in effective:
+            problems.add(edef.path, edef.line_of("ohne"),
+                         f"„ohne“ nennt Blatt {blatt}, das es im Grundbestand nicht gibt.", code)
+        else:
+            del effective[blatt]
+    extensions: dict[str, Sheet] = {}
+    own = binder.state_sheets.get(code, []) if code != BASE else []
+    own_ids: dict[str, Sheet] = {}
+    for sheet in own:
+        if sheet.ergaenzt:
+            if sheet.blatt in extensions:
+                problems.add(sheet.path, sheet.line_of("ergaenzt"),
+                             f"Blatt {sheet.blatt} wird in dieser Ausgabe schon von {extensions[sheet.blatt].path.name} ergänzt.", code)
+            elif sheet.blatt not in effective:
+                why = " (es steht in „ohne“)" if sheet.blatt in edef.ohne else ""
+                problems.add(sheet.path, sheet.line_of("ergaenzt"),
+                             f"„ergaenzt“ nennt Blatt {sheet.blatt}, das es in dieser Ausgabe nicht gibt{why}.", code)
+            else:
+                extensions[sheet.blatt] = sheet
+            continue
+        if sheet.blatt in own_ids:
+            problems.add(sheet.path, sheet.line_of("blatt"),
+                         f"Blattnummer {sheet.blatt} ist in dieser Ausgabe doppelt vergeben (auch in {own_ids[sheet.blatt].path.name}).", code)
+            continue
+        own_ids[sheet.blatt] = sheet
+        base_has = any(b.blatt == sheet.blatt for b in binder.base_sheets)
+        if base_has and not sheet.ersetzt:
+            problems.add(sheet.path, sheet.line_of("blatt"),
+                         f"Blatt {sheet.blatt} gibt es schon im Grundbestand. Soll dieses Blatt es ersetzen, "
+                         f"schreiben Sie „ersetzt: true“; soll es das Grundblatt ergänzen, „ergaenzt: \"{sheet.blatt}\"“ "
+                         f"statt „blatt“; sonst wählen Sie eine freie Nummer.", code)
+            continue
+        if sheet.ersetzt and not base_has:
+            problems.add(sheet.path, sheet.line_of("ersetzt"),
+                         f"„ersetzt: true“, aber Blatt {sheet.blatt} gibt es im Grundbestand nicht.", code)
+            continue
+        if sheet.ersetzt and sheet.blatt in edef.ohne:
+            problems.add(sheet.path, sheet.line_of("ersetzt"),
+                         f"Blatt {sheet.blatt} steht in „ohne“ und wird zugleich ersetzt: bitte nur eines von beiden.", code)
+            continue
+        effective[sheet.blatt] = sheet
+    return effective, extensions
+
+
+def assemble_edition(binder: Binder, code: str, problems: Problems) -> AssembledEdition:
+    edef = binder.editions[code]
+    context = template_context(edef, binder)
+    effective, extensions = overlay(binder, edef, problems)
+
+    for blatt, sheet in list(effective.items()):
+        if sheet.register_number not in binder.registers:
+            problems.add(sheet.path, sheet.line_of("blatt"),
+                         f"Blatt {blatt} gehört zu Register {sheet.register_number}, das es nicht gibt.", code)
+            del effective[blatt]
+
+    ordered = sorted(effective.values(), key=lambda s: sheet_sort_key(s.blatt))
+    targets = {s.blatt: Target(s.titel, sheet_doc_path(binder.registers[s.register_number], s.blatt))
+               for s in ordered}
+
+    by_register: dict[int, list[AssembledSheet]] = {n: [] for n in binder.registers}
+    for sheet in ordered:
+        reg = binder.registers[sheet.register_number]
+        doc_path = targets[sheet.blatt].doc_path
+        markdown = process_text(sheet.body, sheet.path, sheet.body_line, code, context, targets, doc_path, problems)
+        ext = extensions.get(sheet.blatt)
+        stand, sources, origin = sheet.stand, [sheet.path], sheet.edition or BASE
+        schlagworte = list(sheet.schlagworte)
+        if ext is not None:
+            ext_md = process_text(ext.body, ext.path, ext.body_line, code, context, targets, doc_path, problems)
+            markdown = (markdown.rstrip("\n") + f'\n\n!!! land "Hinweise für {edef.name}: {ext.titel}"\n\n'
+                        + _indent(ext_md) + "\n")
+            stand = max(stand, ext.stand)
+            sources.append(ext.path)
+            origin = f"{origin}+{code}"
+            schlagworte += [w for w in ext.schlagworte if w not in schlagworte]
+        by_register[reg.number].append(AssembledSheet(
+            blatt=sheet.blatt, titel=sheet.titel, fassung=sheet.fassung, stand=stand, register=reg,
+            doc_path=doc_path, markdown=markdown, sources=sources, origin=origin,
+            aenderung=(ext.aenderung if ext and ext.stand >= sheet.stand and ext.aenderung else sheet.aenderung),
+            grund=(ext.grund if ext and ext.stand >= sheet.stand and ext.grund else sheet.grund),
+            schlagworte=schlagworte, extension_fassung=ext.fassung if ext else None,
+            base=sheet, extension=ext,
+        ))
+
+    registers = []
+    for number in sorted(binder.registers):
+        reg = binder.registers[number]
+        doc_path = register_doc_path(reg)
+        md = process_text(reg.body, reg.path, reg.body_line, code, context, targets, doc_path, problems)
+        registers.append(AssembledRegister(reg, doc_path, md, by_register[number]))
+    return AssembledEdition(edef, registers, context)

@@ -1,0 +1,110 @@
+"""Split a Markdown file into YAML front matter and body, keeping line numbers.
+
+Values are read from the YAML node tree so that a sheet id is taken exactly as
+written: an unquoted `blatt: 2.10` stays "2.10" and never becomes the float 2.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+RAW_KEYS = frozenset({"blatt", "stand", "ergaenzt"})
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line in the file
+    start_line: int = 1  # line of the opening '---'
+
+
+@dataclass
+class ParsedFile:
+    front: FrontMatter | None
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+
+
+# PyYAML's messages are English; editors get the common ones explained in German.
+YAML_HINTS = (
+    ("mapping values are not allowed", "ein Doppelpunkt steht an unerwarteter Stelle (Texte mit „: “ bitte in Anführungszeichen setzen)"),
+    ("expected ',' or ']'", "eine eckige Klammer „[“ wird nicht geschlossen"),
+    ("expected ',' or '}'", "eine geschweifte Klammer „{“ wird nicht geschlossen"),
+    ("unexpected end of stream", "ein Anführungszeichen wird nicht geschlossen"),
+    ("cannot start any token", "Tabulatoren sind nicht erlaubt, bitte Leerzeichen verwenden"),
+    ("could not find expected ':'", "nach einem Schlüssel fehlt der Doppelpunkt"),
+    ("expected <block end>", "die Einrückung stimmt nicht"),
+    ("found duplicate anchor", "ein Anker (&) steht doppelt"),
+)
+
+
+def yaml_hint(problem: str | None) -> str:
+    problem = problem or ""
+    for needle, german in YAML_HINTS:
+        if needle in problem:
+            return german
+    return f"der Text ist kein gültiges YAML ({problem or 'unbekannter Fehler'})"
+
+
+class FrontMatterError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def split(text: str) -> ParsedFile:
+    """Return front matter and body; raises FrontMatterError with a file line."""
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return ParsedFile(None, text, 1)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:i])
+            body = "\n".join(lines[i + 1 :])
+            front = parse_yaml_mapping(yaml_text, first_line=2)
+            return ParsedFile(front, body, i + 2)
+    raise FrontMatterError(1, "Der Kopfbereich (YAML zwischen zwei Zeilen „---“) wird nicht geschlossen.")
+
+
+def parse_yaml_mapping(yaml_text: str, first_line: int = 1) -> FrontMatter:
+    """Parse a YAML mapping, remembering each top-level key's line; raw scalars for RAW_KEYS."""
+    loader = yaml.SafeLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return FrontMatter({}, {}, first_line - 1)
+        if not isinstance(node, yaml.MappingNode):
+            raise FrontMatterError(
+                first_line + node.start_mark.line,
+                "Der Kopfbereich muss aus Angaben der Form „schluessel: wert“ bestehen.",
+            )
+        data: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line = first_line + key_node.start_mark.line
+            if not isinstance(key, str):
+                raise FrontMatterError(line, f"Ungültiger Schlüssel {key!r}: Schlüssel müssen Wörter sein.")
+            if key in data:
+                raise FrontMatterError(line, f"Der Schlüssel „{key}“ steht doppelt im Kopfbereich.")
+            if key in RAW_KEYS and isinstance(value_node, yaml.ScalarNode):
+                value: Any = value_node.value
+            else:
+                value = loader.construct_object(value_node, deep=True)
+            data[key] = value
+            lines[key] = line
+        return FrontMatter(data, lines, first_line - 1)
+    except yaml.MarkedYAMLError as exc:
+        # The context mark (where the broken construct began) is nearer to the editor's mistake.
+        mark = exc.context_mark or exc.problem_mark
+        line = first_line + (mark.line if mark else 0)
+        raise FrontMatterError(line, f"YAML-Syntaxfehler: {yaml_hint(exc.problem)}.") from None
+    except yaml.YAMLError as exc:  # non-marked YAML errors carry no position
+        raise FrontMatterError(first_line, f"YAML-Syntaxfehler: {yaml_hint(str(exc))}.") from None
+    finally:
+        loader.dispose()

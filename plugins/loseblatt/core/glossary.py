@@ -1,0 +1,81 @@
+"""binder/glossar.yml: terms and abbreviations, the single source for the glossary sheet
+({{ glossar }}) and for abbreviations explained wherever they occur on the site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .frontmatter import yaml_hint
+from .problems import Problems
+
+GLOSSARY_FILE = "glossar.yml"
+KEYS = ("begriff", "langform", "erklaerung")
+
+
+@dataclass(frozen=True)
+class Term:
+    begriff: str
+    erklaerung: str
+    langform: str | None = None  # set for abbreviations: «KKP» → «Kommunale Kriminalprävention»
+
+
+def load_glossary(root: Path, problems: Problems) -> list[Term]:
+    path = Path(root) / GLOSSARY_FILE
+    if not path.is_file():
+        return []
+    try:
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else []
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.add(path, (mark.line + 1) if mark else 1, f"YAML-Syntaxfehler im Glossar: {yaml_hint(exc.problem)}.")
+        return []
+    if not isinstance(data, list):
+        problems.add(path, 1, "Das Glossar ist eine Liste von Einträgen mit „begriff“ und „erklaerung“.")
+        return []
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for entry, item_node in zip(data, node.value):
+        line = item_node.start_mark.line + 1
+        if not isinstance(entry, dict):
+            problems.add(path, line, "Jeder Glossareintrag braucht „begriff“ und „erklaerung“.")
+            continue
+        unknown = [k for k in entry if k not in KEYS]
+        for k in unknown:
+            problems.add(path, line, f"Unbekannter Schlüssel „{k}“ im Glossar (erlaubt: {', '.join(KEYS)}).")
+        begriff, erklaerung, langform = entry.get("begriff"), entry.get("erklaerung"), entry.get("langform")
+        if not isinstance(begriff, str) or not isinstance(erklaerung, str) or not erklaerung.strip():
+            problems.add(path, line, "Jeder Glossareintrag braucht „begriff“ und „erklaerung“ als Text.")
+            continue
+        if langform is not None and not isinstance(langform, str):
+            problems.add(path, line, "„langform“ muss ein Text sein.")
+            continue
+        if begriff.lower() in seen:
+            problems.add(path, line, f"Der Begriff „{begriff}“ steht doppelt im Glossar.")
+            continue
+        if unknown:
+            continue
+        seen.add(begriff.lower())
+        terms.append(Term(begriff.strip(), " ".join(erklaerung.split()), langform.strip() if langform else None))
+    return sorted(terms, key=lambda t: t.begriff.lower())
+
+
+def glossary_markdown(terms: list[Term]) -> str:
+    """A definition list (Markdown extension def_list)."""
+    out = []
+    for t in terms:
+        head = f"{t.begriff} ({t.langform})" if t.langform else t.begriff
+        out.append(f"{head}\n:   {t.erklaerung}\n")
+    return "\n".join(out)
+
+
+def abbreviations_markdown(terms: list[Term]) -> str:
+    """Definitions for the Markdown extension abbr: every occurrence gets its expansion."""
+    return "\n".join(f"*[{t.begriff}]: {t.langform}" for t in terms if t.langform)

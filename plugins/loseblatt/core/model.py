@@ -1,0 +1,133 @@
+"""Data classes of the binder: sheets, registers, edition definitions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SHEET_ID = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
+STAND = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+
+
+def sheet_sort_key(blatt: str) -> tuple[int, int]:
+    """Numeric order: 2.9 before 2.10."""
+    m = SHEET_ID.match(blatt)
+    return (int(m.group(1)), int(m.group(2))) if m else (999, 999)
+
+
+def stand_long(stand: str) -> str:
+    """'2026-11' -> 'November 2026'."""
+    m = STAND.match(stand)
+    return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}" if m else stand
+
+
+def stand_short(stand: str) -> str:
+    """'2026-11' -> '11/2026' (footer of printed sheets)."""
+    m = STAND.match(stand)
+    return f"{m.group(2)}/{m.group(1)}" if m else stand
+
+
+@dataclass
+class Sheet:
+    """One sheet as written in a Markdown file (base or state)."""
+
+    path: Path
+    blatt: str  # for an extension (ergaenzt), the id of the extended sheet
+    titel: str
+    fassung: int
+    stand: str
+    body: str
+    body_line: int
+    aenderung: str | None = None
+    grund: str | None = None
+    schlagworte: list[str] = field(default_factory=list)
+    ersetzt: bool = False
+    ergaenzt: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+    edition: str | None = None  # None for base sheets, else the state's code
+
+    @property
+    def register_number(self) -> int:
+        return sheet_sort_key(self.blatt)[0]
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass
+class Register:
+    """A Themenkomplex: folder binder/NN-slug/ with its Registerblatt register.md."""
+
+    number: int
+    slug: str  # folder name, e.g. "02-gremiengruendung"
+    path: Path  # the Registerblatt file
+    titel: str
+    fassung: int
+    stand: str
+    body: str
+    body_line: int
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Body:
+    """A prevention body (Landespräventionsrat, Leitstelle …)."""
+
+    name: str
+    kurz: str = ""
+    adresse: str = ""
+    web: str = ""
+
+
+@dataclass
+class Contact:
+    name: str
+    rolle: str = ""
+    telefon: str = ""
+    email: str = ""
+    web: str = ""
+
+
+@dataclass
+class EditionDef:
+    """What an ausgabe.yml says: the bund defaults or a Land's edition."""
+
+    code: str
+    path: Path
+    name: str  # "Sachsen"
+    titel: str  # "Ausgabe Sachsen"
+    gremium: Body
+    kontakte: list[Contact] = field(default_factory=list)
+    variablen: dict[str, Any] = field(default_factory=dict)
+    ohne: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    folder: Path | None = None  # binder/laender/<code>/ for states
+
+    @property
+    def is_base(self) -> bool:
+        return self.code == "bund"
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass
+class Binder:
+    """Everything loaded from binder/: the base and every edition's own sheets."""
+
+    root: Path
+    registers: dict[int, Register]
+    base_sheets: list[Sheet]
+    editions: dict[str, EditionDef]  # code -> definition, "bund" first
+    state_sheets: dict[str, list[Sheet]]  # code -> own sheets
+    glossary: list = field(default_factory=list)  # core.glossary.Term
+
+    def edition_codes(self) -> list[str]:
+        return list(self.editions)

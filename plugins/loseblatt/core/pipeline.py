@@ -1,0 +1,46 @@
+"""The core's entry points: load → validate → assemble every edition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assemble import AssembledEdition, assemble_edition
+from .laender import BASE
+from .load import load_binder
+from .model import Binder
+from .problems import ContentError, Problem, Problems
+from .validate import validate_base
+
+
+@dataclass
+class CheckResult:
+    binder: Binder
+    editions: dict[str, AssembledEdition]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(binder_root: Path, project_root: Path | None = None, only: list[str] | None = None) -> CheckResult:
+    """Load and assemble every edition (or those in `only`), collecting every problem."""
+    binder_root = Path(binder_root)
+    problems = Problems(Path(project_root) if project_root else binder_root.parent)
+    binder = load_binder(binder_root, problems)
+    validate_base(binder, problems)
+    codes = [c for c in binder.edition_codes() if not only or c in only]
+    editions = {code: assemble_edition(binder, code, problems) for code in codes}
+    return CheckResult(binder, editions, problems.sorted())
+
+
+def assemble(binder_root: Path, project_root: Path | None = None, only: list[str] | None = None) -> CheckResult:
+    """Like check(), but raises ContentError when anything is wrong: nothing half-published."""
+    result = check(binder_root, project_root, only)
+    if result.problems:
+        raise ContentError(result.problems)
+    return result
+
+
+__all__ = ["check", "assemble", "CheckResult", "BASE"]

@@ -1,0 +1,73 @@
+"""Problems found in the content, reported to editors in German, all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in the content, located by file and line (1-based)."""
+
+    path: str
+    line: int
+    message: str
+    edition: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}"
+        scope = f" [Ausgabe {self.edition}]" if self.edition else ""
+        return f"{where}: {self.message}{scope}"
+
+    def format_github(self) -> str:
+        # GitHub workflow command: annotates the line in the pull request's diff.
+        msg = self.message + (f" (Ausgabe {self.edition})" if self.edition else "")
+        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.path},line={self.line}::{msg}"
+
+
+@dataclass
+class Problems:
+    """Collects problems instead of raising, so editors see every mistake in one run."""
+
+    root: Path
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path | str, line: int, message: str, edition: str | None = None) -> None:
+        self.items.append(Problem(self.relative(path), max(int(line), 1), message, edition))
+
+    def relative(self, path: Path | str) -> str:
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Problem]:
+        # Same problem found in several editions is reported once, naming the first edition.
+        seen: dict[tuple[str, int, str], Problem] = {}
+        for p in sorted(self.items, key=lambda p: (p.path, p.line, p.message, p.edition or "")):
+            key = (p.path, p.line, p.message)
+            if key in seen:
+                continue
+            seen[key] = p
+        return list(seen.values())
+
+
+class ContentError(Exception):
+    """Raised by the core when content problems prevent publishing; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        n = len(problems)
+        super().__init__(f"{n} Fehler im Inhalt des Ordners" if n != 1 else "1 Fehler im Inhalt des Ordners")
+
+    def report(self) -> str:
+        return "\n".join(p.format() for p in self.problems)

@@ -1,0 +1,64 @@
+"""Blattverweise: `[[2.3]]` becomes a link «Blatt 2.3 – Titel» to the edition's version."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from .model import SHEET_ID
+from .textblocks import mask_code
+
+REFERENCE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+
+
+@dataclass
+class Target:
+    titel: str
+    doc_path: str
+
+
+@dataclass
+class ReferenceProblem:
+    line: int
+    message: str
+
+
+def relative_link(from_doc: str, to_doc: str) -> str:
+    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+
+
+def link_markdown(blatt: str, target: Target, from_doc: str) -> str:
+    # The title sits in its own span so that print can show «siehe Blatt 2.3» alone.
+    href = relative_link(from_doc, target.doc_path)
+    return (f'[Blatt {blatt}<span class="lb-verweis-titel"> – {target.titel}</span>]'
+            f'({href}){{: .lb-verweis data-blatt="{blatt}" }}')
+
+
+def find_references(text: str) -> list[tuple[int, str]]:
+    """(line, id) of every reference outside code."""
+    masked = mask_code(text).text
+    found = []
+    for m in REFERENCE.finditer(masked):
+        found.append((masked.count("\n", 0, m.start()) + 1, m.group(1).strip()))
+    return found
+
+
+def resolve(text: str, targets: dict[str, Target], from_doc: str) -> tuple[str, list[ReferenceProblem]]:
+    problems: list[ReferenceProblem] = []
+    masked = mask_code(text)
+
+    def repl(m: re.Match) -> str:
+        ref = m.group(1).strip()
+        line = masked.text.count("\n", 0, m.start()) + 1
+        if not SHEET_ID.match(ref):
+            problems.append(ReferenceProblem(line, f"„[[{ref}]]“ ist kein Blattverweis: Verweise nennen eine Blattnummer, z. B. [[2.3]]."))
+            return m.group(0)
+        target = targets.get(ref)
+        if target is None:
+            problems.append(ReferenceProblem(line, f"Der Verweis [[{ref}]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt."))
+            return m.group(0)
+        return link_markdown(ref, target, from_doc)
+
+    out = REFERENCE.sub(repl, masked.text)
+    return masked.restore(out), problems

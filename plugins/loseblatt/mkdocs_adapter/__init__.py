@@ -1,0 +1,1 @@
+"""MkDocs adapter: publishes assembled editions as sites (works under mkdocs 1.6 and properdocs)."""

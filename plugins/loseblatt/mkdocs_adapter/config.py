@@ -1,0 +1,26 @@
+"""Typed configuration of the `loseblatt` plugin (mkdocs.yml → plugins → loseblatt)."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+AUSGABE_ENV = "LOSEBLATT_AUSGABE"  # e.g. "sn" or "bund,sn": build only these editions (for a fast serve)
+PDF_ENV = "LOSEBLATT_PDF"  # "0" skips the PDF step
+
+
+class LoseblattConfig(Config):
+    binder_dir = c.Type(str, default="binder")
+    """Folder with registers, sheets, editions and deliveries, relative to mkdocs.yml."""
+
+    ausgaben = c.ListOfItems(c.Type(str), default=[])
+    """Editions to build; empty means all. Overridden by the environment variable LOSEBLATT_AUSGABE."""
+
+    parallel = c.Type(int, default=0)
+    """Worker processes for the editions; 0 means one per core, 1 builds one after another."""
+
+    seiten = c.ListOfItems(c.Type(str), default=[])
+    """Order of the hand-written pages from docs/ in the navigation, after the registers."""
+
+    cache_dir = c.Type(str, default=".cache/loseblatt")
+    """Caches keyed by content hash (rendered Markdown, PDFs), relative to mkdocs.yml."""

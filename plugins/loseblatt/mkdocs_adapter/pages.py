@@ -1,0 +1,99 @@
+"""Markdown of the generated pages: sheets, register pages, edition start, chooser."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+
+from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
+from ..core.laender import BASE, LAENDER
+from ..core.model import stand_long
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def rel(from_doc: str, to_doc: str) -> str:
+    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+
+
+def sheet_nav_title(sheet: AssembledSheet) -> str:
+    return f"{sheet.blatt} {sheet.titel}"
+
+
+def register_nav_title(reg: AssembledRegister) -> str:
+    return f"{reg.register.number} {reg.register.titel}"
+
+
+def sheet_header(sheet: AssembledSheet) -> str:
+    """The sheet's head: register, number, Fassung and Stand, as on the printed page."""
+    reg = sheet.register
+    return (
+        '<div class="lb-kopf" role="group" aria-label="Angaben zum Blatt">\n'
+        f'<span class="lb-kopf-register">Register {reg.number} · {esc(reg.titel)}</span>\n'
+        f'<span class="lb-kopf-blatt">Blatt {esc(sheet.blatt)}</span>\n'
+        f'<span class="lb-kopf-fassung">Fassung {esc(sheet.fassung_label)}</span>\n'
+        f'<span class="lb-kopf-stand">Stand: {stand_long(sheet.stand)}</span>\n'
+        "</div>\n"
+    )
+
+
+def sheet_page(sheet: AssembledSheet) -> str:
+    grund = ""
+    if sheet.grund and sheet.fassung_label != "1":
+        art = "Inhaltliche" if sheet.aenderung == "inhaltlich" else "Redaktionelle"
+        grund = (f'\n<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> '
+                 f"{esc(sheet.grund)}</p>\n")
+    return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.markdown.strip()}\n"
+
+
+def register_page(reg: AssembledRegister) -> str:
+    r = reg.register
+    lines = [
+        f"# Register {r.number}: {r.titel}\n",
+        '<div class="lb-kopf" role="group" aria-label="Angaben zum Registerblatt">\n'
+        f'<span class="lb-kopf-register">Registerblatt {r.number}</span>\n'
+        f'<span class="lb-kopf-fassung">Fassung {r.fassung}</span>\n'
+        f'<span class="lb-kopf-stand">Stand: {stand_long(r.stand)}</span>\n</div>\n',
+        reg.markdown.strip() + "\n",
+        "## Blätter in diesem Register\n",
+    ]
+    if reg.sheets:
+        lines.append("| Blatt | Titel | Fassung | Stand |\n|---|---|---|---|")
+        for s in reg.sheets:
+            lines.append(f"| {s.blatt} | [{s.titel}]({rel(reg.doc_path, s.doc_path)}) "
+                         f"| {s.fassung_label} | {stand_long(s.stand)} |")
+    else:
+        lines.append("In dieser Ausgabe enthält das Register noch keine Blätter.")
+    return "\n".join(lines) + "\n"
+
+
+def registers_overview(edition: AssembledEdition, from_doc: str = "index.md") -> str:
+    lines = ["## Die Register\n"]
+    for reg in edition.registers:
+        n = len(reg.sheets)
+        count = "1 Blatt" if n == 1 else f"{n} Blätter"
+        lines.append(f"{reg.register.number}. [{reg.register.titel}]({rel(from_doc, reg.doc_path)}) ({count})")
+    return "\n".join(lines) + "\n"
+
+
+def chooser_page(editions: dict[str, str]) -> str:
+    """site/index.html: every Land leads to its edition or, without one, to the general edition."""
+    lines = [
+        "# Kommune beugt vor!\n",
+        "Den Beratungsordner zur kommunalen Kriminalprävention gibt es als allgemeine Ausgabe "
+        "und in Ausgaben der Länder, die eigene Blätter zu Landesstrategie, Förderung und "
+        "Ansprechpartnern enthalten. Wählen Sie Ihr Land:\n",
+        '<ul class="lb-laender">',
+    ]
+    for code, name in sorted(LAENDER.items(), key=lambda kv: kv[1]):
+        if code in editions:
+            lines.append(f'<li><a href="{code}/">{esc(name)}</a> <span class="lb-hinweis">Landesausgabe</span></li>')
+        else:
+            lines.append(f'<li><a href="{BASE}/">{esc(name)}</a> '
+                         '<span class="lb-hinweis">allgemeine Ausgabe</span></li>')
+    lines.append("</ul>\n")
+    if BASE in editions:
+        lines.append(f'Ohne Landesbezug: <a href="{BASE}/">{esc(editions[BASE])}</a>.\n')
+    return "\n".join(lines)

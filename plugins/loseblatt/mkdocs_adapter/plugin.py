@@ -1,0 +1,205 @@
+"""The `loseblatt` MkDocs plugin.
+
+One `mkdocs build` runs the plugin in two roles:
+
+* coordinator (the build started by the user): checks the whole binder, writes
+  the chooser `site/index.html`, builds every edition into `site/<code>/` in
+  parallel worker processes, and publishes atomically: the new site replaces
+  the old one only when everything succeeded;
+* edition (inside a worker): turns one assembled edition into virtual pages,
+  navigation and `manifest.json`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..core import pipeline
+from ..core.assemble import AssembledEdition
+from ..core.laender import BASE
+from ..core.problems import Problems
+from ..core.references import resolve
+from ..core.templating import render
+from . import pages
+from .config import AUSGABE_ENV, LoseblattConfig
+from .editions import EditionJob, build_editions
+from .manifest import write_manifest
+from .publish import Publisher
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+CSS = ["loseblatt.css"]
+JS: list[str] = []
+
+
+class LoseblattPlugin(BasePlugin[LoseblattConfig]):
+    def __init__(self) -> None:
+        self.command: str | None = None
+        self.edition: AssembledEdition | None = None  # set in the edition role
+        self.edition_site_url: str | None = None
+        self.versions: list[dict] = []
+        self.result: pipeline.CheckResult | None = None
+        self.publisher: Publisher | None = None
+        self.project_root: Path | None = None
+
+    # ----- roles ---------------------------------------------------------------
+    def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict]) -> None:
+        """Called by the edition worker before the build: this instance builds `edition`."""
+        self.edition = edition
+        self.edition_site_url = site_url
+        self.versions = versions
+
+    @property
+    def is_edition(self) -> bool:
+        return self.edition is not None
+
+    # ----- events --------------------------------------------------------------
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.project_root = Path(config.config_file_path).resolve().parent
+        for name in CSS:
+            if f"assets/loseblatt/{name}" not in config.extra_css:
+                config.extra_css.append(f"assets/loseblatt/{name}")
+        if self.is_edition:
+            return self._configure_edition(config)
+        return self._configure_coordinator(config)
+
+    def _binder_dir(self) -> Path:
+        return (self.project_root / self.config.binder_dir).resolve()
+
+    def selected_editions(self, available: list[str]) -> list[str]:
+        wanted = os.environ.get(AUSGABE_ENV, "").replace(",", " ").split() or list(self.config.ausgaben)
+        if not wanted:
+            return available
+        unknown = [c for c in wanted if c not in available]
+        if unknown:
+            raise PluginError(f"Unbekannte Ausgabe(n) {', '.join(unknown)} in {AUSGABE_ENV} oder „ausgaben“; "
+                              f"vorhanden sind: {', '.join(available)}.")
+        return [c for c in available if c in wanted]
+
+    def _configure_coordinator(self, config: MkDocsConfig) -> MkDocsConfig:
+        result = pipeline.check(self._binder_dir(), self.project_root)
+        if result.problems:
+            for problem in result.problems:
+                log.error(problem.format())
+            n = len(result.problems)
+            raise PluginError(f"Der Ordner enthält {n} Fehler (siehe oben); es wird nichts veröffentlicht. "
+                              "Mit „loseblatt check“ lassen sie sich ohne Build prüfen.")
+        self.result = result
+        self.codes = self.selected_editions(list(result.editions))
+        config.nav = ["index.md"]
+        if self.command == "build":
+            self.publisher = Publisher(Path(config.site_dir))
+            config.site_dir = str(self.publisher.staging)
+        return config
+
+    def _configure_edition(self, config: MkDocsConfig) -> MkDocsConfig:
+        ed = self.edition
+        config.site_name = f"{config.site_name} – {ed.definition.titel}"
+        config.site_url = self.edition_site_url
+        config.extra["version"] = {"provider": "mike", "default": BASE}
+        config.extra["ausgabe"] = {"code": ed.code, "titel": ed.definition.titel, "land": ed.definition.name}
+        docs = sorted(p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md"))
+        nav: list = [{"Start": "index.md"}]
+        for reg in ed.registers:
+            items: list = [reg.doc_path] + [{pages.sheet_nav_title(s): s.doc_path} for s in reg.sheets]
+            nav.append({pages.register_nav_title(reg): items})
+        order = [p for p in self.config.seiten if p in docs] + [p for p in docs if p not in self.config.seiten]
+        nav += [p for p in order if p != "index.md"]
+        config.nav = nav
+        return config
+
+    def on_serve(self, server, /, *, config: MkDocsConfig, builder):
+        server.watch(str(self._binder_dir()))
+        return server
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        for name in CSS + JS:
+            files.append(File.generated(config, f"assets/loseblatt/{name}", abs_src_path=str(ASSETS / name)))
+        if not self.is_edition:
+            # The coordinator's own site is only the chooser; docs/ pages belong to each edition.
+            for f in [f for f in files if f.is_documentation_page()]:
+                files.remove(f)
+            editions = {c: self.result.editions[c].definition.titel for c in self.codes}
+            files.append(File.generated(config, "index.md", content=pages.chooser_page(editions)))
+            return files
+        ed = self.edition
+        for reg in ed.registers:
+            files.append(File.generated(config, reg.doc_path, content=pages.register_page(reg)))
+            for sheet in reg.sheets:
+                files.append(File.generated(config, sheet.doc_path, content=pages.sheet_page(sheet)))
+        return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.is_edition or page.file.generated_by:
+            return markdown
+        # Hand-written pages from docs/ may use variables and Blattverweise too.
+        ed = self.edition
+        problems = Problems(self.project_root)
+        path = Path(page.file.abs_src_path)
+        text, tproblem = render(markdown, ed.context)
+        if tproblem:
+            problems.add(path, tproblem.line, tproblem.message, ed.code)
+        text, ref_problems = resolve(text, ed.targets(), page.file.src_uri)
+        for p in ref_problems:
+            problems.add(path, p.line, p.message, ed.code)
+        if problems:
+            for p in problems.sorted():
+                log.error(p.format())
+            raise PluginError(f"Fehler in {page.file.src_uri} (Ausgabe {ed.code}).")
+        if page.file.src_uri == "index.md":
+            text = text.rstrip() + "\n\n" + pages.registers_overview(ed) + "\n"
+        return text
+
+    @event_priority(-50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.is_edition:
+            write_manifest(self.edition, Path(config.site_dir))
+            return
+        self._build_editions(config)
+        if self.publisher is not None:
+            self.publisher.publish()
+            log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
+
+    def _build_editions(self, config: MkDocsConfig) -> None:
+        from .manifest import write_versions
+
+        base_url = config.site_url or ""
+        if base_url and not base_url.endswith("/"):
+            base_url += "/"
+        versions = [{"version": c, "title": self.result.editions[c].definition.titel, "aliases": []}
+                    for c in self.codes]
+        write_versions(versions, Path(config.site_dir))
+        jobs = [
+            EditionJob(
+                config_file=config.config_file_path,
+                edition=self.result.editions[code],
+                site_dir=str(Path(config.site_dir) / code),
+                site_url=f"{base_url}{code}/" if base_url else None,
+                strict=bool(config.strict),
+                use_directory_urls=config.use_directory_urls,
+                versions=versions,
+            )
+            for code in self.codes
+        ]
+        results = build_editions(jobs, self.config.parallel)
+        failed = [r for r in results if not r.ok]
+        if failed:
+            details = "; ".join(f"{r.code}: {r.error}" for r in failed)
+            raise PluginError(f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht.")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.publisher is not None:
+            self.publisher.discard()

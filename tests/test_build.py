@@ -1,0 +1,119 @@
+"""End-to-end builds: the fixture binder in a temporary folder, with mkdocs and properdocs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def nav_links(html: str) -> list[str]:
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>\s*</div>', html, re.S)
+    assert nav, "primary navigation missing"
+    return re.findall(r'<a href="([^"]+)" class="md-nav__link', nav.group(0))
+
+
+def test_chooser_and_editions(built):
+    chooser = built.html("index.html")
+    for code in ("bund", "sn"):
+        assert (built.site / code / "index.html").is_file()
+    # All 16 Länder; Sachsen has its edition, the others lead to bund.
+    assert chooser.count("<li>") == 16
+    assert '<a href="sn/">Sachsen</a>' in chooser
+    assert '<a href="bund/">Bayern</a>' in chooser
+    versions = json.loads((built.site / "versions.json").read_text())
+    assert [v["version"] for v in versions] == ["bund", "sn"]
+
+
+def test_generated_pages_and_no_files_in_sources(built):
+    sheet = built.site / "bund/02-gremiengruendung/blatt-2-10/index.html"
+    assert sheet.is_file()
+    assert (built.site / "bund/02-gremiengruendung/index.html").is_file()
+    # The plugin writes nothing into docs/ or binder/.
+    assert sorted(p.name for p in built.docs.iterdir()) == ["impressum.md", "index.md"]
+
+
+def test_nav_order_numeric(built):
+    links = nav_links(built.html("bund/02-gremiengruendung/index.html"))
+    sheets = [l for l in links if "blatt-2-" in l]
+    assert [re.search(r"blatt-2-(\d+)", l).group(1) for l in sheets] == ["1", "2", "3", "9", "10"]
+    # Registers in order, hand-written pages after them.
+    top = [l for l in links if l.endswith("-grundlagen/") or l.endswith("-gremiengruendung/") or "impressum" in l]
+    assert top.index(next(l for l in top if "grundlagen" in l)) < top.index(next(l for l in top if "impressum" in l))
+
+
+def test_sheet_header(built):
+    html = built.html("bund/02-gremiengruendung/blatt-2-3/index.html")
+    assert "<h1" in html and "Thema 3</h1>" in html.replace('<a class="headerlink"', "</h1><a").split("</h1>")[0] + "</h1>"
+    assert "Register 2 · Gremiengründung" in html
+    assert "Blatt 2.3" in html and "Fassung 3" in html and "Stand: April 2026" in html
+
+
+def test_register_page_lists_sheets(built):
+    html = built.html("bund/02-gremiengruendung/index.html")
+    rows = re.findall(r"<tr>\s*<td>([\d.]+)</td>\s*<td><a href=\"([^\"]+)\">([^<]+)</a></td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", html)
+    assert [r[0] for r in rows] == ["2.1", "2.2", "2.3", "2.9", "2.10"]
+    assert rows[2][1] == "blatt-2-3/" and rows[2][3] == "3" and rows[2][4] == "April 2026"
+
+
+def test_start_page_lists_registers_and_renders_variables(built):
+    html = built.html("sn/index.html")
+    assert "Ausgabe für Sachsen" in html
+    assert 'href="01-grundlagen/">Grundlagen</a>' in html
+    assert 'href="02-gremiengruendung/">Gremiengründung</a>' in html
+
+
+def test_blattverweis_link(built):
+    html = built.html("bund/01-grundlagen/blatt-1-1/index.html")
+    assert re.search(r'<a class="lb-verweis" data-blatt="2.10" href="../../02-gremiengruendung/blatt-2-10/">'
+                     r'Blatt 2.10<span class="lb-verweis-titel"> – Thema 10</span></a>', html)
+    # Template-looking text in code is left alone.
+    assert "{{ nicht ersetzen }} und [[9.9]]" in html
+
+
+def test_manifest(built):
+    manifest = json.loads((built.site / "bund/manifest.json").read_text())
+    entries = {e["blatt"]: e for e in manifest["blaetter"]}
+    assert list(entries) == ["1.1", "2.1", "2.2", "2.3", "2.9", "2.10"]
+    e = entries["2.3"]
+    assert (e["titel"], e["fassung"], e["stand"], e["url"]) == ("Thema 3", 3, "2026-04", "02-gremiengruendung/blatt-2-3/")
+    assert re.fullmatch(r"[0-9a-f]{64}", e["sha256"])
+    assert (built.site / "bund" / e["url"] / "index.html").is_file()
+
+
+def test_no_requests_to_other_hosts_in_html(built):
+    for page in built.site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+        for tag in re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", html):
+            if 'rel="canonical"' in tag or 'rel="alternate"' in tag:
+                continue  # a reference, not a request
+            assert not re.search(r'(?:src|href)="(?:https?:)?//', tag), f"{page}: external resource {tag}"
+
+
+def test_properdocs_builds_same_pages(project, tmp_path):
+    project.build(engine="properdocs")
+    html = project.html("sn/02-gremiengruendung/blatt-2-3/index.html")
+    assert "Hinweise für Sachsen" in html and "Blatt 2.3" in html
+    assert json.loads((project.site / "sn/manifest.json").read_text())["ausgabe"] == "sn"
+
+
+def test_real_binder_builds(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    dest = tmp_path / "real"
+    for name in ("binder", "docs"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=dest, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "LOSEBLATT_PDF": "0"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    manifest = json.loads((dest / "site/bund/manifest.json").read_text())
+    assert len(manifest["blaetter"]) >= 9

@@ -1,0 +1,253 @@
+"""State editions: overlay rules, variables in a sandbox, per-edition checks, separate sites."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from loseblatt.core.templating import render
+
+
+def problems(project) -> list[str]:
+    return [p.format() for p in project.check().problems]
+
+
+def edition(project, code):
+    result = project.check()
+    assert not result.problems, result.problems
+    return result.editions[code]
+
+
+# ----- overlay rules -------------------------------------------------------------
+
+def test_new_state_sheet_only_in_its_edition(project):
+    assert edition(project, "sn").sheet("1.51") is not None
+    assert edition(project, "bund").sheet("1.51") is None
+
+
+def test_replacement_requires_ersetzt(project):
+    rel = "binder/laender/sn/eigene-2-2.md"
+    project.write(rel, '---\nblatt: "2.2"\ntitel: Sächsische Fassung\nfassung: 1\nstand: 2026-11\n---\nNur in Sachsen.\n')
+    msgs = problems(project)
+    assert any(m.startswith(f"{rel}:2: Blatt 2.2 gibt es schon im Grundbestand") and m.endswith("[Ausgabe sn]")
+               for m in msgs), msgs
+    project.edit(rel, "fassung: 1", "ersetzt: true\nfassung: 1")
+    sn, bund = edition(project, "sn"), edition(project, "bund")
+    assert sn.sheet("2.2").titel == "Sächsische Fassung" and "Nur in Sachsen." in sn.sheet("2.2").markdown
+    assert bund.sheet("2.2").titel == "Thema 2"
+
+
+def test_ersetzt_without_base_sheet_fails(project):
+    rel = "binder/laender/sn/x.md"
+    project.write(rel, '---\nblatt: "2.77"\ntitel: X\nersetzt: true\nfassung: 1\nstand: 2026-11\n---\nX\n')
+    assert any(m.startswith(f"{rel}:4: „ersetzt: true“, aber Blatt 2.77") for m in problems(project))
+
+
+def test_extension_box_and_later_stand(project):
+    s = edition(project, "sn").sheet("2.3")
+    assert '!!! land "Hinweise für Sachsen: Kooperationsvereinbarung"' in s.markdown
+    assert s.stand == "2026-12"  # the extension is newer than the base sheet (2026-04)
+    assert s.fassung_label == "3/1"
+    assert "Hinweise" not in edition(project, "bund").sheet("2.3").markdown
+
+
+def test_extension_of_missing_or_omitted_sheet(project):
+    project.edit("binder/laender/sn/hinweise-2-3.md", 'ergaenzt: "2.3"', 'ergaenzt: "2.9"')
+    msgs = problems(project)
+    assert any(m.startswith("binder/laender/sn/hinweise-2-3.md:2: „ergaenzt“ nennt Blatt 2.9")
+               and "„ohne“" in m for m in msgs), msgs
+
+
+def test_ohne_drops_base_sheet_and_checks_ids(project):
+    assert edition(project, "sn").sheet("2.9") is None
+    assert edition(project, "bund").sheet("2.9") is not None
+    project.edit("binder/laender/sn/ausgabe.yml", 'ohne: ["2.9"]', 'ohne: ["2.9", "5.5"]')
+    assert any(m.startswith("binder/laender/sn/ausgabe.yml:") and "Blatt 5.5" in m for m in problems(project))
+
+
+def test_reference_to_dropped_sheet_fails_only_in_that_edition(project):
+    project.edit("binder/01-grundlagen/warum.md", "Siehe [[2.3]]", "Siehe [[2.9]]")
+    msgs = problems(project)
+    assert [m for m in msgs if "[[2.9]]" in m] == [
+        "binder/01-grundlagen/warum.md:8: Der Verweis [[2.9]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt. [Ausgabe sn]"]
+
+
+def test_passages_per_edition(project):
+    sn = edition(project, "sn").sheet("1.51").markdown
+    assert "Nur in Sachsen sichtbar." in sn and "Nie in Sachsen" not in sn
+    project.write("binder/01-grundlagen/p.md", '---\nblatt: "1.2"\ntitel: P\nfassung: 1\nstand: 2026-11\n---\n'
+                  "Alle.\n::: nur sn\nSachsen.\n:::\n::: ausser sn\nAndere.\n:::\n")
+    assert "Sachsen." in edition(project, "sn").sheet("1.2").markdown
+    bund = edition(project, "bund").sheet("1.2").markdown
+    assert "Andere." in bund and "Sachsen." not in bund
+
+
+def test_passage_errors(project):
+    rel = "binder/01-grundlagen/p.md"
+    project.write(rel, '---\nblatt: "1.2"\ntitel: P\nfassung: 1\nstand: 2026-11\n---\n'
+                  "::: nur xy\nA\n:::\n::: vielleicht sn\n::: nur sn\nB\n")
+    msgs = problems(project)
+    assert any(m.startswith(f"{rel}:7: „xy“ ist kein Ausgabenkürzel") for m in msgs)
+    assert any(m.startswith(f"{rel}:10: Unbekannter Abschnitt") for m in msgs)
+    assert any(m.startswith(f"{rel}:11: Der Abschnitt wird nicht") for m in msgs)
+
+
+# ----- variables and the sandbox -------------------------------------------------
+
+def test_variables_per_edition(project):
+    assert "Prävention beginnt vor Ort in Sachsen." in edition(project, "sn").sheet("1.1").markdown
+    assert "Prävention beginnt vor Ort in Ihrem Land." in edition(project, "bund").sheet("1.1").markdown
+    assert "Landespräventionsrat Sachsen" in edition(project, "sn").sheet("1.51").markdown
+
+
+def test_undefined_variable_names_edition_and_line(project):
+    project.write("binder/laender/sn/v.md", '---\nblatt: "1.52"\ntitel: V\nfassung: 1\nstand: 2026-11\n---\n'
+                  "Eins.\n{{ var.gibtsnicht }}\n")
+    assert "binder/laender/sn/v.md:8: Unbekannte Variable „gibtsnicht“" in "\n".join(problems(project))
+    project.edit("binder/laender/sn/ausgabe.yml", "variablen:\n", "variablen:\n  gibtsnicht: jetzt doch\n")
+    assert "jetzt doch" in edition(project, "sn").sheet("1.52").markdown
+
+
+def test_base_variable_missing_in_one_edition(project):
+    project.edit("binder/laender/sn/ausgabe.yml", "  im_land: in Sachsen\n", "")
+    msgs = [m for m in problems(project) if "im_land" in m]
+    assert msgs == ["binder/01-grundlagen/warum.md:8: Unbekannte Variable „im_land“ "
+                    "('dict object' has no attribute 'im_land') [Ausgabe sn]"]
+
+
+INJECTIONS = [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ self.__init__.__globals__ }}",
+    "{{ config.__class__.__init__.__globals__ }}",
+    "{{ request.application.__globals__ }}",
+    "{{ land.__class__.__base__.__subclasses__() }}",
+    "{{ land.name.__class__.__mro__ }}",
+    "{{ land['__class__'] }}",
+    "{{ land|attr('__class__') }}",
+    "{{ ().__class__.__bases__[0].__subclasses__() }}",
+    "{% for x in ().__class__.__base__.__subclasses__() %}{{ x }}{% endfor %}",
+    "{{ land.name.format.__globals__ }}",
+    "{{ 'a' * 100000000 }}",
+    "{{ 2 ** 100000000 }}",
+    "{{ (land.name ~ 'x') * 10000000 }}",
+    "{% set x = land.__class__ %}{{ x }}",
+    "{{ range(100000000) | list }}",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_template_injection_is_refused(payload):
+    context = {"land": {"name": "Sachsen"}, "var": {}}
+    out, problem = render(f"Text\n{payload}\n", context)
+    assert problem is not None, out
+    assert problem.line == 2
+    assert "Sicherheitsgrenze" in problem.message or "Unbekannte Variable" in problem.message
+
+
+def test_injection_fails_check_with_clear_message(project):
+    rel = "binder/01-grundlagen/boese.md"
+    project.write(rel, '---\nblatt: "1.3"\ntitel: B\nfassung: 1\nstand: 2026-11\n---\n'
+                  "Harmlos.\n{{ ''.__class__.__mro__ }}\n")
+    msgs = [m for m in problems(project) if m.startswith(rel)]
+    assert msgs and msgs[0].startswith(f"{rel}:8: Unzulässiger Ausdruck in einer Variablen (Sicherheitsgrenze)")
+
+
+def test_template_text_in_code_is_left_alone(project):
+    md = edition(project, "sn").sheet("1.1").markdown
+    assert "{{ nicht ersetzen }} und [[9.9]]" in md
+
+
+# ----- sites per edition ---------------------------------------------------------
+
+@pytest.mark.slow
+def test_sites_are_separate(built):
+    for code, title in (("bund", "Allgemeine Ausgabe"), ("sn", "Ausgabe Sachsen")):
+        site = built.site / code
+        index = json.loads((site / "search/search_index.json").read_text())
+        locations = [d["location"] for d in index["docs"]]
+        assert any("blatt-2-3" in l for l in locations)
+        has_sn_sheet = any("blatt-1-51" in l for l in locations)
+        assert has_sn_sheet == (code == "sn"), code
+        assert (site / "sitemap.xml").is_file() and (site / "manifest.json").is_file()
+        assert f"<title>Kommune beugt vor! – {title}</title>" in (site / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_switcher_targets(built):
+    """Material's version selector stays on a page that exists in the target's sitemap."""
+    versions = json.loads((built.site / "versions.json").read_text())
+    assert {v["version"]: v["title"] for v in versions} == {"bund": "Allgemeine Ausgabe", "sn": "Ausgabe Sachsen"}
+
+    def paths(code):
+        xml = (built.site / code / "sitemap.xml").read_text()
+        return {re.sub(rf"^http://127.0.0.1:8000/{code}/", "", u) for u in re.findall(r"<loc>([^<]+)</loc>", xml)}
+
+    bund, sn = paths("bund"), paths("sn")
+    assert "02-gremiengruendung/blatt-2-3/" in bund & sn  # same sheet, same path: switch keeps it
+    assert "02-gremiengruendung/blatt-2-9/" in bund - sn  # dropped in sn: switch goes to sn's start
+    assert "01-grundlagen/blatt-1-51/" in sn - bund
+    page = (built.site / "sn/index.html").read_text()
+    assert '"version": {"provider": "mike"' in page or '"provider": "mike"' in page
+
+
+@pytest.mark.slow
+def test_parallel_equals_sequential(project, tmp_path):
+    project.build()
+    parallel = tmp_path / "parallel"
+    project.site.rename(parallel)
+    project.edit("mkdocs.yml", "binder_dir: binder", "binder_dir: binder\n      parallel: 1")
+    project.build()
+    cmp = filecmp.dircmp(parallel, project.site)
+
+    def diff(c) -> list[str]:
+        out = c.left_only + c.right_only + c.diff_files + c.funny_files
+        for sub in c.subdirs.values():
+            out += diff(sub)
+        return out
+
+    assert diff(cmp) == []
+    assert len(list(parallel.rglob("*.html"))) > 20
+
+
+@pytest.mark.slow
+def test_new_land_is_one_folder(project):
+    project.write("binder/laender/th/ausgabe.yml", """
+        name: Thüringen
+        titel: Ausgabe Thüringen
+        gremium:
+          name: Landespräventionsrat Thüringen
+        variablen:
+          im_land: in Thüringen
+          des_landes: des Freistaates Thüringen
+        """)
+    project.write("binder/laender/th/eigenes.md", """
+        ---
+        blatt: "2.51"
+        titel: Thüringer Besonderheiten
+        fassung: 1
+        stand: 2026-11
+        ---
+        Hier berät der {{ land.gremium.name }}.
+        """)
+    project.build()
+    th = project.site / "th"
+    assert "Hier berät der Landespräventionsrat Thüringen." in (th / "02-gremiengruendung/blatt-2-51/index.html").read_text()
+    assert "vor Ort in Thüringen" in (th / "01-grundlagen/blatt-1-1/index.html").read_text()
+    assert '<a href="th/">Thüringen</a>' in project.html("index.html")
+    assert "Ausgabe Thüringen" in (project.site / "versions.json").read_text()
+
+
+@pytest.mark.slow
+def test_environment_variable_limits_editions(project):
+    project.build(env={"LOSEBLATT_AUSGABE": "sn"})
+    assert (project.site / "sn/index.html").is_file()
+    assert not (project.site / "bund").exists()
