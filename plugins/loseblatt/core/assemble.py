@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .checklists import Checklist, canonicalize, extract
 from .glossary import glossary_markdown
 from .laender import BASE
 from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
@@ -40,6 +41,8 @@ class AssembledSheet:
     extension_fassung: int | None = None
     base: Sheet | None = None
     extension: Sheet | None = None
+    # Item texts keep Blattverweise unresolved: each page that shows them resolves them itself.
+    checklists: list[Checklist] = field(default_factory=list)
 
     @property
     def fassung_label(self) -> str:
@@ -110,18 +113,23 @@ def template_context(edef: EditionDef, binder: Binder | None = None) -> dict[str
 
 
 def process_text(text: str, path: Path, body_line: int, edition: str, context: dict[str, Any],
-                 targets: dict[str, Target], doc_path: str, problems: Problems) -> str:
-    """Passages → variables → references; problems carry the file's line numbers."""
+                 targets: dict[str, Target], doc_path: str, problems: Problems,
+                 blatt: str) -> tuple[str, list[Checklist]]:
+    """Passages → variables → checklists → references; problems carry the file's line numbers."""
     text, passage_problems = select(text, edition)
     for p in passage_problems:
         problems.add(path, body_line + p.line - 1, p.message, edition)
     text, tproblem = render(text, context)
     if tproblem:
         problems.add(path, body_line + tproblem.line - 1, tproblem.message, edition)
+    text, cl_problems = canonicalize(text, blatt)
+    for p in cl_problems:
+        problems.add(path, body_line + p.line - 1, p.message, edition)
+    checklists = extract(text)
     text, ref_problems = resolve(text, targets, doc_path)
     for p in ref_problems:
         problems.add(path, body_line + p.line - 1, p.message, edition)
-    return text
+    return text, checklists
 
 
 def _indent(text: str) -> str:
@@ -198,17 +206,21 @@ def assemble_edition(binder: Binder, code: str, problems: Problems) -> Assembled
     for sheet in ordered:
         reg = binder.registers[sheet.register_number]
         doc_path = targets[sheet.blatt].doc_path
-        markdown = process_text(sheet.body, sheet.path, sheet.body_line, code, context, targets, doc_path, problems)
+        markdown, checklists = process_text(sheet.body, sheet.path, sheet.body_line, code, context, targets, doc_path,
+                                problems, sheet.blatt)
         ext = extensions.get(sheet.blatt)
         stand, sources, origin = sheet.stand, [sheet.path], sheet.edition or BASE
         schlagworte = list(sheet.schlagworte)
         if ext is not None:
-            ext_md = process_text(ext.body, ext.path, ext.body_line, code, context, targets, doc_path, problems)
+            # The state's checklists get their own id space, apart from the base sheet's.
+            ext_md, ext_checklists = process_text(ext.body, ext.path, ext.body_line, code, context, targets, doc_path,
+                                  problems, f"{sheet.blatt}/{code}")
             markdown = (markdown.rstrip("\n") + f'\n\n!!! land "Hinweise für {edef.name}: {ext.titel}"\n\n'
                         + _indent(ext_md) + "\n")
             stand = max(stand, ext.stand)
             sources.append(ext.path)
             origin = f"{origin}+{code}"
+            checklists = checklists + ext_checklists
             schlagworte += [w for w in ext.schlagworte if w not in schlagworte]
         by_register[reg.number].append(AssembledSheet(
             blatt=sheet.blatt, titel=sheet.titel, fassung=sheet.fassung, stand=stand, register=reg,
@@ -216,13 +228,14 @@ def assemble_edition(binder: Binder, code: str, problems: Problems) -> Assembled
             aenderung=(ext.aenderung if ext and ext.stand >= sheet.stand and ext.aenderung else sheet.aenderung),
             grund=(ext.grund if ext and ext.stand >= sheet.stand and ext.grund else sheet.grund),
             schlagworte=schlagworte, extension_fassung=ext.fassung if ext else None,
-            base=sheet, extension=ext,
+            base=sheet, extension=ext, checklists=checklists,
         ))
 
     registers = []
     for number in sorted(binder.registers):
         reg = binder.registers[number]
         doc_path = register_doc_path(reg)
-        md = process_text(reg.body, reg.path, reg.body_line, code, context, targets, doc_path, problems)
+        md, _ = process_text(reg.body, reg.path, reg.body_line, code, context, targets, doc_path,
+                          problems, f"register-{number}")
         registers.append(AssembledRegister(reg, doc_path, md, by_register[number]))
     return AssembledEdition(edef, registers, context)

@@ -29,7 +29,7 @@ from ..core.laender import BASE
 from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
-from . import pages
+from . import checklist_pages, pages
 from .config import AUSGABE_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
 from .manifest import write_manifest
@@ -39,7 +39,8 @@ log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CSS = ["loseblatt.css"]
-JS: list[str] = []
+JS = ["checklisten.js"]
+MARKDOWN_EXTENSIONS = ["loseblatt.render.checklist_ext"]
 
 
 class LoseblattPlugin(BasePlugin[LoseblattConfig]):
@@ -72,6 +73,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         for name in CSS:
             if f"assets/loseblatt/{name}" not in config.extra_css:
                 config.extra_css.append(f"assets/loseblatt/{name}")
+        for name in JS:
+            if f"assets/loseblatt/{name}" not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(f"assets/loseblatt/{name}")
+        for ext in MARKDOWN_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
         if self.is_edition:
             return self._configure_edition(config)
         return self._configure_coordinator(config)
@@ -116,6 +123,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         for reg in ed.registers:
             items: list = [reg.doc_path] + [{pages.sheet_nav_title(s): s.doc_path} for s in reg.sheets]
             nav.append({pages.register_nav_title(reg): items})
+        checklist_regs = checklist_pages.registers_with_checklists(ed)
+        if checklist_regs:
+            nav.append({"Checklisten": [checklist_pages.OVERVIEW] + [
+                {f"Register {r.register.number}: {r.register.titel}": checklist_pages.register_page_path(r)}
+                for r in checklist_regs]})
         order = [p for p in self.config.seiten if p in docs] + [p for p in docs if p not in self.config.seiten]
         nav += [p for p in order if p != "index.md"]
         config.nav = nav
@@ -140,6 +152,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             files.append(File.generated(config, reg.doc_path, content=pages.register_page(reg)))
             for sheet in reg.sheets:
                 files.append(File.generated(config, sheet.doc_path, content=pages.sheet_page(sheet)))
+        checklist_regs = checklist_pages.registers_with_checklists(ed)
+        if checklist_regs:
+            files.append(File.generated(config, checklist_pages.OVERVIEW, content=checklist_pages.overview_page(ed)))
+            for reg in checklist_regs:
+                files.append(File.generated(config, checklist_pages.register_page_path(reg),
+                                            content=checklist_pages.register_checklists_page(ed, reg)))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -1,0 +1,158 @@
+/* Checklists: remember ticks in this browser (localStorage, per edition), show progress,
+   reset, export to a file and import from one. Nothing is sent anywhere. */
+(function () {
+  "use strict";
+
+  var FORMAT = "loseblatt-checklisten/1";
+
+  function editionRoot() {
+    var base = ".";
+    var el = document.getElementById("__config");
+    if (el) {
+      try { base = JSON.parse(el.textContent).base || "."; } catch (e) { base = "."; }
+    }
+    return new URL(base.replace(/\/?$/, "/"), location.href).pathname;
+  }
+
+  var root = editionRoot();
+  var edition = root.replace(/\/$/, "").split("/").pop() || "ausgabe";
+  var KEY = "loseblatt:" + root + ":checklisten";
+
+  function load() {
+    try {
+      var data = JSON.parse(localStorage.getItem(KEY) || "{}");
+      return data && typeof data === "object" ? data : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function save(state) {
+    try {
+      localStorage.setItem(KEY, JSON.stringify(state));
+    } catch (e) {
+      say("Die Haken konnten in diesem Browser nicht gespeichert werden.");
+    }
+  }
+
+  function say(text) {
+    document.querySelectorAll(".lb-meldung").forEach(function (p) { p.textContent = text; });
+  }
+
+  function progressText(done, total) {
+    return done + " von " + total + " erledigt";
+  }
+
+  function refresh() {
+    var state = load();
+    document.querySelectorAll("input[data-punkt]").forEach(function (box) {
+      box.checked = state[box.getAttribute("data-punkt")] === true;
+    });
+    document.querySelectorAll("fieldset.lb-checkliste").forEach(function (fs) {
+      var boxes = fs.querySelectorAll("input[data-punkt]");
+      var done = 0;
+      boxes.forEach(function (b) { if (b.checked) { done += 1; } });
+      var p = fs.querySelector(".lb-fortschritt");
+      if (p) { p.textContent = progressText(done, boxes.length); }
+    });
+    document.querySelectorAll("[data-lb-liste]").forEach(function (span) {
+      var prefix = span.getAttribute("data-lb-liste") + "/";
+      var total = parseInt(span.getAttribute("data-lb-gesamt"), 10) || 0;
+      var done = Object.keys(state).filter(function (k) {
+        return state[k] === true && k.indexOf(prefix) === 0 && k.split("/").length === prefix.split("/").length;
+      }).length;
+      span.textContent = "(" + progressText(Math.min(done, total), total) + ")";
+    });
+  }
+
+  function resetIds(ids) {
+    var state = load();
+    ids.forEach(function (id) { delete state[id]; });
+    save(state);
+    refresh();
+  }
+
+  function idsIn(container) {
+    return Array.prototype.map.call(container.querySelectorAll("input[data-punkt]"), function (b) {
+      return b.getAttribute("data-punkt");
+    });
+  }
+
+  function exportState() {
+    var data = { format: FORMAT, ausgabe: edition, exportiert: new Date().toISOString(), punkte: load() };
+    var blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = "checklisten-" + edition + "-" + new Date().toISOString().slice(0, 10) + ".json";
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+    say("Der Stand wurde als Datei gespeichert.");
+  }
+
+  function importState(file) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      var data;
+      try { data = JSON.parse(reader.result); } catch (e) { data = null; }
+      if (!data || data.format !== FORMAT || typeof data.punkte !== "object") {
+        say("Diese Datei enthält keinen Stand von Checklisten dieses Ordners.");
+        return;
+      }
+      var state = {};
+      Object.keys(data.punkte).forEach(function (k) { if (data.punkte[k] === true) { state[k] = true; } });
+      save(state);
+      refresh();
+      var from = data.ausgabe && data.ausgabe !== edition ? " (aus der Ausgabe „" + data.ausgabe + "“)" : "";
+      say(Object.keys(state).length + " erledigte Punkte importiert" + from + ".");
+    };
+    reader.readAsText(file);
+  }
+
+  function setup() {
+    document.querySelectorAll("fieldset.lb-checkliste").forEach(function (fs) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "lb-zuruecksetzen";
+      var legend = fs.querySelector("legend");
+      button.textContent = "Zurücksetzen";
+      button.setAttribute("aria-label", "Haken zurücksetzen: " + (legend ? legend.textContent : "Checkliste"));
+      button.addEventListener("click", function () { resetIds(idsIn(fs)); });
+      fs.appendChild(button);
+    });
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (box.matches && box.matches("input[data-punkt]")) {
+        var state = load();
+        if (box.checked) { state[box.getAttribute("data-punkt")] = true; } else { delete state[box.getAttribute("data-punkt")]; }
+        save(state);
+        refresh();
+      } else if (box.matches && box.matches('input[data-lb-aktion="import"]') && box.files.length) {
+        importState(box.files[0]);
+        box.value = "";
+      }
+    });
+    document.querySelectorAll("[data-lb-steuerung]").forEach(function (panel) {
+      panel.hidden = false;
+      panel.querySelector('[data-lb-aktion="export"]').addEventListener("click", exportState);
+      panel.querySelector('[data-lb-aktion="reset"]').addEventListener("click", function () {
+        if (panel.getAttribute("data-lb-steuerung") === "ausgabe") {
+          save({});
+          refresh();
+        } else {
+          resetIds(idsIn(document));
+        }
+        say("Die Haken wurden gelöscht.");
+      });
+    });
+    // Another tab of the same edition changed the ticks.
+    window.addEventListener("storage", function (event) { if (event.key === KEY) { refresh(); } });
+    refresh();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,1 @@
+"""Rendering shared by the web and print adapters (Markdown extensions, page pieces)."""
