@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .checklists import Checklist, canonicalize, extract
-from .glossary import glossary_markdown
+from .glossary import abbreviations_markdown, glossary_markdown
 from .laender import BASE
 from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
 from .passages import select
@@ -73,6 +73,7 @@ class AssembledEdition:
     definition: EditionDef
     registers: list[AssembledRegister]
     context: dict[str, Any]
+    abbreviations: str = ""  # Markdown abbr definitions from the glossary
 
     @property
     def code(self) -> str:
@@ -238,4 +239,4 @@ def assemble_edition(binder: Binder, code: str, problems: Problems) -> Assembled
         md, _ = process_text(reg.body, reg.path, reg.body_line, code, context, targets, doc_path,
                           problems, f"register-{number}")
         registers.append(AssembledRegister(reg, doc_path, md, by_register[number]))
-    return AssembledEdition(edef, registers, context)
+    return AssembledEdition(edef, registers, context, abbreviations_markdown(binder.glossary))

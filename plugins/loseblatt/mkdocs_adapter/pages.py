@@ -81,6 +81,7 @@ def registers_overview(edition: AssembledEdition, from_doc: str = "index.md") ->
 def chooser_page(editions: dict[str, str]) -> str:
     """site/index.html: every Land leads to its edition or, without one, to the general edition."""
     lines = [
+        "---\nhide:\n  - navigation\n  - toc\n---\n",
         "# Kommune beugt vor!\n",
         "Den Beratungsordner zur kommunalen Kriminalprävention gibt es als allgemeine Ausgabe "
         "und in Ausgaben der Länder, die eigene Blätter zu Landesstrategie, Förderung und "

@@ -52,6 +52,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.result: pipeline.CheckResult | None = None
         self.publisher: Publisher | None = None
         self.project_root: Path | None = None
+        self.abbreviations = ""
 
     # ----- roles ---------------------------------------------------------------
     def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict]) -> None:
@@ -114,6 +115,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
 
     def _configure_edition(self, config: MkDocsConfig) -> MkDocsConfig:
         ed = self.edition
+        # Glossary abbreviations, explained wherever they occur (Markdown extension abbr).
+        abbr = ed.abbreviations
+        self.abbreviations = f"\n\n{abbr}\n" if abbr else ""
         config.site_name = f"{config.site_name} – {ed.definition.titel}"
         config.site_url = self.edition_site_url
         config.extra["version"] = {"provider": "mike", "default": BASE}
@@ -161,8 +165,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if not self.is_edition or page.file.generated_by:
+        if not self.is_edition:
             return markdown
+        if page.file.generated_by:
+            return markdown + self.abbreviations
         # Hand-written pages from docs/ may use variables and Blattverweise too.
         ed = self.edition
         problems = Problems(self.project_root)
@@ -179,7 +185,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             raise PluginError(f"Fehler in {page.file.src_uri} (Ausgabe {ed.code}).")
         if page.file.src_uri == "index.md":
             text = text.rstrip() + "\n\n" + pages.registers_overview(ed) + "\n"
-        return text
+        return text + self.abbreviations
 
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:

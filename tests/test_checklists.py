@@ -1,0 +1,120 @@
+"""Checklists: extraction and ids, overlay scoping, errors, collected pages, and a real browser."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from loseblatt.core.checklists import canonicalize, extract, item_key
+
+
+def lists(project, code, blatt):
+    result = project.check()
+    assert not result.problems, [p.format() for p in result.problems]
+    return result.editions[code].sheet(blatt).checklists
+
+
+def test_ids_are_stable_and_follow_wording(project):
+    cl = lists(project, "bund", "2.1")[0]
+    assert cl.id == "2.1/gruendung-vorbereiten" and cl.title == "Gründung vorbereiten"
+    ids = [i.id for i in cl.items]
+    assert ids[0] == f"2.1/gruendung-vorbereiten/{item_key('Lagebilder zusammentragen')}"
+    assert ids[1] == "2.1/gruendung-vorbereiten/rueckhalt"  # explicit name
+    # Same wording (up to case and spaces): same id. Other wording: other id; explicit name: kept.
+    project.edit("binder/02-gremiengruendung/blatt-1.md", "- [ ] Lagebilder zusammentragen", "- [ ] lagebilder   Zusammentragen")
+    assert [i.id for i in lists(project, "bund", "2.1")[0].items][0] == ids[0]
+    project.edit("binder/02-gremiengruendung/blatt-1.md", "lagebilder   Zusammentragen", "Lagebilder der Polizei auswerten")
+    project.edit("binder/02-gremiengruendung/blatt-1.md", "Rückhalt der Verwaltungsspitze sichern", "Rückhalt der Spitze sichern")
+    new = [i.id for i in lists(project, "bund", "2.1")[0].items]
+    assert new[0] != ids[0] and new[1] == ids[1]
+
+
+def test_state_items_only_in_state_edition(project):
+    sn = [cl.id for cl in lists(project, "sn", "2.3")]
+    assert sn == ["2.3/sn/saechsische-schritte"]
+    assert lists(project, "bund", "2.3") == []
+
+
+@pytest.mark.parametrize("body, line, fragment", [
+    ('!!! checkliste\n\n    - [ ] a\n', 1, "braucht einen Titel"),
+    ('!!! checkliste "T"\n\n    - [x] a\n', 3, "werden leer geschrieben"),
+    ('!!! checkliste "T"\n\n    - [ ] a\n    Freier Text\n', 4, "nur Punkte der Form"),
+    ('!!! checkliste "T"\n\nKein Punkt.\n', 1, "hat keine Punkte"),
+    ('!!! checkliste "T"\n\n    - [ ] a\n    - [ ] A\n', 4, "Derselbe Punkt"),
+    ('!!! checkliste "T"\n    - [ ] a\n!!! checkliste "T"\n    - [ ] b\n', 3, "gibt es auf diesem Blatt schon"),
+])
+def test_syntax_errors(project, body, line, fragment):
+    rel = "binder/01-grundlagen/cl.md"
+    project.write(rel, '---\nblatt: "1.2"\ntitel: C\nfassung: 1\nstand: 2026-11\n---\n' + body)
+    msgs = [p.format() for p in project.check().problems]
+    assert any(m.startswith(f"{rel}:{6 + line}: ") and fragment in m for m in msgs), msgs
+
+
+def test_code_is_not_a_checklist():
+    text = '```\n!!! checkliste "T"\n    - [x] a\n```\n'
+    out, problems = canonicalize(text, "1.1")
+    assert problems == [] and out == text and extract(out) == []
+
+
+@pytest.mark.slow
+def test_collected_pages(built):
+    overview = built.html("sn/checklisten/index.html")
+    assert "Register 2: Gremiengründung" in overview
+    assert 'href="../02-gremiengruendung/blatt-2-1/">Gründung vorbereiten</a>' in overview
+    assert 'href="../02-gremiengruendung/blatt-2-3/">Sächsische Schritte</a>' in overview
+    assert "Sächsische Schritte" not in built.html("bund/checklisten/index.html")
+    reg = built.html("sn/checklisten/register-2/index.html")
+    assert reg.count('data-punkt=') == 4
+    # The Blattverweis inside an item is resolved relative to the collected page.
+    assert 'href="../../02-gremiengruendung/blatt-2-2/"' in reg
+    sheet = built.html("sn/02-gremiengruendung/blatt-2-1/index.html")
+    assert '<legend>Checkliste: Gründung vorbereiten</legend>' in sheet
+    assert '<label for="lb-2-1-gruendung-vorbereiten-rueckhalt">' in sheet
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_ticks_survive_reload_stay_per_edition_and_round_trip(built, tmp_path):
+    from browser import chromium, serve
+
+    item = "2.1/gruendung-vorbereiten/rueckhalt"
+    box = f'input[data-punkt="{item}"]'
+    with serve(built.site) as url, chromium() as browser:
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        page.goto(f"{url}/sn/checklisten/register-2/")
+        fieldset = page.locator("fieldset.lb-checkliste").first
+        assert fieldset.locator(".lb-fortschritt").inner_text() == "0 von 3 erledigt"
+        page.get_by_label("Rückhalt der Verwaltungsspitze sichern").check()  # label works
+        assert fieldset.locator(".lb-fortschritt").inner_text() == "1 von 3 erledigt"
+        page.reload()
+        assert page.locator(box).is_checked()
+        # Same edition, the sheet itself: ticked too. Another edition: not ticked.
+        page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
+        assert page.locator(box).is_checked()
+        page.goto(f"{url}/bund/02-gremiengruendung/blatt-2-1/")
+        assert not page.locator(box).is_checked()
+        # Keyboard: focus the first box and press space.
+        page.locator("fieldset.lb-checkliste input").first.focus()
+        page.keyboard.press("Space")
+        assert page.locator("fieldset.lb-checkliste input").first.is_checked()
+        # Export from sn, reset, import: the tick comes back.
+        page.goto(f"{url}/sn/checklisten/")
+        assert "(1 von 3 erledigt)" in page.locator('[data-lb-liste="2.1/gruendung-vorbereiten"]').inner_text()
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Stand exportieren").click()
+        exported = tmp_path / "stand.json"
+        info.value.save_as(exported)
+        data = json.loads(exported.read_text())
+        assert data["format"] == "loseblatt-checklisten/1" and data["ausgabe"] == "sn"
+        assert data["punkte"] == {item: True}
+        page.get_by_role("button", name="Alle Haken löschen").click()
+        page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
+        assert not page.locator(box).is_checked()
+        page.goto(f"{url}/sn/checklisten/")
+        page.locator('input[data-lb-aktion="import"]').set_input_files(str(exported))
+        page.get_by_text("1 erledigte Punkte importiert").wait_for()
+        page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
+        assert page.locator(box).is_checked()
+        context.close()
