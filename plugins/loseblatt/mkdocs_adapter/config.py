@@ -22,5 +22,8 @@ class LoseblattConfig(Config):
     seiten = c.ListOfItems(c.Type(str), default=[])
     """Order of the hand-written pages from docs/ in the navigation, after the registers."""
 
+    pdf = c.Type(bool, default=True)
+    """Build the PDFs (Druckfassung). The environment variable LOSEBLATT_PDF=0/1 overrides it."""
+
     cache_dir = c.Type(str, default=".cache/loseblatt")
     """Caches keyed by content hash (rendered Markdown, PDFs), relative to mkdocs.yml."""

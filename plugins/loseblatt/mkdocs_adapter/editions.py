@@ -25,6 +25,7 @@ class EditionJob:
     strict: bool
     use_directory_urls: bool
     versions: list[dict]
+    pdf: bool = False
     serve_url: str | None = None
 
 
@@ -78,7 +79,7 @@ def build_edition(job: EditionJob) -> EditionResult:
         cfg = load_config(job.config_file, site_dir=job.site_dir, strict=job.strict,
                           use_directory_urls=job.use_directory_urls)
         plugin = cfg.plugins["loseblatt"]
-        plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions)
+        plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf)
         build(cfg, serve_url=job.serve_url)
         return EditionResult(code, True, warnings=collect.messages)
     except (Abort, BuildError, ConfigurationError) as exc:

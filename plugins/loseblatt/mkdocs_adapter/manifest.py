@@ -13,7 +13,8 @@ def sheet_url(doc_path: str) -> str:
     return doc_path.removesuffix(".md") + "/"
 
 
-def manifest_data(edition: AssembledEdition) -> dict:
+def manifest_data(edition: AssembledEdition, pdfs=None) -> dict:
+    """`pdfs` (print_adapter.build.EditionPdfs) adds each sheet's PDF and page count."""
     sheets = []
     for s in edition.sheets:
         entry = {
@@ -28,12 +29,19 @@ def manifest_data(edition: AssembledEdition) -> dict:
         }
         if s.extension_fassung is not None:
             entry["fassung_ergaenzung"] = s.extension_fassung
+        if pdfs is not None and s.blatt in pdfs.sheets:
+            name, pages = pdfs.sheets[s.blatt]
+            entry["pdf"] = f"pdf/{name}"
+            entry["seiten"] = pages
         sheets.append(entry)
-    return {
+    data = {
         "ausgabe": edition.code,
         "titel": edition.definition.titel,
         "blaetter": sheets,
     }
+    if pdfs is not None:
+        data["pdf"] = f"pdf/{pdfs.edition}"
+    return data
 
 
 def write_json(path: Path, data) -> None:
@@ -42,8 +50,8 @@ def write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
 
-def write_manifest(edition: AssembledEdition, site_dir: Path) -> None:
-    write_json(site_dir / "manifest.json", manifest_data(edition))
+def write_manifest(edition: AssembledEdition, site_dir: Path, pdfs=None) -> None:
+    write_json(site_dir / "manifest.json", manifest_data(edition, pdfs))
 
 
 def write_versions(versions: list[dict], site_dir: Path) -> None:

@@ -18,6 +18,19 @@ def rel(from_doc: str, to_doc: str) -> str:
     return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
 
 
+def page_url_to(doc_path: str, target: str, use_directory_urls: bool = True) -> str:
+    """Relative URL from the page built from `doc_path` to a file at `target` (edition root)."""
+    page_dir = posixpath.dirname(doc_path)
+    if use_directory_urls and posixpath.basename(doc_path) != "index.md":
+        page_dir = posixpath.join(page_dir, posixpath.splitext(posixpath.basename(doc_path))[0])
+    return posixpath.relpath(target, page_dir or ".")
+
+
+def pdf_link(doc_path: str, pdf_name: str, text: str, use_directory_urls: bool = True) -> str:
+    href = page_url_to(doc_path, f"pdf/{pdf_name}", use_directory_urls)
+    return f'<a class="md-button lb-pdf" href="{esc(href)}" download>{esc(text)}</a>'
+
+
 def sheet_nav_title(sheet: AssembledSheet) -> str:
     return f"{sheet.blatt} {sheet.titel}"
 
@@ -39,16 +52,17 @@ def sheet_header(sheet: AssembledSheet) -> str:
     )
 
 
-def sheet_page(sheet: AssembledSheet) -> str:
+def sheet_page(sheet: AssembledSheet, pdf: str = "") -> str:
     grund = ""
     if sheet.grund and sheet.fassung_label != "1":
         art = "Inhaltliche" if sheet.aenderung == "inhaltlich" else "Redaktionelle"
         grund = (f'\n<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> '
                  f"{esc(sheet.grund)}</p>\n")
-    return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.markdown.strip()}\n"
+    links = f'\n<p class="lb-downloads">{pdf}</p>\n' if pdf else ""
+    return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.markdown.strip()}\n{links}"
 
 
-def register_page(reg: AssembledRegister) -> str:
+def register_page(reg: AssembledRegister, pdf: str = "") -> str:
     r = reg.register
     lines = [
         f"# Register {r.number}: {r.titel}\n",
@@ -57,6 +71,7 @@ def register_page(reg: AssembledRegister) -> str:
         f'<span class="lb-kopf-fassung">Fassung {r.fassung}</span>\n'
         f'<span class="lb-kopf-stand">Stand: {stand_long(r.stand)}</span>\n</div>\n',
         reg.markdown.strip() + "\n",
+        (f'<p class="lb-downloads">{pdf}</p>\n' if pdf else ""),
         "## Blätter in diesem Register\n",
     ]
     if reg.sheets:

@@ -30,7 +30,8 @@ from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
 from . import checklist_pages, pages
-from .config import AUSGABE_ENV, LoseblattConfig
+from ..render import print_html as pdf_names
+from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
 from .manifest import write_manifest
 from .publish import Publisher
@@ -38,7 +39,8 @@ from .publish import Publisher
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-CSS = ["loseblatt.css"]
+CSS = ["fonts.css", "loseblatt.css"]
+FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt"]
 JS = ["checklisten.js"]
 MARKDOWN_EXTENSIONS = ["loseblatt.render.checklist_ext"]
 
@@ -48,6 +50,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.command: str | None = None
         self.edition: AssembledEdition | None = None  # set in the edition role
         self.edition_site_url: str | None = None
+        self.with_pdf = False
         self.versions: list[dict] = []
         self.result: pipeline.CheckResult | None = None
         self.publisher: Publisher | None = None
@@ -55,11 +58,19 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.abbreviations = ""
 
     # ----- roles ---------------------------------------------------------------
-    def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict]) -> None:
+    def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict],
+                       pdf: bool = False) -> None:
         """Called by the edition worker before the build: this instance builds `edition`."""
         self.edition = edition
         self.edition_site_url = site_url
         self.versions = versions
+        self.with_pdf = pdf
+
+    def pdf_enabled(self) -> bool:
+        env = os.environ.get(PDF_ENV, "").strip().lower()
+        if env:
+            return env not in ("0", "nein", "false", "no", "off")
+        return bool(self.config.pdf)
 
     @property
     def is_edition(self) -> bool:
@@ -144,6 +155,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for name in CSS + JS:
             files.append(File.generated(config, f"assets/loseblatt/{name}", abs_src_path=str(ASSETS / name)))
+        for name in FONTS:
+            files.append(File.generated(config, f"assets/loseblatt/fonts/{name}",
+                                        abs_src_path=str(ASSETS / "fonts" / name)))
         if not self.is_edition:
             # The coordinator's own site is only the chooser; docs/ pages belong to each edition.
             for f in [f for f in files if f.is_documentation_page()]:
@@ -152,10 +166,20 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             files.append(File.generated(config, "index.md", content=pages.chooser_page(editions)))
             return files
         ed = self.edition
+        dir_urls = config.use_directory_urls
         for reg in ed.registers:
-            files.append(File.generated(config, reg.doc_path, content=pages.register_page(reg)))
+            links = ""
+            if self.with_pdf:
+                links = pages.pdf_link(reg.doc_path, pdf_names.register_pdf_name(reg.register.number),
+                                       "Register als PDF", dir_urls)
+                if any(s.checklists for s in reg.sheets):
+                    links += " " + pages.pdf_link(reg.doc_path, pdf_names.checklists_pdf_name(reg.register.number),
+                                                  "Checklisten als PDF", dir_urls)
+            files.append(File.generated(config, reg.doc_path, content=pages.register_page(reg, links)))
             for sheet in reg.sheets:
-                files.append(File.generated(config, sheet.doc_path, content=pages.sheet_page(sheet)))
+                link = pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF",
+                                      dir_urls) if self.with_pdf else ""
+                files.append(File.generated(config, sheet.doc_path, content=pages.sheet_page(sheet, link)))
         checklist_regs = checklist_pages.registers_with_checklists(ed)
         if checklist_regs:
             files.append(File.generated(config, checklist_pages.OVERVIEW, content=checklist_pages.overview_page(ed)))
@@ -185,14 +209,22 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             raise PluginError(f"Fehler in {page.file.src_uri} (Ausgabe {ed.code}).")
         if page.file.src_uri == "index.md":
             text = text.rstrip() + "\n\n" + pages.registers_overview(ed) + "\n"
+            if self.with_pdf:
+                link = pages.pdf_link("index.md", pdf_names.edition_pdf_name(ed.code), "Ganze Ausgabe als PDF",
+                                      config.use_directory_urls)
+                text += f'\n<p class="lb-downloads">{link}</p>\n'
         return text + self.abbreviations
 
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.is_edition:
-            write_manifest(self.edition, Path(config.site_dir))
             return
         self._build_editions(config)
+        site = Path(config.site_dir)
+        editions = [self.result.editions[c] for c in self.codes]
+        pdfs = self._build_pdfs(config, editions) if self.pdf_enabled() else {}
+        for ed in editions:
+            write_manifest(ed, site / ed.code, pdfs.get(ed.code))
         if self.publisher is not None:
             self.publisher.publish()
             log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
@@ -215,6 +247,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 strict=bool(config.strict),
                 use_directory_urls=config.use_directory_urls,
                 versions=versions,
+                pdf=self.pdf_enabled(),
             )
             for code in self.codes
         ]
@@ -223,6 +256,28 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         if failed:
             details = "; ".join(f"{r.code}: {r.error}" for r in failed)
             raise PluginError(f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht.")
+
+    def _build_pdfs(self, config: MkDocsConfig, editions: list[AssembledEdition]) -> dict:
+        from ..print_adapter.build import PdfBuilder, renderer_from, worker_count
+        from ..print_adapter.store import PdfStore
+
+        cache = self.project_root / self.config.cache_dir
+        step = {"last": -1}
+
+        def progress(done: int, total: int) -> None:
+            # About ten lines per run, and always the last one.
+            tenth = max(1, total // 10)
+            if done == total or (total >= 20 and done // tenth != step["last"]):
+                step["last"] = done // tenth
+                log.info(f"PDF {done}/{total}")
+
+        builder = PdfBuilder(renderer_from(config.markdown_extensions, config.mdx_configs),
+                             PdfStore(cache / "pdf"), worker_count(self.config.parallel), progress)
+        site = Path(config.site_dir)
+        result = builder.build(editions, {ed.code: site / ed.code for ed in editions})
+        builder.write_stats(cache / "pdf-stats.json")
+        log.info(f"PDF: {len(builder.stats.rendered)} neu gesetzt, {builder.stats.reused} aus dem Zwischenspeicher")
+        return result
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.publisher is not None:

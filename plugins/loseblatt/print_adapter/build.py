@@ -1,0 +1,214 @@
+"""The PDF step of the build: every sheet, register and edition as PDF under site/<code>/pdf/.
+
+Per-sheet documents are rendered once per distinct content (cache keyed by a hash of HTML,
+styles, fonts and WeasyPrint's version) and spread over worker processes; register and
+edition PDFs are joined from them with pypdf and cached by the keys of their parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.assemble import AssembledEdition
+from ..render import print_html as names
+from ..render.print_html import PrintRenderer
+from .assemble import Part, join
+from .render import cache_key, render_pdf
+from .store import PdfStore
+
+
+@dataclass
+class Doc:
+    label: str  # "<edition>:<file name>", for progress and stats
+    html: str
+    forms: bool = False
+
+    @property
+    def key(self) -> str:
+        return cache_key(self.html, self.forms)
+
+
+@dataclass
+class EditionPdfs:
+    """What the manifest and the pages need: file name and page count per sheet."""
+
+    sheets: dict[str, tuple[str, int]] = field(default_factory=dict)
+    registers: dict[int, str] = field(default_factory=dict)
+    checklists: dict[int, str] = field(default_factory=dict)
+    edition: str = ""
+
+
+@dataclass
+class PdfStats:
+    rendered: list[str] = field(default_factory=list)  # labels of documents rendered by WeasyPrint
+    reused: int = 0  # documents taken from the cache
+    joined: list[str] = field(default_factory=list)  # register/edition PDFs joined anew
+
+
+def _render(doc_html: str, forms: bool) -> tuple[bytes, int]:
+    return render_pdf(doc_html, forms)
+
+
+def _pool_context():
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class PdfBuilder:
+    def __init__(self, renderer: PrintRenderer, store: PdfStore, workers: int,
+                 progress: Callable[[int, int], None] | None = None):
+        self.renderer = renderer
+        self.store = store
+        self.workers = max(1, workers)
+        self.progress = progress or (lambda done, total: None)
+        self.stats = PdfStats()
+
+    # ----- rendering ------------------------------------------------------------
+    def render_all(self, docs: list[Doc]) -> dict[str, tuple[bytes, int]]:
+        """Render every distinct document that is not cached; return all by key."""
+        results: dict[str, tuple[bytes, int]] = {}
+        missing: dict[str, Doc] = {}
+        for doc in docs:
+            key = doc.key
+            if key in results or key in missing:
+                continue
+            cached = self.store.get(key)
+            if cached is not None:
+                results[key] = cached
+                self.stats.reused += 1
+            else:
+                missing[key] = doc
+        total = len(missing)
+        if not total:
+            return results
+        done = 0
+        self.progress(0, total)
+        if self.workers == 1 or total == 1:
+            for key, doc in missing.items():
+                results[key] = self._store(key, doc, _render(doc.html, doc.forms))
+                done += 1
+                self.progress(done, total)
+        else:
+            with ProcessPoolExecutor(max_workers=min(self.workers, total), mp_context=_pool_context()) as pool:
+                futures = {pool.submit(_render, doc.html, doc.forms): (key, doc) for key, doc in missing.items()}
+                for future in as_completed(futures):
+                    key, doc = futures[future]
+                    results[key] = self._store(key, doc, future.result())
+                    done += 1
+                    self.progress(done, total)
+        return results
+
+    def _store(self, key: str, doc: Doc, result: tuple[bytes, int]) -> tuple[bytes, int]:
+        self.store.put(key, *result)
+        self.stats.rendered.append(doc.label)
+        return result
+
+    def joined(self, label: str, title: str, parts: list[tuple[str, str, int]],
+               pdfs: dict[str, tuple[bytes, int]]) -> tuple[bytes, int]:
+        """Join parts (key, bookmark, level); cached by the parts' keys."""
+        h = hashlib.sha256(b"join 1\n" + title.encode())
+        for key, bookmark, level in parts:
+            h.update(f"{key}|{bookmark}|{level}\n".encode())
+        key = h.hexdigest()
+        cached = self.store.get(key)
+        if cached is not None:
+            return cached
+        data = join([Part(bookmark, pdfs[k][0], level) for k, bookmark, level in parts], title, key)
+        pages = sum(pdfs[k][1] for k, _, _ in parts)
+        self.store.put(key, data, pages)
+        self.stats.joined.append(label)
+        return data, pages
+
+    # ----- editions -------------------------------------------------------------
+    def build(self, editions: list[AssembledEdition], site_dirs: dict[str, Path]) -> dict[str, EditionPdfs]:
+        r = self.renderer
+        plans: dict[str, dict] = {}
+        docs: list[Doc] = []
+        for ed in editions:
+            code = ed.code
+            plan = {"sheets": {}, "dividers": {}, "checklists": {}}
+            for reg in ed.registers:
+                n = reg.register.number
+                d = Doc(f"{code}:{names.divider_pdf_name(n)}", r.register_divider(ed, reg))
+                plan["dividers"][n] = d
+                docs.append(d)
+                for s in reg.sheets:
+                    d = Doc(f"{code}:{names.sheet_pdf_name(s.blatt)}", r.sheet(ed, s))
+                    plan["sheets"][s.blatt] = d
+                    docs.append(d)
+                if any(s.checklists for s in reg.sheets):
+                    d = Doc(f"{code}:{names.checklists_pdf_name(n)}", r.register_checklists(ed, reg), forms=True)
+                    plan["checklists"][n] = d
+                    docs.append(d)
+            plans[code] = plan
+        pdfs = self.render_all(docs)
+
+        # Covers need the page counts of the sheets.
+        covers = {}
+        for ed in editions:
+            pages = {b: pdfs[d.key][1] for b, d in plans[ed.code]["sheets"].items()}
+            covers[ed.code] = Doc(f"{ed.code}:deckblatt", r.cover_and_contents(ed, pages))
+        pdfs.update(self.render_all(list(covers.values())))
+
+        out: dict[str, EditionPdfs] = {}
+        for ed in editions:
+            code, plan = ed.code, plans[ed.code]
+            target = site_dirs[code] / "pdf"
+            target.mkdir(parents=True, exist_ok=True)
+            info = EditionPdfs()
+            edition_parts = [(covers[code].key, "Deckblatt und Inhalt", 0)]
+            for reg in ed.registers:
+                n = reg.register.number
+                divider = plan["dividers"][n]
+                _write(target / names.divider_pdf_name(n), pdfs[divider.key][0])
+                reg_title = f"Register {n}: {reg.register.titel}"
+                parts = [(divider.key, f"Registerblatt {n}", 0)]
+                edition_parts.append((divider.key, reg_title, 0))
+                for s in reg.sheets:
+                    doc = plan["sheets"][s.blatt]
+                    name = names.sheet_pdf_name(s.blatt)
+                    _write(target / name, pdfs[doc.key][0])
+                    info.sheets[s.blatt] = (name, pdfs[doc.key][1])
+                    parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 0))
+                    edition_parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 1))
+                reg_name = names.register_pdf_name(n)
+                data, _ = self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs)
+                _write(target / reg_name, data)
+                info.registers[n] = reg_name
+                if n in plan["checklists"]:
+                    name = names.checklists_pdf_name(n)
+                    _write(target / name, pdfs[plan["checklists"][n].key][0])
+                    info.checklists[n] = name
+            ed_name = names.edition_pdf_name(code)
+            data, _ = self.joined(f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}", edition_parts, pdfs)
+            _write(target / ed_name, data)
+            info.edition = ed_name
+            out[code] = info
+        return out
+
+    def write_stats(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"gerendert": sorted(self.stats.rendered), "aus_cache": self.stats.reused,
+                                    "zusammengefuegt": sorted(self.stats.joined)}, indent=1, ensure_ascii=False))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def renderer_from(markdown_extensions: list, mdx_configs: dict) -> PrintRenderer:
+    return PrintRenderer(markdown_extensions, mdx_configs)
+
+
+def worker_count(parallel: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if parallel <= 0 else parallel

@@ -1,0 +1,203 @@
+"""HTML documents for the Druckfassung: one per sheet, register divider, cover and contents,
+register checklists. The print adapter turns them into PDFs."""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+
+from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
+from ..core.checklists import Checklist
+from ..core.model import stand_long, stand_short
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+BINDER_TITLE = "Kommune beugt vor!"
+SHEET_LINK = re.compile(r'href="(?:\.\./)*(?:[\w-]+/)?(blatt-\d+-\d+)\.md(#[^"]*)?"')
+DOC_LINK = re.compile(r'href="(?![a-z]+:|#)[^"]*\.md(#[^"]*)?"')
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def sheet_pdf_name(blatt: str) -> str:
+    r, n = blatt.split(".")
+    return f"blatt-{r}-{n}.pdf"
+
+
+def register_pdf_name(number: int) -> str:
+    return f"register-{number}.pdf"
+
+
+def divider_pdf_name(number: int) -> str:
+    return f"registerblatt-{number}.pdf"
+
+
+def checklists_pdf_name(number: int) -> str:
+    return f"checklisten-register-{number}.pdf"
+
+
+def edition_pdf_name(code: str) -> str:
+    return f"kommune-beugt-vor-{code}.pdf"
+
+
+@dataclass
+class Running:
+    """Texts of the running header and footer of one printed document."""
+
+    left: str
+    right: str
+    foot: str
+    page_numbers: bool = True
+
+    def css(self) -> str:
+        foot = css_string(self.foot)
+        if self.page_numbers:
+            foot += ' " · Seite " counter(page) " von " counter(pages)'
+        return ("@page { @top-left { content: " + css_string(self.left) + "; } "
+                "@top-right { content: " + css_string(self.right) + "; } "
+                "@bottom-left { content: " + foot + "; } }")
+
+
+class PrintRenderer:
+    """Markdown → HTML with the site's extensions (minus web-only bits), wrapped for print."""
+
+    def __init__(self, extensions: list, extension_configs: dict):
+        self.extensions = list(extensions)
+        configs = copy.deepcopy(extension_configs or {})
+        if "toc" in configs:
+            configs["toc"] = {k: v for k, v in configs["toc"].items() if not k.startswith("permalink")}
+        self.extension_configs = configs
+        self._md: markdown.Markdown | None = None
+
+    def markdown(self, text: str) -> str:
+        if self._md is None:
+            self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
+        self._md.reset()
+        out = self._md.convert(text)
+        # Sheet references point to the sibling PDFs; other page links have no print target.
+        out = SHEET_LINK.sub(lambda m: f'href="{m.group(1)}.pdf"', out)
+        return DOC_LINK.sub('href="#"', out)
+
+    def document(self, title: str, body: str, running: Running | None, *, keywords: list[str] | None = None,
+                 date: str | None = None, css_extra: str = "") -> str:
+        head = [
+            '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
+            f"<title>{esc(title)}</title>",
+            '<meta name="author" content="Stiftung Deutsches Forum Kriminalprävention und Landespräventionsgremien">',
+            f'<meta name="generator" content="loseblatt">',
+        ]
+        if keywords:
+            head.append(f'<meta name="keywords" content="{esc(", ".join(keywords))}">')
+        if date:
+            # The sheet's Stand, not the build time: the same content gives the same PDF.
+            head.append(f'<meta name="dcterms.created" content="{date}">')
+            head.append(f'<meta name="dcterms.modified" content="{date}">')
+        head.append('<link rel="stylesheet" href="fonts.css"><link rel="stylesheet" href="print.css">')
+        style = (running.css() if running else "") + css_extra
+        if style:
+            head.append(f"<style>{style}</style>")
+        head.append("</head>")
+        return "".join(head) + f'<body class="lb-druck">{body}</body></html>'
+
+    # ----- documents ---------------------------------------------------------
+    def running_for(self, edition: AssembledEdition, register_title: str, foot: str) -> Running:
+        return Running(f"{BINDER_TITLE} · {edition.definition.titel}", register_title, foot)
+
+    def sheet(self, edition: AssembledEdition, sheet: AssembledSheet) -> str:
+        reg = sheet.register
+        grund = ""
+        if sheet.grund and sheet.fassung_label != "1":
+            art = "Inhaltliche" if sheet.aenderung == "inhaltlich" else "Redaktionelle"
+            grund = f'<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> {esc(sheet.grund)}</p>'
+        body = (
+            f"<article><h1>{esc(sheet.titel)}</h1>"
+            '<div class="lb-kopf">'
+            f'<span class="lb-kopf-register">Register {reg.number} · {esc(reg.titel)}</span>'
+            f'<span class="lb-kopf-blatt">Blatt {esc(sheet.blatt)}</span>'
+            f"<span>Fassung {esc(sheet.fassung_label)}</span>"
+            f"<span>Stand: {stand_long(sheet.stand)}</span></div>{grund}"
+            + self.markdown(sheet.markdown + "\n\n" + edition.abbreviations)
+            + "</article>"
+        )
+        foot = f"Blatt {sheet.blatt} · Fassung {sheet.fassung_label} · Stand {stand_short(sheet.stand)}"
+        running = self.running_for(edition, f"Register {reg.number} · {reg.titel}", foot)
+        return self.document(f"Blatt {sheet.blatt} – {sheet.titel}", body, running,
+                             keywords=sheet.schlagworte, date=f"{sheet.stand}-01")
+
+    def register_divider(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
+        r = reg.register
+        # Ids and titles only: a sheet's new Fassung must not force a new divider page.
+        rows = "".join(f"<tr><td>{esc(s.blatt)}</td><td>{esc(s.titel)}</td></tr>" for s in reg.sheets)
+        table = ("<table><thead><tr><th>Blatt</th><th>Titel</th></tr></thead>"
+                 f"<tbody>{rows}</tbody></table>") if rows else "<p>In dieser Ausgabe enthält das Register noch keine Blätter.</p>"
+        body = (f'<article class="lb-register-trenner"><h1>Register {r.number}: {esc(r.titel)}</h1>'
+                + self.markdown(reg.markdown + "\n\n" + edition.abbreviations)
+                + f"<h2>Blätter in diesem Register</h2>{table}</article>")
+        foot = f"Registerblatt {r.number} · Fassung {r.fassung} · Stand {stand_short(r.stand)}"
+        running = self.running_for(edition, f"Register {r.number} · {r.titel}", foot)
+        return self.document(f"Register {r.number} – {r.titel}", body, running, date=f"{r.stand}-01")
+
+    def cover_and_contents(self, edition: AssembledEdition, pages: dict[str, int]) -> str:
+        """Cover and table of contents of the whole edition; `pages` counts each sheet's pages."""
+        # Only what rarely changes (ids, titles, page counts): editing one sheet's text must not
+        # force a new cover. Fassung and Stand of every sheet are in the list of valid sheets.
+        d = edition.definition
+        rows = []
+        for reg in edition.registers:
+            rows.append(f'<tr class="lb-reg"><th colspan="3">Register {reg.register.number}: {esc(reg.register.titel)}</th></tr>')
+            for s in reg.sheets:
+                rows.append(f"<tr><td>{esc(s.blatt)}</td><td>{esc(s.titel)}</td>"
+                            f'<td class="lb-zahl">{pages.get(s.blatt, "")}</td></tr>')
+        body = (
+            '<section class="lb-deckblatt">'
+            '<p class="lb-reihe">Beratungsordner zur kommunalen Kriminalprävention</p>'
+            f"<h1>{BINDER_TITLE}</h1>"
+            f'<p class="lb-ausgabe">{esc(d.titel)}</p>'
+            '<p class="lb-angaben">'
+            f"Herausgegeben von der Stiftung Deutsches Forum Kriminalprävention mit den Landespräventionsgremien"
+            + (f"<br>Für diese Ausgabe: {esc(d.gremium.name)}" if not d.is_base else "") + "</p></section>"
+            '<section class="lb-inhalt"><h1>Inhalt</h1>'
+            "<p>Jedes Blatt zählt seine Seiten für sich, damit es bei einer Änderung allein ausgetauscht werden kann.</p>"
+            '<table><thead><tr><th>Blatt</th><th>Titel</th><th class="lb-zahl">Seiten</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></section>"
+        )
+        running = Running(f"{BINDER_TITLE} · {d.titel}", "Deckblatt und Inhalt", "Deckblatt und Inhalt")
+        return self.document(f"{BINDER_TITLE} – {d.titel}", body, running)
+
+    def register_checklists(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
+        from ..core.references import resolve
+        from .checklist_ext import dom_id
+
+        parts = [f"<article><h1>Checklisten: Register {reg.register.number} – {esc(reg.register.titel)}</h1>",
+                 "<p>Zum Ausdrucken und Abhaken in der Sitzung. Die Kästchen lassen sich auch am Bildschirm ankreuzen.</p>"]
+        for sheet in reg.sheets:
+            for cl in sheet.checklists:
+                items = "".join(
+                    f'<li><input type="checkbox" id="{dom_id(i.id)}" name="{dom_id(i.id)}" title="{esc(self._plain(i.text))}">'
+                    f'<label for="{dom_id(i.id)}">{self._inline(resolve(i.text, edition.targets(), sheet.doc_path)[0])}</label></li>'
+                    for i in cl.items)
+                parts.append(f'<fieldset class="lb-checkliste"><legend>{esc(cl.title)} (Blatt {esc(sheet.blatt)})</legend>'
+                             f'<ul class="lb-punkte">{items}</ul></fieldset>')
+        parts.append("</article>")
+        r = reg.register
+        running = self.running_for(edition, f"Register {r.number} · {r.titel}", f"Checklisten Register {r.number}")
+        latest = max([s.stand for s in reg.sheets] or [r.stand])
+        return self.document(f"Checklisten Register {r.number} – {r.titel}", "".join(parts), running, date=f"{latest}-01")
+
+    def _inline(self, text: str) -> str:
+        out = self.markdown(text)
+        return re.sub(r"^<p>(.*)</p>$", r"\1", out.strip(), flags=re.S)
+
+    @staticmethod
+    def _plain(text: str) -> str:
+        return re.sub(r"[*_`\[\]]|\(.*?\)|\{.*?\}", "", text).strip()
