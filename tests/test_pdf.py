@@ -1,0 +1,146 @@
+"""Druckfassung on real PDFs: A4, punch margin, footers, page counts, caching."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import make_project
+
+pytestmark = pytest.mark.slow
+
+A4 = (595.28, 841.89)  # points
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    proj = make_project(tmp_path_factory.mktemp("pdf"))
+    proj.build(env={"LOSEBLATT_PDF": "1"})
+    return proj
+
+
+def stats(project) -> dict:
+    return json.loads((project.path / ".cache/loseblatt/pdf-stats.json").read_text())
+
+
+def manifest(project, code) -> dict:
+    return {e["blatt"]: e for e in json.loads((project.site / code / "manifest.json").read_text())["blaetter"]}
+
+
+def leftmost_text_x(page) -> float:
+    xs: list[float] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            # Text space → user space: x = tm·cm.
+            xs.append(tm[4] * cm[0] + tm[5] * cm[2] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    return min(xs)
+
+
+def test_every_page_a4_with_free_punch_margin(printed):
+    pdfs = sorted((printed.site / "sn/pdf").glob("*.pdf"))
+    assert len(pdfs) > 10
+    for pdf in pdfs:
+        for page in PdfReader(pdf).pages:
+            box = page.mediabox
+            assert (round(float(box.width), 1), round(float(box.height), 1)) == (round(A4[0], 1), round(A4[1], 1)), pdf
+            assert leftmost_text_x(page) >= 20 * MM, pdf
+
+
+def test_footer_on_every_page(printed):
+    man = manifest(printed, "sn")
+    for blatt in ("1.1", "2.3", "1.51"):
+        reader = PdfReader(printed.site / "sn" / man[blatt]["pdf"])
+        n = len(reader.pages)
+        e = man[blatt]
+        stand = "/".join(reversed(e["stand"].split("-")))
+        fassung = f"{e['fassung']}/{e['fassung_ergaenzung']}" if "fassung_ergaenzung" in e else str(e["fassung"])
+        for i, page in enumerate(reader.pages, 1):
+            text = page.extract_text()
+            assert f"Blatt {blatt} · Fassung {fassung} · Stand {stand} · Seite {i} von {n}" in text, text[-300:]
+            assert "Kommune beugt vor! · Ausgabe Sachsen" in text
+
+
+def test_pdf_metadata_language_and_tags(printed):
+    reader = PdfReader(printed.site / "sn/pdf/blatt-2-3.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "de"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title == "Blatt 2.3 – Thema 3"
+    fonts = {str(f["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].values()
+             if "/BaseFont" in f.get_object()}
+    assert fonts and all("Lato" in f for f in fonts), fonts
+
+
+def test_references_print_as_siehe_blatt(printed):
+    text = PdfReader(printed.site / "sn/pdf/blatt-1-1.pdf").pages[0].extract_text()
+    assert "siehe Blatt 2.3" in text and "Thema 3" not in text
+
+
+def test_manifest_page_counts_match(printed):
+    for code in ("bund", "sn"):
+        for blatt, e in manifest(printed, code).items():
+            assert e["seiten"] == len(PdfReader(printed.site / code / e["pdf"]).pages), (code, blatt)
+
+
+def test_edition_and_register_pdfs_are_sums(printed):
+    site = printed.site / "sn/pdf"
+    man = manifest(printed, "sn")
+    sheets = sum(e["seiten"] for e in man.values())
+    dividers = [len(PdfReader(site / f"registerblatt-{n}.pdf").pages) for n in (1, 2)]
+    cover = PdfReader(site / "kommune-beugt-vor-sn.pdf")
+    outline = [o for o in cover.outline if not isinstance(o, list)]
+    assert outline[0].title == "Deckblatt und Inhalt"
+    cover_pages = cover.get_destination_page_number(outline[1])  # first register starts after cover
+    assert len(cover.pages) == cover_pages + sum(dividers) + sheets
+    reg2 = PdfReader(site / "register-2.pdf")
+    assert len(reg2.pages) == dividers[1] + sum(e["seiten"] for b, e in man.items() if b.startswith("2."))
+    assert "Register 2: Gremiengründung" in reg2.pages[0].extract_text()  # begins with its divider
+
+
+def test_checklist_pdf_has_boxes(printed):
+    reader = PdfReader(printed.site / "sn/pdf/checklisten-register-2.pdf")
+    fields = reader.get_fields() or {}
+    assert len(fields) == 4  # three items of 2.1, one of the Saxon notes on 2.3
+    assert "Gründung vorbereiten (Blatt 2.1)" in reader.pages[0].extract_text()
+
+
+def test_pages_link_pdfs(printed):
+    html = printed.html("sn/02-gremiengruendung/blatt-2-3/index.html")
+    assert 'href="../../pdf/blatt-2-3.pdf"' in html and "Blatt als PDF" in html
+    assert 'href="../pdf/register-2.pdf"' in printed.html("sn/02-gremiengruendung/index.html")
+    assert 'href="pdf/kommune-beugt-vor-sn.pdf"' in printed.html("sn/index.html")
+
+
+def test_noop_rebuild_renders_nothing_and_edit_renders_only_that_sheet(tmp_path):
+    proj = make_project(tmp_path)
+    proj.build(env={"LOSEBLATT_PDF": "1"})
+    first = stats(proj)
+    assert "sn:blatt-2-3.pdf" in first["gerendert"] and "bund:blatt-2-3.pdf" in first["gerendert"]
+    before = {p.name: p.read_bytes() for p in (proj.site / "sn/pdf").glob("*.pdf")}
+
+    proj.build(env={"LOSEBLATT_PDF": "1"})
+    again = stats(proj)
+    assert again["gerendert"] == [] and again["zusammengefuegt"] == []
+    assert {p.name: p.read_bytes() for p in (proj.site / "sn/pdf").glob("*.pdf")} == before
+
+    proj.edit("binder/02-gremiengruendung/blatt-2.md", "Text von Blatt 2.2.", "Neuer Text von Blatt 2.2.")
+    proj.build(env={"LOSEBLATT_PDF": "1"})
+    changed = stats(proj)
+    assert changed["gerendert"] == ["bund:blatt-2-2.pdf", "sn:blatt-2-2.pdf"]
+    assert set(changed["zusammengefuegt"]) == {"bund:register-2.pdf", "sn:register-2.pdf",
+                                              "bund:kommune-beugt-vor-bund.pdf", "sn:kommune-beugt-vor-sn.pdf"}
+
+
+def test_pdf_step_can_be_skipped(tmp_path):
+    proj = make_project(tmp_path)
+    proj.build(env={"LOSEBLATT_PDF": "0"})
+    assert not (proj.site / "sn/pdf").exists()
+    assert "Blatt als PDF" not in proj.html("sn/02-gremiengruendung/blatt-2-3/index.html")
+    assert "pdf" not in json.dumps(manifest(proj, "sn"))
