@@ -29,6 +29,134 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_problems(result) -> None:
+    for problem in result.problems:
+        print(problem.format())
+
+
+def _markdown_settings(config_file: str) -> tuple[list, dict]:
+    """Markdown extensions as the site uses them (the print adapter renders with the same)."""
+    from mkdocs.config import load_config
+
+    from .mkdocs_adapter.plugin import MARKDOWN_EXTENSIONS
+
+    cfg = load_config(config_file)
+    return list(cfg.markdown_extensions) + [e for e in MARKDOWN_EXTENSIONS if e not in cfg.markdown_extensions], \
+        dict(cfg.mdx_configs)
+
+
+def page_counts(result, config_file: str, cache_dir: Path) -> dict[str, dict[str, int]]:
+    """Pages of every sheet in every edition, from the PDF cache (rendering what is missing)."""
+    import tempfile
+
+    from .print_adapter.build import PdfBuilder, renderer_from, worker_count
+    from .print_adapter.store import PdfStore
+
+    exts, cfgs = _markdown_settings(config_file)
+    builder = PdfBuilder(renderer_from(exts, cfgs), PdfStore(cache_dir / "pdf"), worker_count(0),
+                         lambda done, total: print(f"PDF {done}/{total}", file=sys.stderr) if done == total else None)
+    with tempfile.TemporaryDirectory() as tmp:
+        eds = list(result.editions.values())
+        out = builder.build(eds, {ed.code: Path(tmp) / ed.code for ed in eds})
+    return {code: {b: n for b, (_, n) in info.sheets.items()} for code, info in out.items()}
+
+
+def cmd_lieferung(args: argparse.Namespace) -> int:
+    import datetime
+    import json
+
+    from .core.deliveries import FOLDER, NAME, name_key, record
+
+    binder = Path(args.binder)
+    if not NAME.match(args.name):
+        print(f"Lieferungen heißen JJJJ-N, z. B. 2027-1; „{args.name}“ passt nicht.", file=sys.stderr)
+        return 2
+    result = pipeline.check(binder, _project_root(binder))
+    if result.problems:
+        _print_problems(result)
+        print(f"\nDie Lieferung wird nicht aufgezeichnet: „loseblatt check“ meldet {len(result.problems)} Fehler.",
+              file=sys.stderr)
+        return 1
+    if result.snapshots and name_key(args.name) <= name_key(result.snapshots[-1].name):
+        print(f"Die letzte Lieferung heißt {result.snapshots[-1].name}; eine neue muss später liegen.", file=sys.stderr)
+        return 2
+    datum = args.datum or datetime.date.today().isoformat()
+    pages = page_counts(result, args.config, _project_root(binder) / ".cache/loseblatt")
+    data = record(args.name, datum, result.binder, result.editions, pages)
+    target = binder / FOLDER / f"{args.name}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    n = sum(len(e["blaetter"]) for e in data["ausgaben"].values())
+    print(f"Lieferung {args.name} vom {datum} aufgezeichnet: {target} ({len(data['ausgaben'])} Ausgaben, {n} Blätter).")
+    return 0
+
+
+def _state_at(ref: str, binder: Path):
+    """Assemble the binder as it was at a git ref (in a temporary folder)."""
+    import subprocess
+    import tarfile
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix="loseblatt-diff-")
+    rel = binder.resolve().relative_to(_git_root(binder))
+    archive = subprocess.run(["git", "archive", "--format=tar", ref, str(rel)], cwd=_git_root(binder),
+                             capture_output=True)
+    if archive.returncode != 0:
+        raise SystemExit(f"„{ref}“ ist weder eine Lieferung noch ein Git-Stand: {archive.stderr.decode().strip()}")
+    import io
+
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(tmp, filter="data")
+    return pipeline.check(Path(tmp) / rel, Path(tmp))
+
+
+def _git_root(path: Path) -> Path:
+    import subprocess
+
+    out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit("Kein Git-Arbeitsverzeichnis: „loseblatt diff“ braucht eine Lieferung oder einen Git-Stand.")
+    return Path(out.stdout.strip())
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .core.deliveries import compare, snapshot_of
+
+    binder = Path(args.binder)
+    result = pipeline.check(binder, _project_root(binder))
+    snap = next((s for s in result.snapshots if s.name == args.ref), None)
+    if snap is not None:
+        before, label = snap.editions, f"Lieferung {snap.name}"
+    else:
+        old = _state_at(args.ref, binder)
+        before, label = snapshot_of(old.editions), f"`{args.ref}`"
+    after = snapshot_of(result.editions)
+    print(f"## Änderungen gegenüber {label}\n")
+    touched = 0
+    for code, ed in result.editions.items():
+        changes = compare(before.get(code, {}), after[code], result.withdrawals, code)
+        if not changes:
+            continue
+        touched += 1
+        print(f"### {ed.definition.titel} (`{code}`)\n")
+        for r in changes.new:
+            print(f"- **neu:** Blatt {r.blatt} – {r.titel} (Fassung {r.fassung_label})")
+        for old_r, new_r in changes.changed:
+            why = f", {new_r.aenderung}" if new_r.aenderung else ""
+            why += f": {new_r.grund}" if new_r.grund else ""
+            print(f"- **geändert:** Blatt {new_r.blatt} – {new_r.titel} (Fassung {old_r.fassung_label} → {new_r.fassung_label}{why})")
+        for old_r, w in changes.withdrawn:
+            print(f"- **entfallen:** Blatt {old_r.blatt} – {old_r.titel}" + (f" ({w.grund})" if w else ""))
+        print()
+    if not touched:
+        print("Keine Änderungen an Blättern in irgendeiner Ausgabe.")
+    else:
+        print(f"{touched} von {len(result.editions)} Ausgaben betroffen.")
+    if result.problems:
+        print(f"\n**Achtung:** `loseblatt check` meldet {len(result.problems)} Fehler.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loseblatt", description="Werkzeuge für den Ordner «Kommune beugt vor!»")
     parser.add_argument("--binder", default="binder", help="Ordner mit den Blättern (Standard: binder)")
@@ -37,6 +165,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="github: Anmerkungen für GitHub Actions")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("lieferung", help="zeichnet eine Ergänzungslieferung auf (binder/lieferungen/<name>.json)")
+    p.add_argument("name", help="Name der Lieferung, JJJJ-N, z. B. 2027-1")
+    p.add_argument("--datum", help="Datum der Lieferung (JJJJ-MM-TT), Standard: heute")
+    p.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml (Markdown-Einstellungen für die Seitenzahlen)")
+    p.set_defaults(func=cmd_lieferung)
+    p = sub.add_parser("diff", help="Markdown-Zusammenfassung der Änderungen seit einer Lieferung oder einem Git-Stand")
+    p.add_argument("ref", help="Name einer Lieferung (z. B. 2026-1) oder ein Git-Stand (z. B. origin/main)")
+    p.set_defaults(func=cmd_diff)
     return parser
 
 

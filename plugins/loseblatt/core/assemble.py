@@ -43,6 +43,12 @@ class AssembledSheet:
     extension: Sheet | None = None
     # Item texts keep Blattverweise unresolved: each page that shows them resolves them itself.
     checklists: list[Checklist] = field(default_factory=list)
+    # The markdown with revision marks against the previous Fassung, if there are any.
+    marked_markdown: str | None = None
+
+    @property
+    def display_markdown(self) -> str:
+        return self.marked_markdown if self.marked_markdown is not None else self.markdown
 
     @property
     def fassung_label(self) -> str:

@@ -189,6 +189,14 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
     if not parsed.body.strip():
         problems.add(path, parsed.body_line, "Das Blatt hat keinen Text unter dem Kopfbereich.")
         ok = False
+    if isinstance(fassung, int) and fassung > 1:
+        # Readers and the supplements need to know what changed and why.
+        for key in ("aenderung", "grund"):
+            if key not in front.data:
+                problems.add(path, front.lines.get("fassung", front.start_line),
+                             f"Ab Fassung 2 braucht ein Blatt „{key}“: "
+                             + ("„inhaltlich“ oder „redaktionell“." if key == "aenderung" else "den Grund der Änderung in einem Satz."))
+                ok = False
     if not ok or None in (titel, fassung, stand):
         return None
     return Sheet(

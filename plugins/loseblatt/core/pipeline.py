@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import AssembledEdition, assemble_edition
+from .deliveries import Snapshot, Withdrawal, check_integrity, load_snapshots, load_withdrawals, previous_version
+from .revisions import mark
 from .laender import BASE
 from .load import load_binder
 from .model import Binder
@@ -18,6 +20,8 @@ class CheckResult:
     binder: Binder
     editions: dict[str, AssembledEdition]
     problems: list[Problem]
+    snapshots: list[Snapshot]
+    withdrawals: list[Withdrawal]
 
     @property
     def ok(self) -> bool:
@@ -32,7 +36,24 @@ def check(binder_root: Path, project_root: Path | None = None, only: list[str] |
     validate_base(binder, problems)
     codes = [c for c in binder.edition_codes() if not only or c in only]
     editions = {code: assemble_edition(binder, code, problems) for code in codes}
-    return CheckResult(binder, editions, problems.sorted())
+    snapshots = load_snapshots(binder_root, problems)
+    withdrawals = load_withdrawals(binder_root, problems)
+    check_integrity(binder, editions, snapshots, withdrawals, problems)
+    add_revision_marks(editions, snapshots)
+    return CheckResult(binder, editions, problems.sorted(), snapshots, withdrawals)
+
+
+def add_revision_marks(editions: dict[str, AssembledEdition], snapshots: list[Snapshot]) -> None:
+    """Mark what changed since the previous Fassung, for sheets whose last change is «inhaltlich»."""
+    for code, ed in editions.items():
+        for sheet in ed.sheets:
+            if sheet.aenderung != "inhaltlich":
+                continue
+            before = previous_version(snapshots, code, sheet.blatt, sheet.fassung_label)
+            if before is not None:
+                marked, n = mark(before.markdown, sheet.markdown)
+                if n:
+                    sheet.marked_markdown = marked
 
 
 def assemble(binder_root: Path, project_root: Path | None = None, only: list[str] | None = None) -> CheckResult:

@@ -26,6 +26,8 @@ class EditionJob:
     use_directory_urls: bool
     versions: list[dict]
     pdf: bool = False
+    history: object = None  # core.history.EditionHistory
+    page_counts: dict | None = None
     serve_url: str | None = None
 
 
@@ -79,7 +81,8 @@ def build_edition(job: EditionJob) -> EditionResult:
         cfg = load_config(job.config_file, site_dir=job.site_dir, strict=job.strict,
                           use_directory_urls=job.use_directory_urls)
         plugin = cfg.plugins["loseblatt"]
-        plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf)
+        plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf,
+                              history=job.history, page_counts=job.page_counts)
         build(cfg, serve_url=job.serve_url)
         return EditionResult(code, True, warnings=collect.messages)
     except (Abort, BuildError, ConfigurationError) as exc:

@@ -59,7 +59,7 @@ def sheet_page(sheet: AssembledSheet, pdf: str = "") -> str:
         grund = (f'\n<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> '
                  f"{esc(sheet.grund)}</p>\n")
     links = f'\n<p class="lb-downloads">{pdf}</p>\n' if pdf else ""
-    return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.markdown.strip()}\n{links}"
+    return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.display_markdown.strip()}\n{links}"
 
 
 def register_page(reg: AssembledRegister, pdf: str = "") -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -29,7 +30,8 @@ from ..core.laender import BASE
 from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
-from . import checklist_pages, pages
+from ..core.history import EditionHistory, edition_history
+from . import checklist_pages, delivery_pages, pages
 from ..render import print_html as pdf_names
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
@@ -51,6 +53,8 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.edition: AssembledEdition | None = None  # set in the edition role
         self.edition_site_url: str | None = None
         self.with_pdf = False
+        self.history = EditionHistory()
+        self.page_counts: dict[str, int] = {}
         self.versions: list[dict] = []
         self.result: pipeline.CheckResult | None = None
         self.publisher: Publisher | None = None
@@ -59,9 +63,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
 
     # ----- roles ---------------------------------------------------------------
     def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict],
-                       pdf: bool = False) -> None:
+                       pdf: bool = False, history: EditionHistory | None = None,
+                       page_counts: dict[str, int] | None = None) -> None:
         """Called by the edition worker before the build: this instance builds `edition`."""
         self.edition = edition
+        self.history = history or EditionHistory()
+        self.page_counts = page_counts or {}
         self.edition_site_url = site_url
         self.versions = versions
         self.with_pdf = pdf
@@ -143,6 +150,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             nav.append({"Checklisten": [checklist_pages.OVERVIEW] + [
                 {f"Register {r.register.number}: {r.register.titel}": checklist_pages.register_page_path(r)}
                 for r in checklist_regs]})
+        nav.append({"Loseblattsammlung": [
+            {"Verzeichnis der gültigen Blätter": delivery_pages.VERZEICHNIS},
+            {"Was ist neu": delivery_pages.NEU},
+            {"Ergänzungslieferungen": [delivery_pages.LIEFERUNGEN] + [
+                {f"Lieferung {d.name}": delivery_pages.delivery_doc(d.name)} for d in reversed(self.history.deliveries)]},
+        ]})
         order = [p for p in self.config.seiten if p in docs] + [p for p in docs if p not in self.config.seiten]
         nav += [p for p in order if p != "index.md"]
         config.nav = nav
@@ -180,6 +193,15 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 link = pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF",
                                       dir_urls) if self.with_pdf else ""
                 files.append(File.generated(config, sheet.doc_path, content=pages.sheet_page(sheet, link)))
+        history = self.history
+        files.append(File.generated(config, delivery_pages.VERZEICHNIS,
+                                    content=delivery_pages.valid_sheets_page(ed, history, self.page_counts)))
+        files.append(File.generated(config, delivery_pages.NEU, content=delivery_pages.whats_new_page(ed, history)))
+        files.append(File.generated(config, delivery_pages.LIEFERUNGEN,
+                                    content=delivery_pages.deliveries_index(ed, history)))
+        for d in history.deliveries:
+            files.append(File.generated(config, delivery_pages.delivery_doc(d.name),
+                                        content=delivery_pages.delivery_page(ed, d, self.with_pdf, dir_urls)))
         checklist_regs = checklist_pages.registers_with_checklists(ed)
         if checklist_regs:
             files.append(File.generated(config, checklist_pages.OVERVIEW, content=checklist_pages.overview_page(ed)))
@@ -219,17 +241,38 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.is_edition:
             return
-        self._build_editions(config)
         site = Path(config.site_dir)
         editions = [self.result.editions[c] for c in self.codes]
-        pdfs = self._build_pdfs(config, editions) if self.pdf_enabled() else {}
+        histories = {ed.code: edition_history(ed, self.result.snapshots, self.result.withdrawals) for ed in editions}
+        pdfs: dict = {}
+        pdf_tmp = Path(tempfile.mkdtemp(prefix=".loseblatt-pdf-", dir=site.parent)) if self.pdf_enabled() else None
+        try:
+            # PDFs first: their page counts appear on the pages (list of valid sheets).
+            if pdf_tmp is not None:
+                pdfs = self._build_pdfs(config, editions, histories, pdf_tmp)
+            counts = {ed.code: ({b: n for b, (_, n) in pdfs[ed.code].sheets.items()} if ed.code in pdfs
+                                else histories[ed.code].pages) for ed in editions}
+            self._build_editions(config, histories, counts)
+            if pdf_tmp is not None:
+                for ed in editions:
+                    for sub in ("pdf", "lieferungen"):
+                        src = pdf_tmp / ed.code / sub
+                        if not src.is_dir():
+                            continue
+                        dest = site / ed.code / sub
+                        dest.mkdir(parents=True, exist_ok=True)
+                        for f in src.iterdir():
+                            os.replace(f, dest / f.name)
+        finally:
+            if pdf_tmp is not None:
+                shutil.rmtree(pdf_tmp, ignore_errors=True)
         for ed in editions:
             write_manifest(ed, site / ed.code, pdfs.get(ed.code))
         if self.publisher is not None:
             self.publisher.publish()
             log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
 
-    def _build_editions(self, config: MkDocsConfig) -> None:
+    def _build_editions(self, config: MkDocsConfig, histories: dict, counts: dict) -> None:
         from .manifest import write_versions
 
         base_url = config.site_url or ""
@@ -248,6 +291,8 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 use_directory_urls=config.use_directory_urls,
                 versions=versions,
                 pdf=self.pdf_enabled(),
+                history=histories[code],
+                page_counts=counts[code],
             )
             for code in self.codes
         ]
@@ -257,7 +302,8 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             details = "; ".join(f"{r.code}: {r.error}" for r in failed)
             raise PluginError(f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht.")
 
-    def _build_pdfs(self, config: MkDocsConfig, editions: list[AssembledEdition]) -> dict:
+    def _build_pdfs(self, config: MkDocsConfig, editions: list[AssembledEdition], histories: dict,
+                    out: Path) -> dict:
         from ..print_adapter.build import PdfBuilder, renderer_from, worker_count
         from ..print_adapter.store import PdfStore
 
@@ -273,8 +319,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
 
         builder = PdfBuilder(renderer_from(config.markdown_extensions, config.mdx_configs),
                              PdfStore(cache / "pdf"), worker_count(self.config.parallel), progress)
-        site = Path(config.site_dir)
-        result = builder.build(editions, {ed.code: site / ed.code for ed in editions})
+        dirs = {ed.code: out / ed.code for ed in editions}
+        result = builder.build(editions, dirs)
+        builder.build_supplements(editions, histories, dirs)
         builder.write_stats(cache / "pdf-stats.json")
         log.info(f"PDF: {len(builder.stats.rendered)} neu gesetzt, {builder.stats.reused} aus dem Zwischenspeicher")
         return result

@@ -195,6 +195,42 @@ class PdfBuilder:
             out[code] = info
         return out
 
+    def build_supplements(self, editions: list[AssembledEdition], histories: dict, site_dirs: dict[str, Path]) -> dict[str, list[str]]:
+        """A PDF per delivery and edition: cover with filing instructions, then the new and changed
+        sheets as delivered, with revision marks. Editions without changes get no PDF."""
+        from ..core.history import filing_rows
+
+        r = self.renderer
+        plans = []
+        docs: list[Doc] = []
+        for ed in editions:
+            for d in histories[ed.code].deliveries:
+                if d.previous is None or not d.changes:
+                    continue
+                before = {old.blatt: old for old, _ in d.changes.changed}
+                sheet_docs = []
+                for rec in d.changes.inserted():
+                    sheet = names.sheet_from_record(rec, before.get(rec.blatt))
+                    doc = Doc(f"{ed.code}:lieferung-{d.name}:{names.sheet_pdf_name(rec.blatt)}", r.sheet(ed, sheet))
+                    sheet_docs.append((doc, f"Blatt {rec.blatt} – {rec.titel}"))
+                reasons = [(new.blatt, new.titel, new.grund or "") for _, new in d.changes.changed]
+                cover = Doc(f"{ed.code}:lieferung-{d.name}:ablageanweisung",
+                            names.supplement_cover(r, ed, d.name, d.datum, filing_rows(d.changes), reasons))
+                docs += [cover] + [doc for doc, _ in sheet_docs]
+                plans.append((ed, d, cover, sheet_docs))
+        pdfs = self.render_all(docs)
+        written: dict[str, list[str]] = {}
+        for ed, d, cover, sheet_docs in plans:
+            parts = [(cover.key, "Ablageanweisung", 0)] + [(doc.key, title, 0) for doc, title in sheet_docs]
+            name = f"{d.name}.pdf"
+            data, _ = self.joined(f"{ed.code}:lieferungen/{name}",
+                                  f"Kommune beugt vor! – {ed.definition.titel} – Ergänzungslieferung {d.name}", parts, pdfs)
+            target = site_dirs[ed.code] / "lieferungen"
+            target.mkdir(parents=True, exist_ok=True)
+            _write(target / name, data)
+            written.setdefault(ed.code, []).append(name)
+        return written
+
     def write_stats(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"gerendert": sorted(self.stats.rendered), "aus_cache": self.stats.reused,

@@ -126,7 +126,7 @@ class PrintRenderer:
             f'<span class="lb-kopf-blatt">Blatt {esc(sheet.blatt)}</span>'
             f"<span>Fassung {esc(sheet.fassung_label)}</span>"
             f"<span>Stand: {stand_long(sheet.stand)}</span></div>{grund}"
-            + self.markdown(sheet.markdown + "\n\n" + edition.abbreviations)
+            + self.markdown(sheet.display_markdown + "\n\n" + edition.abbreviations)
             + "</article>"
         )
         foot = f"Blatt {sheet.blatt} · Fassung {sheet.fassung_label} · Stand {stand_short(sheet.stand)}"
@@ -201,3 +201,48 @@ class PrintRenderer:
     @staticmethod
     def _plain(text: str) -> str:
         return re.sub(r"[*_`\[\]]|\(.*?\)|\{.*?\}", "", text).strip()
+
+
+def sheet_from_record(record, marked_against=None) -> AssembledSheet:
+    """A delivered sheet (core.deliveries.SheetRecord) in the shape the print renderer takes;
+    with `marked_against` (the record before), its changed passages carry revision marks."""
+    from ..core.model import Register
+    from ..core.revisions import mark
+
+    reg = Register(record.register, "", Path(), record.register_titel, 1, record.stand, "", 1)
+    sheet = AssembledSheet(
+        blatt=record.blatt, titel=record.titel, fassung=record.fassung, stand=record.stand, register=reg,
+        doc_path="", markdown=record.markdown, sources=[], origin="", aenderung=record.aenderung,
+        grund=record.grund, extension_fassung=record.fassung_ergaenzung)
+    if marked_against is not None and record.aenderung == "inhaltlich":
+        marked, n = mark(marked_against.markdown, record.markdown)
+        if n:
+            sheet.marked_markdown = marked
+    return sheet
+
+
+def supplement_cover(renderer: PrintRenderer, edition: AssembledEdition, name: str, datum: str,
+                     rows: list[tuple[str, str]], changed: list[tuple[str, str, str]]) -> str:
+    """Cover and filing instructions of a supplement; `changed` is (blatt, titel, grund)."""
+    y, m, d = datum.split("-")
+    table = "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in rows)
+    reasons = "".join(f"<li><strong>Blatt {esc(b)} – {esc(t)}</strong>{': ' + esc(g) if g else ''}</li>"
+                      for b, t, g in changed)
+    body = (
+        '<section class="lb-deckblatt lb-lieferung">'
+        '<p class="lb-reihe">Beratungsordner zur kommunalen Kriminalprävention</p>'
+        f"<h1>{BINDER_TITLE}</h1>"
+        f'<p class="lb-ausgabe">{esc(edition.definition.titel)}<br>Ergänzungslieferung {esc(name)} vom {int(d)}.{int(m)}.{y}</p>'
+        "</section>"
+        '<section class="lb-inhalt lb-lieferung"><h1>Ablageanweisung</h1>'
+        "<p>Nehmen Sie die links genannten Blätter aus Ihrem Ordner und heften Sie die rechts genannten an "
+        "derselben Stelle ein. Die neuen Blätter folgen nach dieser Anweisung. Geänderte Abschnitte sind "
+        "am linken Rand mit einem Strich markiert.</p>"
+        f"<table><thead><tr><th>Herausnehmen</th><th>Einfügen</th></tr></thead><tbody>{table}</tbody></table>"
+        + (f"<h2>Was sich geändert hat</h2><ul>{reasons}</ul>" if reasons else "")
+        + "</section>"
+    )
+    running = Running(f"{BINDER_TITLE} · {edition.definition.titel}", f"Ergänzungslieferung {name}",
+                      f"Ergänzungslieferung {name} · Ablageanweisung")
+    return renderer.document(f"{BINDER_TITLE} – {edition.definition.titel} – Ergänzungslieferung {name}",
+                             body, running, date=datum)

@@ -1,0 +1,319 @@
+"""Deliveries (Ergänzungslieferungen): snapshots of what was published, and what follows.
+
+A snapshot `binder/lieferungen/<JJJJ-N>.json` records, per edition, every sheet as published
+(id, title, Fassung, Stand, pages, hash and the assembled source) and, per source unit (a base
+sheet, a state sheet, an extension, a Registerblatt), its Fassung, Stand and a hash of what the
+editor wrote. Supplements, the list of valid sheets, «Was ist neu» and revision marks are derived
+from these snapshots only, never from git history.
+
+Withdrawn sheets are listed in `binder/entfallen.yml`:
+
+    - blatt: "7.9"
+      grund: In Blatt 7.4 aufgegangen
+      stand: 2027-03
+      ausgaben: [sn]      # optional: only these editions; default all
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .assemble import AssembledEdition, AssembledSheet
+from .model import SHEET_ID, STAND, Binder, sheet_sort_key
+from .problems import Problems
+
+FOLDER = "lieferungen"
+WITHDRAWN_FILE = "entfallen.yml"
+NAME = re.compile(r"^(\d{4})-(\d{1,2})$")
+FORMAT = "loseblatt-lieferung/1"
+
+
+def name_key(name: str) -> tuple[int, int]:
+    m = NAME.match(name)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class SheetRecord:
+    """A sheet as published in one edition by one delivery."""
+
+    blatt: str
+    titel: str
+    fassung: int
+    stand: str
+    register: int
+    register_titel: str
+    sha256: str
+    markdown: str
+    seiten: int | None = None
+    fassung_ergaenzung: int | None = None
+    aenderung: str | None = None
+    grund: str | None = None
+
+    @property
+    def fassung_label(self) -> str:
+        return f"{self.fassung}/{self.fassung_ergaenzung}" if self.fassung_ergaenzung else str(self.fassung)
+
+
+@dataclass
+class Snapshot:
+    name: str
+    datum: str
+    path: Path
+    editions: dict[str, dict[str, SheetRecord]]  # code -> blatt -> record
+    editions_titel: dict[str, str]
+    units: dict[str, dict]  # unit key -> {"fassung", "stand", "sha256"}
+
+
+@dataclass
+class Withdrawal:
+    blatt: str
+    grund: str
+    stand: str
+    ausgaben: list[str] | None
+    line: int
+
+    def applies(self, code: str) -> bool:
+        return self.ausgaben is None or code in self.ausgaben
+
+
+@dataclass
+class EditionChanges:
+    """What one delivery brings to one edition, compared with the one before."""
+
+    new: list[SheetRecord] = field(default_factory=list)
+    changed: list[tuple[SheetRecord, SheetRecord]] = field(default_factory=list)  # (before, after)
+    withdrawn: list[tuple[SheetRecord, Withdrawal | None]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.changed or self.withdrawn)
+
+    def inserted(self) -> list[SheetRecord]:
+        return sorted(self.new + [after for _, after in self.changed], key=lambda r: sheet_sort_key(r.blatt))
+
+
+# ----- source units: what an editor wrote ------------------------------------------
+
+def unit_keys(binder: Binder) -> dict[str, tuple]:
+    """key -> (path, lines, fassung, stand, content hash) for every base/state sheet and Registerblatt."""
+    units: dict[str, tuple] = {}
+    for reg in binder.registers.values():
+        units[f"register:{reg.number}"] = (reg.path, reg.lines, reg.fassung, reg.stand,
+                                           text_hash(reg.titel + "\n" + reg.body))
+    for sheet in binder.base_sheets:
+        units.setdefault(f"bund:{sheet.blatt}", (sheet.path, sheet.lines, sheet.fassung, sheet.stand,
+                                                 text_hash(sheet.titel + "\n" + sheet.body)))
+    for code, sheets in binder.state_sheets.items():
+        for sheet in sheets:
+            key = f"{code}:+{sheet.blatt}" if sheet.ergaenzt else f"{code}:{sheet.blatt}"
+            units.setdefault(key, (sheet.path, sheet.lines, sheet.fassung, sheet.stand,
+                                   text_hash(sheet.titel + "\n" + sheet.body)))
+    return units
+
+
+# ----- reading and writing snapshots -------------------------------------------------
+
+def load_withdrawals(root: Path, problems: Problems) -> list[Withdrawal]:
+    path = Path(root) / WITHDRAWN_FILE
+    if not path.is_file():
+        return []
+    try:
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else []
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.add(path, (mark.line + 1) if mark else 1, "YAML-Syntaxfehler in der Liste der entfallenen Blätter.")
+        return []
+    if not isinstance(data, list):
+        problems.add(path, 1, "„entfallen.yml“ ist eine Liste von Einträgen mit „blatt“, „grund“ und „stand“.")
+        return []
+    out = []
+    for entry, item in zip(data, node.value):
+        line = item.start_mark.line + 1
+        blatt = None
+        if isinstance(item, yaml.MappingNode):
+            for k, v in item.value:
+                if k.value == "blatt" and isinstance(v, yaml.ScalarNode):
+                    blatt = v.value  # as written: 2.10 stays "2.10"
+        if not isinstance(entry, dict) or set(entry) - {"blatt", "grund", "stand", "ausgaben"}:
+            problems.add(path, line, "Ein Eintrag in „entfallen.yml“ hat die Schlüssel „blatt“, „grund“, „stand“ und optional „ausgaben“.")
+            continue
+        grund, stand, ausgaben = entry.get("grund"), str(entry.get("stand", "")), entry.get("ausgaben")
+        if not blatt or not SHEET_ID.match(blatt) or not isinstance(grund, str) or not STAND.match(stand):
+            problems.add(path, line, "Jedes entfallene Blatt braucht „blatt“ (z. B. \"2.3\"), „grund“ und „stand“ (JJJJ-MM).")
+            continue
+        if ausgaben is not None and not (isinstance(ausgaben, list) and all(isinstance(a, str) for a in ausgaben)):
+            problems.add(path, line, "„ausgaben“ ist eine Liste von Kürzeln, z. B. [sn, bw].")
+            continue
+        out.append(Withdrawal(blatt, grund.strip(), stand, ausgaben, line))
+    return out
+
+
+def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
+    folder = Path(root) / FOLDER
+    if not folder.is_dir():
+        return []
+    snapshots = []
+    for path in folder.glob("*.json"):
+        if not NAME.match(path.stem):
+            problems.add(path, 1, f"Lieferungen heißen „JJJJ-N.json“ (z. B. 2027-1.json), nicht „{path.name}“.")
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError("unbekanntes Format")
+            sources = data["quellen"]
+            editions = {}
+            for code, ed in data["ausgaben"].items():
+                editions[code] = {
+                    s["blatt"]: SheetRecord(
+                        blatt=s["blatt"], titel=s["titel"], fassung=s["fassung"], stand=s["stand"],
+                        register=s["register"], register_titel=s["register_titel"], sha256=s["sha256"],
+                        markdown=sources[s["quelle"]], seiten=s.get("seiten"),
+                        fassung_ergaenzung=s.get("fassung_ergaenzung"), aenderung=s.get("aenderung"),
+                        grund=s.get("grund"))
+                    for s in ed["blaetter"]
+                }
+            snapshots.append(Snapshot(data["lieferung"], data["datum"], path, editions,
+                                      {c: e["titel"] for c, e in data["ausgaben"].items()}, data["einheiten"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.add(path, 1, f"Die Lieferung ist beschädigt und lässt sich nicht lesen ({exc}). "
+                                  "Lieferungen werden nur mit „loseblatt lieferung“ geschrieben.")
+    return sorted(snapshots, key=lambda s: name_key(s.name))
+
+
+def record(name: str, datum: str, binder: Binder, editions: dict[str, AssembledEdition],
+           pages: dict[str, dict[str, int]]) -> dict:
+    """The JSON content of a new delivery; identical sources are stored once."""
+    sources: dict[str, str] = {}
+    out_editions = {}
+    for code, ed in editions.items():
+        sheets = []
+        for s in ed.sheets:
+            src_key = text_hash(s.markdown)
+            sources[src_key] = s.markdown
+            entry = {"blatt": s.blatt, "titel": s.titel, "fassung": s.fassung, "stand": s.stand,
+                     "register": s.register.number, "register_titel": s.register.titel,
+                     "seiten": pages.get(code, {}).get(s.blatt), "sha256": s.sha256, "quelle": src_key}
+            if s.extension_fassung is not None:
+                entry["fassung_ergaenzung"] = s.extension_fassung
+            if s.aenderung:
+                entry["aenderung"] = s.aenderung
+            if s.grund:
+                entry["grund"] = s.grund
+            sheets.append(entry)
+        out_editions[code] = {"titel": ed.definition.titel, "blaetter": sheets}
+    units = {key: {"fassung": u[2], "stand": u[3], "sha256": u[4]} for key, u in sorted(unit_keys(binder).items())}
+    return {"format": FORMAT, "lieferung": name, "datum": datum, "ausgaben": out_editions,
+            "einheiten": units, "quellen": dict(sorted(sources.items()))}
+
+
+def snapshot_of(editions: dict[str, AssembledEdition], name: str = "aktuell") -> dict[str, dict[str, SheetRecord]]:
+    """The current state in snapshot form (for comparisons)."""
+    return {code: {s.blatt: record_of(s) for s in ed.sheets} for code, ed in editions.items()}
+
+
+def record_of(s: AssembledSheet, seiten: int | None = None) -> SheetRecord:
+    return SheetRecord(s.blatt, s.titel, s.fassung, s.stand, s.register.number, s.register.titel, s.sha256,
+                       s.markdown, seiten, s.extension_fassung, s.aenderung, s.grund)
+
+
+# ----- integrity -------------------------------------------------------------------
+
+def check_integrity(binder: Binder, editions: dict[str, AssembledEdition], snapshots: list[Snapshot],
+                    withdrawals: list[Withdrawal], problems: Problems) -> None:
+    if not snapshots:
+        return
+    last = snapshots[-1]
+    for key, (path, lines, fassung, stand, digest) in unit_keys(binder).items():
+        old = last.units.get(key)
+        if old is None:
+            continue
+        what = _unit_name(key)
+        if fassung < old["fassung"]:
+            problems.add(path, lines.get("fassung", 1),
+                         f"„fassung“ von {what} sinkt von {old['fassung']} (Lieferung {last.name}) auf {fassung}: "
+                         "Fassungen werden nur erhöht.")
+        elif digest != old["sha256"] and fassung == old["fassung"]:
+            problems.add(path, lines.get("fassung", 1),
+                         f"{what} wurde seit der Lieferung {last.name} geändert, aber „fassung“ ist noch {fassung}: "
+                         f"bitte auf {fassung + 1} erhöhen, „stand“ anpassen und „aenderung“ und „grund“ angeben.")
+        elif digest != old["sha256"] and stand <= old["stand"]:
+            problems.add(path, lines.get("stand", 1),
+                         f"{what} hat eine neue Fassung, aber „stand“ ist noch {stand}: bitte den Monat der Änderung "
+                         f"angeben (später als {old['stand']}).")
+    for code, ed in editions.items():
+        previous = last.editions.get(code, {})
+        current = {s.blatt for s in ed.sheets}
+        for blatt, rec in previous.items():
+            if blatt in current:
+                continue
+            if not any(w.blatt == blatt and w.applies(code) for w in withdrawals):
+                problems.add(binder.root / WITHDRAWN_FILE, 1,
+                             f"Blatt {blatt} („{rec.titel}“) ist seit der Lieferung {last.name} nicht mehr in der Ausgabe. "
+                             f"Entfallene Blätter werden in binder/{WITHDRAWN_FILE} mit „blatt“, „grund“ und „stand“ "
+                             "eingetragen, damit die Ergänzungslieferung sagt, was herauszunehmen ist.", code)
+    all_ids = {s.blatt for ed in editions.values() for s in ed.sheets}
+    for w in withdrawals:
+        if w.blatt in all_ids and any(w.applies(c) and w.blatt in {s.blatt for s in e.sheets} for c, e in editions.items()):
+            problems.add(binder.root / WITHDRAWN_FILE, w.line,
+                         f"Blatt {w.blatt} ist als entfallen eingetragen, steht aber wieder im Ordner: "
+                         "Blattnummern werden nie wiederverwendet.")
+
+
+def _unit_name(key: str) -> str:
+    kind, _, ident = key.partition(":")
+    if kind == "register":
+        return f"Registerblatt {ident}"
+    if ident.startswith("+"):
+        return f"Die Ergänzung zu Blatt {ident[1:]} ({kind})"
+    return f"Blatt {ident}"
+
+
+# ----- what changed ----------------------------------------------------------------
+
+def compare(before: dict[str, SheetRecord], after: dict[str, SheetRecord],
+            withdrawals: list[Withdrawal], code: str) -> EditionChanges:
+    changes = EditionChanges()
+    for blatt in sorted(after, key=sheet_sort_key):
+        rec = after[blatt]
+        old = before.get(blatt)
+        if old is None:
+            changes.new.append(rec)
+        elif old.sha256 != rec.sha256:
+            changes.changed.append((old, rec))
+    for blatt in sorted(set(before) - set(after), key=sheet_sort_key):
+        w = next((w for w in withdrawals if w.blatt == blatt and w.applies(code)), None)
+        changes.withdrawn.append((before[blatt], w))
+    return changes
+
+
+def delivery_changes(snapshots: list[Snapshot], index: int, code: str,
+                     withdrawals: list[Withdrawal]) -> EditionChanges:
+    """What delivery `index` brought to edition `code` (the first delivery brings everything)."""
+    after = snapshots[index].editions.get(code, {})
+    before = snapshots[index - 1].editions.get(code, {}) if index > 0 else {}
+    return compare(before, after, withdrawals, code)
+
+
+def previous_version(snapshots: list[Snapshot], code: str, blatt: str, fassung_label: str) -> SheetRecord | None:
+    """The newest delivered version of a sheet with another Fassung than `fassung_label`."""
+    for snap in reversed(snapshots):
+        rec = snap.editions.get(code, {}).get(blatt)
+        if rec is not None and rec.fassung_label != fassung_label:
+            return rec
+    return None

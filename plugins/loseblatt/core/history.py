@@ -1,0 +1,69 @@
+"""An edition's delivery history, ready for pages and supplements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .assemble import AssembledEdition
+from .deliveries import EditionChanges, Snapshot, Withdrawal, compare, delivery_changes, snapshot_of
+
+
+@dataclass
+class Delivery:
+    name: str
+    datum: str
+    changes: EditionChanges
+    previous: str | None  # name of the delivery before, if any
+
+
+@dataclass
+class EditionHistory:
+    deliveries: list[Delivery] = field(default_factory=list)  # oldest first
+    pending: EditionChanges | None = None  # current state vs. the last delivery (not yet delivered)
+    pages: dict[str, int] = field(default_factory=dict)  # blatt -> pages as last delivered (same content)
+
+
+def edition_history(edition: AssembledEdition, snapshots: list[Snapshot],
+                    withdrawals: list[Withdrawal]) -> EditionHistory:
+    code = edition.code
+    history = EditionHistory()
+    for i, snap in enumerate(snapshots):
+        if code not in snap.editions:
+            continue
+        history.deliveries.append(Delivery(snap.name, snap.datum, delivery_changes(snapshots, i, code, withdrawals),
+                                           snapshots[i - 1].name if i > 0 else None))
+    if snapshots and code in snapshots[-1].editions:
+        last = snapshots[-1].editions[code]
+        current = snapshot_of({code: edition})[code]
+        pending = compare(last, current, withdrawals, code)
+        history.pending = pending if pending else None
+        history.pages = {b: r.seiten for b, r in last.items()
+                         if r.seiten and b in current and current[b].sha256 == r.sha256}
+    return history
+
+
+def pages_de(n: int | None) -> str:
+    if not n:
+        return "–"
+    return "1 Seite" if n == 1 else f"{n} Seiten"
+
+
+def date_de(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{int(d)}.{int(m)}.{y}"
+
+
+def filing_rows(changes: EditionChanges) -> list[tuple[str, str]]:
+    """(take out, put in) per sheet, in sheet order."""
+    rows = []
+    for old, new in changes.changed:
+        rows.append((f"Blatt {old.blatt}, Fassung {old.fassung_label} ({pages_de(old.seiten)})",
+                     f"Blatt {new.blatt}, Fassung {new.fassung_label} ({pages_de(new.seiten)})"))
+    for new in changes.new:
+        rows.append(("–", f"Blatt {new.blatt}, Fassung {new.fassung_label} ({pages_de(new.seiten)})"))
+    for old, _ in changes.withdrawn:
+        rows.append((f"Blatt {old.blatt}, Fassung {old.fassung_label} ({pages_de(old.seiten)})", "– (entfällt ersatzlos)"))
+    key = lambda row: [int(x) for x in (row[1] if row[1].startswith("Blatt") else row[0]).split(",")[0][6:].split(".")]
+    return sorted(rows, key=key)
+
+

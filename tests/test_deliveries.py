@@ -1,0 +1,156 @@
+"""Deliveries as scenarios: record, integrity checks, supplements, revision marks, diff."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+from loseblatt.core.revisions import changed_blocks, mark
+
+
+def cli(project, *args):
+    return subprocess.run([sys.executable, "-m", "loseblatt.cli", "--binder", "binder", *args], cwd=project.path,
+                          capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"})
+
+
+def record(project, name, datum):
+    proc = cli(project, "lieferung", name, "--datum", datum)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads((project.binder / "lieferungen" / f"{name}.json").read_text())
+
+
+def messages(project):
+    return [p.format() for p in project.check().problems]
+
+
+SHEET = "binder/02-gremiengruendung/blatt-2.md"
+NEW_PARAGRAPH = "Text von Blatt 2.2. Zurück zu [[1.1]].\n\nNeu: Beschlüsse brauchen eine Mehrheit."
+
+
+def raise_fassung(project, kind="inhaltlich"):
+    project.edit(SHEET, "fassung: 2\nstand: 2026-03\naenderung: inhaltlich\ngrund: Abschnitt ergänzt",
+                 f"fassung: 3\nstand: 2026-12\naenderung: {kind}\ngrund: Mehrheitsregel ergänzt")
+
+
+def test_record_snapshot(project):
+    data = record(project, "2026-1", "2026-11-20")
+    assert data["lieferung"] == "2026-1" and data["datum"] == "2026-11-20"
+    sn = {s["blatt"]: s for s in data["ausgaben"]["sn"]["blaetter"]}
+    assert set(sn) == {"1.1", "1.51", "2.1", "2.2", "2.3", "2.10"}
+    s = sn["2.3"]
+    assert (s["fassung"], s["fassung_ergaenzung"], s["stand"], s["seiten"]) == (3, 1, "2026-12", 1)
+    assert "Hinweise für Sachsen" in data["quellen"][s["quelle"]]
+    assert data["einheiten"]["bund:2.2"]["fassung"] == 2
+    # Recording twice under an older or equal name is refused.
+    assert cli(project, "lieferung", "2026-1").returncode == 2
+
+
+def test_recording_refuses_while_check_fails(project):
+    project.write("binder/01-grundlagen/x.md", '---\nblatt: "1.9"\ntitel: X\nfassung: 1\nstand: 2026-11\n---\n[[8.8]]\n')
+    proc = cli(project, "lieferung", "2026-1")
+    assert proc.returncode == 1 and "nicht aufgezeichnet" in proc.stderr
+    assert not (project.binder / "lieferungen").exists()
+
+
+def test_change_without_new_fassung_fails_then_passes(project):
+    record(project, "2026-1", "2026-11-20")
+    project.edit(SHEET, "Text von Blatt 2.2. Zurück zu [[1.1]].", NEW_PARAGRAPH)
+    assert messages(project) == [f"{SHEET}:4: Blatt 2.2 wurde seit der Lieferung 2026-1 geändert, aber „fassung“ ist "
+                                 "noch 2: bitte auf 3 erhöhen, „stand“ anpassen und „aenderung“ und „grund“ angeben."]
+    project.edit(SHEET, "fassung: 2\nstand: 2026-03", "fassung: 3\nstand: 2026-03")
+    assert any(m.startswith(f"{SHEET}:5:") and "„stand“ ist noch 2026-03" in m for m in messages(project))
+    raise_fassung_after_edit = "fassung: 3\nstand: 2026-12"
+    project.edit(SHEET, "fassung: 3\nstand: 2026-03", raise_fassung_after_edit)
+    assert messages(project) == []
+
+
+def test_fassung_must_not_go_down_and_needs_reason(project):
+    record(project, "2026-1", "2026-11-20")
+    project.edit(SHEET, "fassung: 2", "fassung: 1")
+    assert any("sinkt von 2" in m for m in messages(project))
+    project.edit(SHEET, "fassung: 1", "fassung: 3")
+    project.edit(SHEET, "grund: Abschnitt ergänzt\n", "")
+    assert f"{SHEET}:4: Ab Fassung 2 braucht ein Blatt „grund“: den Grund der Änderung in einem Satz." in messages(project)
+
+
+@pytest.mark.slow
+def test_supplement_lists_exactly_the_changed_sheet(project):
+    record(project, "2026-1", "2026-11-20")
+    project.edit(SHEET, "Text von Blatt 2.2. Zurück zu [[1.1]].", NEW_PARAGRAPH)
+    raise_fassung(project)
+    record(project, "2026-2", "2026-12-01")
+    project.build(env={"LOSEBLATT_PDF": "1"})
+    for code in ("bund", "sn"):
+        pdf = PdfReader(project.site / code / "lieferungen/2026-2.pdf")
+        text = "\n".join(p.extract_text() for p in pdf.pages)
+        assert "Blatt 2.2, Fassung 2 (1 Seite)" in text and "Blatt 2.2, Fassung 3 (1 Seite)" in text
+        assert "Mehrheitsregel ergänzt" in text
+        titles = [o.title for o in pdf.outline]
+        assert titles == ["Ablageanweisung", "Blatt 2.2 – Thema 2"]
+        html = project.html(f"{code}/lieferungen/2026-2/index.html")
+        assert "<td>Blatt 2.2, Fassung 2 (1 Seite)</td>" in html and "<td>Blatt 2.2, Fassung 3 (1 Seite)</td>" in html
+        assert html.count("<tr>") == 2  # header + one sheet
+    neu = project.html("sn/neu/index.html")
+    assert "Lieferung 2026-2 vom 1.12.2026" in neu and "Fassung 2 → 3" in neu and "Mehrheitsregel ergänzt" in neu
+    # Revision marks: only the new paragraph, on the web and in print.
+    page = project.html("sn/02-gremiengruendung/blatt-2-2/index.html")
+    assert page.count('class="lb-geaendert"') == 1
+    marked = page.split('class="lb-geaendert"')[1].split("</div>")[0]
+    assert "Beschlüsse brauchen eine Mehrheit" in marked and "Geändert in dieser Fassung:" in marked
+    assert "Text von Blatt 2.2" not in marked
+
+
+@pytest.mark.slow
+def test_state_sheet_change_only_in_its_edition_and_empty_edition_says_so(project):
+    record(project, "2026-1", "2026-11-20")
+    project.edit("binder/laender/sn/asskomm.md", "fassung: 1\nstand: 2026-11",
+                 "fassung: 2\nstand: 2026-12\naenderung: redaktionell\ngrund: Tippfehler")
+    project.edit("binder/laender/sn/asskomm.md", "Die Allianz", "Die sächsische Allianz")
+    record(project, "2026-2", "2026-12-01")
+    project.build(env={"LOSEBLATT_PDF": "1"})
+    assert (project.site / "sn/lieferungen/2026-2.pdf").is_file()
+    assert not (project.site / "bund/lieferungen/2026-2.pdf").exists()
+    assert "keine Änderungen" in project.html("bund/lieferungen/2026-2/index.html")
+    # redaktionell: no marks.
+    assert "lb-geaendert" not in project.html("sn/01-grundlagen/blatt-1-51/index.html")
+
+
+def test_withdrawn_sheet_must_be_listed(project):
+    record(project, "2026-1", "2026-11-20")
+    (project.binder / "02-gremiengruendung/blatt-9.md").unlink()
+    msgs = messages(project)
+    assert any(m.startswith("binder/entfallen.yml:1: Blatt 2.9") and "[Ausgabe bund]" in m for m in msgs), msgs
+    project.write("binder/entfallen.yml", '- blatt: "2.9"\n  grund: In Blatt 2.3 aufgegangen\n  stand: 2026-12\n')
+    assert any("„ohne“ nennt Blatt 2.9" in m for m in messages(project))  # sn's stale omission is named
+    project.edit("binder/laender/sn/ausgabe.yml", 'ohne: ["2.9"]', "ohne: []")
+    assert messages(project) == []
+    data = record(project, "2026-2", "2026-12-01")
+    assert "2.9" not in {s["blatt"] for s in data["ausgaben"]["bund"]["blaetter"]}
+    diff = cli(project, "diff", "2026-1")
+    assert "- **entfallen:** Blatt 2.9 – Thema 9 (In Blatt 2.3 aufgegangen)" in diff.stdout
+    assert "Ausgabe Sachsen" not in diff.stdout  # sn never had 2.9
+
+
+def test_diff_against_git_ref(project):
+    git = lambda *a: subprocess.run(["git", *a], cwd=project.path, capture_output=True, text=True, check=True)
+    git("init", "-q")
+    git("-c", "user.email=t@example.org", "-c", "user.name=T", "add", "-A")
+    git("-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-qm", "start")
+    project.write("binder/laender/sn/neu.md", '---\nblatt: "2.52"\ntitel: Neu in Sachsen\nfassung: 1\nstand: 2026-12\n---\nText.\n')
+    out = cli(project, "diff", "HEAD").stdout
+    assert "### Ausgabe Sachsen (`sn`)" in out and "- **neu:** Blatt 2.52 – Neu in Sachsen (Fassung 1)" in out
+    assert "Allgemeine Ausgabe" not in out and "1 von 2 Ausgaben betroffen." in out
+
+
+def test_marks_only_changed_blocks():
+    old = "Eins.\n\nZwei.\n\n- a\n- b\n\nDrei."
+    new = "Eins.\n\nZwei, jetzt anders.\n\n- a\n- b\n\nDrei.\n\nVier."
+    assert changed_blocks(old, new) == [1, 4]
+    marked, n = mark(old, new)
+    assert n == 2 and marked.count("lb-geaendert") == 2 and marked.startswith("Eins.")
