@@ -157,6 +157,21 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_statistik(args: argparse.Namespace) -> int:
+    from .core.statistics import base_statistics, state_statistics, table
+
+    binder = Path(args.binder)
+    result = pipeline.check(binder, _project_root(binder))
+    if "bund" not in result.editions:
+        print("Die allgemeine Ausgabe fehlt.", file=sys.stderr)
+        return 1
+    print("## Grundbestand (allgemeine Ausgabe)\n")
+    print(table("Register", base_statistics(result.binder, result.editions["bund"])))
+    print("\n## Eigene Blätter der Länder\n")
+    print(table("Land", state_statistics(result.binder, result.editions)))
+    return 1 if result.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loseblatt", description="Werkzeuge für den Ordner «Kommune beugt vor!»")
     parser.add_argument("--binder", default="binder", help="Ordner mit den Blättern (Standard: binder)")
@@ -173,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="Markdown-Zusammenfassung der Änderungen seit einer Lieferung oder einem Git-Stand")
     p.add_argument("ref", help="Name einer Lieferung (z. B. 2026-1) oder ein Git-Stand (z. B. origin/main)")
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("statistik", help="zählt Blätter und Wörter je Register und Land")
+    p.set_defaults(func=cmd_statistik)
     return parser
 
 

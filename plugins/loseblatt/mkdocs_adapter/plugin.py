@@ -31,7 +31,7 @@ from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
 from ..core.history import EditionHistory, edition_history
-from . import checklist_pages, delivery_pages, pages
+from . import checklist_pages, delivery_pages, index_pages, pages
 from ..render import print_html as pdf_names
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
@@ -150,6 +150,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             nav.append({"Checklisten": [checklist_pages.OVERVIEW] + [
                 {f"Register {r.register.number}: {r.register.titel}": checklist_pages.register_page_path(r)}
                 for r in checklist_regs]})
+        nav.append({"Stichwortverzeichnis": index_pages.STICHWORTE})
         nav.append({"Loseblattsammlung": [
             {"Verzeichnis der gültigen Blätter": delivery_pages.VERZEICHNIS},
             {"Was ist neu": delivery_pages.NEU},
@@ -194,6 +195,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                                       dir_urls) if self.with_pdf else ""
                 files.append(File.generated(config, sheet.doc_path, content=pages.sheet_page(sheet, link)))
         history = self.history
+        files.append(File.generated(config, index_pages.STICHWORTE, content=index_pages.keyword_page(ed)))
         files.append(File.generated(config, delivery_pages.VERZEICHNIS,
                                     content=delivery_pages.valid_sheets_page(ed, history, self.page_counts)))
         files.append(File.generated(config, delivery_pages.NEU, content=delivery_pages.whats_new_page(ed, history)))

@@ -1,0 +1,71 @@
+"""Counts of sheets and words per register and per state, for editors and the content tests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .assemble import AssembledEdition
+from .model import Binder
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(markdown: str) -> int:
+    # Markup is not text: drop HTML tags, link targets and the checklist ids of the canonical form.
+    text = re.sub(r"<[^>]+>", " ", markdown)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"\{[^}]*\}", " ", text)
+    return len(WORD.findall(text))
+
+
+@dataclass
+class Row:
+    label: str
+    sheets: int = 0
+    words: int = 0
+    word_counts: list[int] = field(default_factory=list)
+
+    @property
+    def average(self) -> int:
+        return round(self.words / self.sheets) if self.sheets else 0
+
+    @property
+    def minimum(self) -> int:
+        return min(self.word_counts) if self.word_counts else 0
+
+
+def base_statistics(binder: Binder, bund: AssembledEdition) -> list[Row]:
+    """Per register of the general edition (words as rendered: variables and glossary inserted)."""
+    rows = {n: Row(f"{n} {r.titel}") for n, r in sorted(binder.registers.items())}
+    for sheet in bund.sheets:
+        n = words(sheet.markdown)
+        row = rows[sheet.register.number]
+        row.sheets += 1
+        row.words += n
+        row.word_counts.append(n)
+    return list(rows.values())
+
+
+def state_statistics(binder: Binder, editions: dict[str, AssembledEdition]) -> list[Row]:
+    """Per Land: its own sheets (new, replacing or extending)."""
+    out = []
+    for code, sheets in sorted(binder.state_sheets.items()):
+        row = Row(f"{code} {binder.editions[code].name}")
+        for sheet in sheets:
+            n = words(sheet.body)
+            row.sheets += 1
+            row.words += n
+            row.word_counts.append(n)
+        out.append(row)
+    return out
+
+
+def table(title: str, rows: list[Row]) -> str:
+    lines = [f"| {title} | Blätter | Wörter | Mittel | kleinstes |", "|---|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r.label} | {r.sheets} | {r.words} | {r.average} | {r.minimum} |")
+    total = Row("Summe", sum(r.sheets for r in rows), sum(r.words for r in rows),
+                [c for r in rows for c in r.word_counts])
+    lines.append(f"| **{total.label}** | {total.sheets} | {total.words} | {total.average} | {total.minimum} |")
+    return "\n".join(lines)
