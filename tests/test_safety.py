@@ -1,0 +1,51 @@
+"""A sheet cannot run script, overlay the page, or load anything from other hosts."""
+
+from __future__ import annotations
+
+import pytest
+
+REL = "binder/02-gremiengruendung/boese.md"
+HEAD = '---\nblatt: "2.4"\ntitel: B\nfassung: 1\nstand: 2026-11\n---\nHarmloser Text.\n'
+
+
+@pytest.mark.parametrize("payload, fragment", [
+    ("<script>alert(1)</script>", "Skripte"),
+    ("<SCRIPT src=x.js></SCRIPT>", "Skripte"),
+    ('<iframe src="https://example.org"></iframe>', "<iframe>"),
+    ('<object data="x.swf"></object>', "<object>"),
+    ('<embed src="x.swf">', "<embed>"),
+    ("<style>body{display:none}</style>", "<style>"),
+    ('<img src="x.png" onerror="alert(1)">', "Ereignis-Attribute"),
+    ('<a href="#" onclick="alert(1)">x</a>', "Ereignis-Attribute"),
+    ('<div onmouseover=alert(1)>x</div>', "Ereignis-Attribute"),
+    ("[klick](javascript:alert(1))", "javascript"),
+    ("[klick](JaVaScRiPt:alert(1))", "javascript"),
+    ('<a href="&#106;avascript:alert(1)">x</a>', "javascript"),
+    ('<a href="java\tscript:alert(1)">x</a>', "javascript"),
+    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "data"),
+    ('<p style="position:fixed;top:0">x</p>', "Stilangaben"),
+    ("![Bild](https://example.org/bild.png)", "anderen Websites"),
+    ("![Bild](//example.org/bild.png)", "anderen Websites"),
+    ('<img src="http://example.org/x.png">', "anderen Websites"),
+    ('<video src="https://example.org/v.mp4"></video>', "anderen Websites"),
+    ("![Bild](../../../etc/passwd)", "aus dem Ordner binder/"),
+    ("[Datei](../../mkdocs.yml)", "aus dem Ordner binder/"),
+    ("[ref]: javascript:alert(1)", "javascript"),
+    ("Text {: onclick=\"alert(1)\" }", "Attribute"),
+    ('<svg onload="alert(1)"></svg>', "<svg>"),
+    ('<form action="https://example.org"><input></form>', "<form>"),
+])
+def test_unsafe_content_is_refused(project, payload, fragment):
+    project.write(REL, HEAD + "\n" + payload + "\n")
+    msgs = [p.format() for p in project.check().problems]
+    assert any(m.startswith(f"{REL}:9: ") and fragment in m for m in msgs), msgs
+
+
+def test_code_may_show_html(project):
+    project.write(REL, HEAD + "\n```html\n<script>alert(1)</script>\n```\n\nSo nicht: `<iframe>`.\n")
+    assert project.check().problems == []
+
+
+def test_ordinary_links_and_local_images_pass(project):
+    project.write(REL, HEAD + "\n[Beccaria](https://www.beccaria.de/) und ![Plan](bilder/plan.png) und [[2.3]].\n")
+    assert project.check().problems == []
