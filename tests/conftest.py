@@ -60,7 +60,7 @@ class Project:
 
 def make_project(tmp_path: Path, fixture: str = "binder") -> Project:
     dest = tmp_path / "projekt"
-    dest.mkdir()
+    dest.mkdir(parents=True)
     shutil.copytree(FIXTURES / fixture, dest / "binder")
     shutil.copytree(FIXTURES / "docs", dest / "docs")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")

@@ -7,6 +7,7 @@ from mkdocs.config.base import Config
 
 AUSGABE_ENV = "LOSEBLATT_AUSGABE"  # e.g. "sn" or "bund,sn": build only these editions (for a fast serve)
 PDF_ENV = "LOSEBLATT_PDF"  # "0" skips the PDF step
+CACHE_ENV = "LOSEBLATT_CACHE"  # another cache folder (e.g. shared by test runs)
 
 
 class LoseblattConfig(Config):

@@ -33,7 +33,7 @@ from ..core.templating import render
 from ..core.history import EditionHistory, edition_history
 from . import checklist_pages, delivery_pages, index_pages, pages
 from ..render import print_html as pdf_names
-from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
+from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
 from .manifest import write_manifest
 from .publish import Publisher
@@ -45,6 +45,24 @@ CSS = ["fonts.css", "loseblatt.css"]
 FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt"]
 JS = ["checklisten.js"]
 MARKDOWN_EXTENSIONS = ["loseblatt.render.checklist_ext"]
+
+
+def source_date_epoch(project_root: Path, binder_dir: Path) -> int:
+    import calendar
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project_root, capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return int(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    stands = [line.split(":", 1)[1].strip() for f in binder_dir.rglob("*.md")
+              for line in f.read_text(encoding="utf-8", errors="replace").splitlines()[:15]
+              if line.startswith("stand:")]
+    newest = max((s for s in stands if len(s) == 7), default="2021-09")
+    return calendar.timegm((int(newest[:4]), int(newest[5:7]), 1, 0, 0, 0))
 
 
 class LoseblattPlugin(BasePlugin[LoseblattConfig]):
@@ -102,6 +120,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             return self._configure_edition(config)
         return self._configure_coordinator(config)
 
+    def cache_dir(self) -> Path:
+        env = os.environ.get(CACHE_ENV, "").strip()
+        return Path(env) if env else self.project_root / self.config.cache_dir
+
     def _binder_dir(self) -> Path:
         return (self.project_root / self.config.binder_dir).resolve()
 
@@ -116,6 +138,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         return [c for c in available if c in wanted]
 
     def _configure_coordinator(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Reproducible output: dates in sitemaps and archives come from SOURCE_DATE_EPOCH, which
+        # MkDocs honours; without it, the commit's time (or the newest Stand) is used, not today.
+        if not os.environ.get("SOURCE_DATE_EPOCH"):
+            os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(self.project_root, self._binder_dir()))
         result = pipeline.check(self._binder_dir(), self.project_root)
         if result.problems:
             for problem in result.problems:
@@ -309,7 +335,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         from ..print_adapter.build import PdfBuilder, renderer_from, worker_count
         from ..print_adapter.store import PdfStore
 
-        cache = self.project_root / self.config.cache_dir
+        cache = self.cache_dir()
         step = {"last": -1}
 
         def progress(done: int, total: int) -> None:

@@ -1,0 +1,124 @@
+"""Quality gates on built sites: reproducible, atomic, and every internal link resolves."""
+
+from __future__ import annotations
+
+import hashlib
+import html.parser
+import os
+import posixpath
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import ROOT, make_project
+
+pytestmark = pytest.mark.slow
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    a = make_project(tmp_path / "a")
+    b = make_project(tmp_path / "b")
+    env = {"LOSEBLATT_PDF": "1", "SOURCE_DATE_EPOCH": "1790000000"}
+    a.build(env=env)
+    time.sleep(1.1)  # a different wall-clock second must not matter
+    b.build(env=env)
+    da, db = tree_digest(a.site), tree_digest(b.site)
+    assert set(da) == set(db)
+    differing = [k for k in da if da[k] != db[k]]
+    assert differing == []
+    assert any(k.endswith(".pdf") for k in da) and any(k.endswith("sitemap.xml.gz") for k in da)
+
+
+def test_killed_build_leaves_previous_site(project):
+    project.build()
+    before = tree_digest(project.site)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="1")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project.path, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(project.path.glob(".site-staging-*/sn")):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert tree_digest(project.site) == before
+    # The next build cleans up what the killed one left behind.
+    project.build()
+    assert not list(project.path.glob(".site-staging-*"))
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for key in ("href", "src"):
+            if a.get(key) and not (tag == "link" and a.get("rel") in ("canonical", "alternate")):
+                self.links.append(a[key])
+
+
+def parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def broken_links(site: Path) -> list[str]:
+    parsed: dict[Path, _Links] = {}
+
+    def get(path: Path) -> _Links:
+        if path not in parsed:
+            parsed[path] = parse(path)
+        return parsed[path]
+
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        for link in get(page).links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith(("//", "mailto:", "tel:")):
+                continue
+            if parts.path.startswith("/"):  # root-relative, as in 404 pages: the site is served at /
+                target = site / unquote(parts.path).lstrip("/")
+            else:
+                target = page if not parts.path else (page.parent / unquote(parts.path))
+            target = Path(posixpath.normpath(str(target)))
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} → {link}")
+                continue
+            if parts.fragment and target.suffix == ".html" and parts.fragment not in get(target).ids:
+                broken.append(f"{page.relative_to(site)} → {link} (Anker fehlt)")
+    return broken
+
+
+def test_every_internal_link_and_anchor_resolves_in_every_edition(tmp_path):
+    import shutil
+
+    dest = tmp_path / "real"
+    for name in ("binder", "docs"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="1",
+               LOSEBLATT_CACHE=str(ROOT / ".cache/loseblatt"))
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=dest, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    site = dest / "site"
+    assert len(list(site.glob("*/index.html"))) == 7
+    assert broken_links(site) == []
