@@ -78,3 +78,19 @@ def built(tmp_path_factory) -> Project:
     proj = make_project(tmp_path_factory.mktemp("built"))
     proj.build()
     return proj
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real binder built once per test session, with PDFs (cache shared under .cache/)."""
+    dest = tmp_path_factory.mktemp("real")
+    for name in ("binder", "docs"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="1",
+               LOSEBLATT_CACHE=str(ROOT / ".cache/loseblatt"))
+    env.pop("LOSEBLATT_AUSGABE", None)
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=dest, env=env, capture_output=True,
+                          text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dest / "site"

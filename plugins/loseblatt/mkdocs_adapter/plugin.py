@@ -35,6 +35,7 @@ from . import checklist_pages, delivery_pages, index_pages, pages
 from ..render import print_html as pdf_names
 from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
+from .html_fixes import fix_html
 from .manifest import write_manifest
 from .publish import Publisher
 
@@ -43,7 +44,7 @@ log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CSS = ["fonts.css", "loseblatt.css"]
 FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt"]
-JS = ["checklisten.js"]
+JS = ["checklisten.js", "ausgaben.js"]
 MARKDOWN_EXTENSIONS = ["loseblatt.render.checklist_ext"]
 
 
@@ -264,6 +265,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                                       config.use_directory_urls)
                 text += f'\n<p class="lb-downloads">{link}</p>\n'
         return text + self.abbreviations
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        return fix_html(output)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        return fix_html(output_content) if template_name.endswith(".html") else output_content
 
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
