@@ -111,3 +111,27 @@ def broken_links(site: Path) -> list[str]:
 def test_every_internal_link_and_anchor_resolves_in_every_edition(real_site):
     assert len(list(real_site.glob("*/index.html"))) == 7
     assert broken_links(real_site) == []
+
+
+def build_stats(project) -> dict:
+    import json
+
+    return json.loads((project.path / ".cache/loseblatt/build-stats.json").read_text())
+
+
+def test_markdown_is_converted_once_and_reused(project):
+    project.edit("mkdocs.yml", "binder_dir: binder", "binder_dir: binder\n      parallel: 1")  # deterministic order
+    project.build()
+    first = build_stats(project)["markdown"]
+    generated = first["umgewandelt"] + first["aus_cache"]
+    # Base sheets read the same in bund and sn: the second edition takes many from the cache.
+    assert first["aus_cache"] > 0 and first["umgewandelt"] < generated
+    before = tree_digest(project.site)
+    project.build()
+    second = build_stats(project)["markdown"]
+    assert second == {"umgewandelt": 0, "aus_cache": generated}
+    assert tree_digest(project.site) == before  # the cache changes nothing in the output
+    # An edit converts exactly that sheet again, in each edition that has it.
+    project.edit("binder/02-gremiengruendung/blatt-2.md", "Text von Blatt 2.2.", "Geänderter Text von Blatt 2.2.")
+    project.build()
+    assert build_stats(project)["markdown"]["umgewandelt"] == 2

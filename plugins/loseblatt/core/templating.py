@@ -9,6 +9,7 @@ arithmetic that could blow up memory is capped.
 from __future__ import annotations
 
 import operator
+from functools import lru_cache
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,12 @@ def make_environment() -> SandboxedEnvironment:
 
 
 _ENV = make_environment()
+
+
+@lru_cache(maxsize=8192)
+def _compile(text: str):
+    # A base sheet is rendered in every edition: compile its template once.
+    return _ENV.from_string(text)
 
 
 @dataclass
@@ -105,7 +112,7 @@ def render(text: str, context: dict[str, Any]) -> tuple[str, TemplateProblem | N
     if not has_template(masked.text):
         return text, None
     try:
-        template = _ENV.from_string(masked.text)
+        template = _compile(masked.text)
         out = template.render(context)
     except TemplateError as exc:
         return text, TemplateProblem(_line_of(exc, masked.text), _german(exc))

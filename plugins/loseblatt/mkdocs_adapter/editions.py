@@ -37,6 +37,7 @@ class EditionResult:
     ok: bool
     error: str = ""
     warnings: list[str] = field(default_factory=list)
+    render_stats: dict = field(default_factory=dict)
 
 
 class _EditionPrefix(logging.Filter):
@@ -84,7 +85,7 @@ def build_edition(job: EditionJob) -> EditionResult:
         plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf,
                               history=job.history, page_counts=job.page_counts)
         build(cfg, serve_url=job.serve_url)
-        return EditionResult(code, True, warnings=collect.messages)
+        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats))
     except (Abort, BuildError, ConfigurationError) as exc:
         return EditionResult(code, False, str(exc), collect.messages)
     finally:

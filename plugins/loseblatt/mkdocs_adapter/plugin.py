@@ -12,8 +12,10 @@ One `mkdocs build` runs the plugin in two roles:
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -38,6 +40,7 @@ from .editions import EditionJob, build_editions
 from .html_fixes import fix_html
 from .manifest import write_manifest
 from .publish import Publisher
+from .render_cache import Rendered, RenderCache, markdown_fingerprint
 
 log = get_plugin_logger(__name__)
 
@@ -79,6 +82,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.publisher: Publisher | None = None
         self.project_root: Path | None = None
         self.abbreviations = ""
+        self.timings: dict = {}
+        self.render_cache: RenderCache | None = None
+        self.render_keys: dict[str, str] = {}
+        self.cached_pages: dict[str, Rendered] = {}
+        self.doc_uris: set[str] = set()
+        self.render_stats = {"umgewandelt": 0, "aus_cache": 0}
 
     # ----- roles ---------------------------------------------------------------
     def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict],
@@ -128,8 +137,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def _binder_dir(self) -> Path:
         return (self.project_root / self.config.binder_dir).resolve()
 
+    def wanted_editions(self) -> list[str]:
+        """Editions asked for by LOSEBLATT_AUSGABE or the config; empty means all."""
+        return os.environ.get(AUSGABE_ENV, "").replace(",", " ").split() or list(self.config.ausgaben)
+
     def selected_editions(self, available: list[str]) -> list[str]:
-        wanted = os.environ.get(AUSGABE_ENV, "").replace(",", " ").split() or list(self.config.ausgaben)
+        wanted = self.wanted_editions()
         if not wanted:
             return available
         unknown = [c for c in wanted if c not in available]
@@ -143,7 +156,8 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         # MkDocs honours; without it, the commit's time (or the newest Stand) is used, not today.
         if not os.environ.get("SOURCE_DATE_EPOCH"):
             os.environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch(self.project_root, self._binder_dir()))
-        result = pipeline.check(self._binder_dir(), self.project_root)
+        # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
+        result = pipeline.check(self._binder_dir(), self.project_root, only=self.wanted_editions() or None)
         if result.problems:
             for problem in result.problems:
                 log.error(problem.format())
@@ -151,7 +165,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             raise PluginError(f"Der Ordner enthält {n} Fehler (siehe oben); es wird nichts veröffentlicht. "
                               "Mit „loseblatt check“ lassen sie sich ohne Build prüfen.")
         self.result = result
-        self.codes = self.selected_editions(list(result.editions))
+        self.codes = self.selected_editions(list(result.binder.editions))
         config.nav = ["index.md"]
         if self.command == "build":
             self.publisher = Publisher(Path(config.site_dir))
@@ -237,13 +251,15 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             for reg in checklist_regs:
                 files.append(File.generated(config, checklist_pages.register_page_path(reg),
                                             content=checklist_pages.register_checklists_page(ed, reg)))
+        self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
+        self.render_cache = RenderCache(self.cache_dir() / "html", markdown_fingerprint(config))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.is_edition:
             return markdown
         if page.file.generated_by:
-            return markdown + self.abbreviations
+            return self._from_cache(markdown + self.abbreviations, page, files)
         # Hand-written pages from docs/ may use variables and Blattverweise too.
         ed = self.edition
         problems = Problems(self.project_root)
@@ -266,6 +282,48 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 text += f'\n<p class="lb-downloads">{link}</p>\n'
         return text + self.abbreviations
 
+    def _from_cache(self, markdown: str, page: Page, files: Files) -> str:
+        """Skip converting Markdown that was converted before (in another edition or build)."""
+        if self.render_cache is None:
+            return markdown
+        key = self.render_cache.key(page.file.src_uri, markdown, self.doc_uris)
+        cached = self.render_cache.get(key)
+        if cached is None:
+            self.render_keys[page.file.src_uri] = key
+            self.render_stats["umgewandelt"] += 1
+            return markdown
+        self.cached_pages[page.file.src_uri] = cached
+        self.render_stats["aus_cache"] += 1
+        return ""
+
+    @event_priority(100)
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        uri = page.file.src_uri
+        cached = self.cached_pages.pop(uri, None)
+        if cached is not None:
+            page.toc = cached.toc
+            page._title_from_render = cached.title
+            page.present_anchor_ids = set(cached.anchors)
+            page.links_to_anchors = {f: anchors for target, anchors in cached.links.items()
+                                     if (f := files.get_file_from_path(target)) is not None}
+            return cached.html
+        key = self.render_keys.pop(uri, None)
+        if key is not None:
+            links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
+            self.render_cache.put(key, Rendered(html, page.toc, getattr(page, "_title_from_render", None),
+                                                set(page.present_anchor_ids or ()), links))
+        return html
+
+    def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
+        # Material's templates are the same for every edition and every rebuild: compile them
+        # once into a bytecode cache instead of once per edition build.
+        from jinja2 import FileSystemBytecodeCache
+
+        folder = self.cache_dir() / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return env
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         return fix_html(output)
 
@@ -283,11 +341,15 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         pdf_tmp = Path(tempfile.mkdtemp(prefix=".loseblatt-pdf-", dir=site.parent)) if self.pdf_enabled() else None
         try:
             # PDFs first: their page counts appear on the pages (list of valid sheets).
+            started = time.perf_counter()
             if pdf_tmp is not None:
                 pdfs = self._build_pdfs(config, editions, histories, pdf_tmp)
+            self.timings["pdf"] = round(time.perf_counter() - started, 3)
+            started = time.perf_counter()
             counts = {ed.code: ({b: n for b, (_, n) in pdfs[ed.code].sheets.items()} if ed.code in pdfs
                                 else histories[ed.code].pages) for ed in editions}
             self._build_editions(config, histories, counts)
+            self.timings["html"] = round(time.perf_counter() - started, 3)
             if pdf_tmp is not None:
                 for ed in editions:
                     for sub in ("pdf", "lieferungen"):
@@ -303,6 +365,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 shutil.rmtree(pdf_tmp, ignore_errors=True)
         for ed in editions:
             write_manifest(ed, site / ed.code, pdfs.get(ed.code))
+        # Where the time went, for the benchmark (make bench); not part of the site.
+        stats = self.cache_dir() / "build-stats.json"
+        stats.parent.mkdir(parents=True, exist_ok=True)
+        stats.write_text(json.dumps(self.timings, indent=1))
         if self.publisher is not None:
             self.publisher.publish()
             log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
@@ -332,6 +398,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             for code in self.codes
         ]
         results = build_editions(jobs, self.config.parallel)
+        self.timings["markdown"] = {k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")}
         failed = [r for r in results if not r.ok]
         if failed:
             details = "; ".join(f"{r.code}: {r.error}" for r in failed)

@@ -1,0 +1,65 @@
+"""Rendered HTML of generated pages, shared by all editions and rebuilds (on disk).
+
+A base sheet reads the same in most editions; its Markdown is converted once and the HTML,
+table of contents and anchors are reused wherever the same Markdown stands at the same place
+with the same link targets. MkDocs still runs its page events; only the conversion is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MD_LINK_TARGET = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
+VERSION = b"render-cache 1"
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: object
+    title: str | None
+    anchors: set[str]
+    links: dict[str, dict[str, str]]  # target src_uri -> {anchor: original link}
+
+
+class RenderCache:
+    def __init__(self, folder: Path, fingerprint: str):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.fingerprint = fingerprint.encode()
+
+    def key(self, src_uri: str, markdown: str, existing: set[str]) -> str:
+        h = hashlib.sha256(VERSION + self.fingerprint)
+        h.update(src_uri.encode() + b"\0" + markdown.encode())
+        # Whether each linked page exists decides the HTML (and MkDocs' warnings).
+        base = posixpath.dirname(src_uri)
+        for target in sorted(set(MD_LINK_TARGET.findall(markdown))):
+            resolved = posixpath.normpath(posixpath.join(base, target))
+            h.update(f"\0{target}={resolved in existing}".encode())
+        return h.hexdigest()
+
+    def get(self, key: str) -> Rendered | None:
+        try:
+            with open(self.folder / f"{key}.pickle", "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None
+
+    def put(self, key: str, rendered: Rendered) -> None:
+        path = self.folder / f"{key}.pickle"
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(rendered, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+
+
+def markdown_fingerprint(config) -> str:
+    """Everything besides the page's Markdown that shapes its HTML."""
+    return repr((list(config.markdown_extensions), sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items()),
+                 config.use_directory_urls))
