@@ -28,10 +28,14 @@ def paragraph(rng: random.Random, sentences: int = 5) -> str:
     return " ".join(sentence(rng, rng.randint(8, 16)) for _ in range(sentences))
 
 
-def sheet_body(rng: random.Random, ids: list[str], checklist: bool) -> str:
+def sheet_body(rng: random.Random, ids: list[str], checklist: bool, variables: bool = True) -> str:
+    # Variables make a sheet differ between editions; as in the real binder (about a quarter of
+    # the sheets use them), only some sheets do.
+    im_land = " {{ var.im_land }}" if variables else ""
+    beratung = " Beratung: {{ land.gremium.name }}." if variables else ""
     parts = [paragraph(rng), f"## Worum es geht\n\n{paragraph(rng)} Siehe [[{rng.choice(ids)}]].",
-             f"## Vorgehen {{{{ var.im_land }}}}\n\n" + "\n".join(f"{i}. {sentence(rng)}" for i in range(1, 6)),
-             f"## Hinweise\n\n{paragraph(rng)} Beratung: {{{{ land.gremium.name }}}}.", paragraph(rng, 4)]
+             f"## Vorgehen{im_land}\n\n" + "\n".join(f"{i}. {sentence(rng)}" for i in range(1, 6)),
+             f"## Hinweise\n\n{paragraph(rng)}{beratung}", paragraph(rng, 4)]
     if checklist:
         items = "\n".join(f"    - [ ] {sentence(rng, 7)}" for _ in range(6))
         parts.append(f'!!! checkliste "Schritte {rng.randint(1, 999)}"\n\n{items}')
@@ -64,7 +68,7 @@ def generate(root: Path, n_sheets: int, seed: int = 7) -> Path:
             blatt = f"{r}.{k + 1}"
             (folder / f"blatt-{k + 1}.md").write_text(
                 front(blatt, f"Thema {blatt} {rng.choice(WORDS)}", f"schlagworte: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]\n")
-                + sheet_body(rng, ids[:-7], checklist=k % 2 == 0))
+                + sheet_body(rng, ids[:-7], checklist=k % 2 == 0, variables=k % 4 == 0))
     for i, (code, name) in enumerate(STATES.items()):
         folder = binder / "laender" / code
         folder.mkdir(parents=True)

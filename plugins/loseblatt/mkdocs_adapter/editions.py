@@ -108,9 +108,9 @@ def workers_for(parallel: int, n_jobs: int) -> int:
 
 
 def build_editions(jobs: list[EditionJob], parallel: int) -> list[EditionResult]:
+    """Always in worker processes, also for one edition: the coordinator's plugin instance
+    (which MkDocs reuses for every config it loads in this process) must not build an edition."""
     n = workers_for(parallel, len(jobs))
-    if n == 1:
-        return [build_edition(job) for job in jobs]
     # Largest editions first, so the last worker does not start a big one alone.
     jobs = sorted(jobs, key=lambda j: -len(j.edition.sheets))
     with ProcessPoolExecutor(max_workers=n, mp_context=_context()) as pool:

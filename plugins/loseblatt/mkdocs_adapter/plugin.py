@@ -72,6 +72,12 @@ def source_date_epoch(project_root: Path, binder_dir: Path) -> int:
 class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def __init__(self) -> None:
         self.command: str | None = None
+        self._assignment: dict | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Per-build state. MkDocs keeps plugin instances that have on_startup across config
+        loads (serve rebuilds, several editions in one worker), so every build starts here."""
         self.edition: AssembledEdition | None = None  # set in the edition role
         self.edition_site_url: str | None = None
         self.with_pdf = False
@@ -79,6 +85,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.page_counts: dict[str, int] = {}
         self.versions: list[dict] = []
         self.result: pipeline.CheckResult | None = None
+        self.codes: list[str] = []
         self.publisher: Publisher | None = None
         self.project_root: Path | None = None
         self.abbreviations = ""
@@ -93,13 +100,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict],
                        pdf: bool = False, history: EditionHistory | None = None,
                        page_counts: dict[str, int] | None = None) -> None:
-        """Called by the edition worker before the build: this instance builds `edition`."""
-        self.edition = edition
-        self.history = history or EditionHistory()
-        self.page_counts = page_counts or {}
-        self.edition_site_url = site_url
-        self.versions = versions
-        self.with_pdf = pdf
+        """Called by the edition worker before the build: the next build builds `edition`."""
+        self._assignment = {"edition": edition, "edition_site_url": site_url, "versions": versions,
+                            "with_pdf": pdf, "history": history or EditionHistory(),
+                            "page_counts": page_counts or {}}
 
     def pdf_enabled(self) -> bool:
         env = os.environ.get(PDF_ENV, "").strip().lower()
@@ -116,6 +120,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._reset()
+        if self._assignment is not None:
+            for key, value in self._assignment.items():
+                setattr(self, key, value)
+            self._assignment = None
         self.project_root = Path(config.config_file_path).resolve().parent
         for name in CSS:
             if f"assets/loseblatt/{name}" not in config.extra_css:
