@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from ..core.assemble import AssembledEdition
@@ -25,15 +26,32 @@ from .render import cache_key, render_pdf
 from .store import PdfStore
 
 
-@dataclass
 class Doc:
-    label: str  # "<edition>:<file name>", for progress and stats
-    html: str
-    forms: bool = False
+    """A document to print. Its cache key comes from its inputs, so a cached PDF is found
+    without building the HTML; the HTML is built only when the PDF must be rendered."""
+
+    def __init__(self, label: str, make_html: Callable[[], str], inputs: str | None = None,
+                 forms: bool = False, fingerprint: str = ""):
+        self.label = label  # "<edition>:<file name>", for progress and stats
+        self._make_html = make_html
+        self._html: str | None = None
+        self.inputs = inputs
+        self.forms = forms
+        self.fingerprint = fingerprint
+        self._key: str | None = None
+
+    @property
+    def html(self) -> str:
+        if self._html is None:
+            self._html = self._make_html()
+        return self._html
 
     @property
     def key(self) -> str:
-        return cache_key(self.html, self.forms)
+        if self._key is None:
+            material = self.inputs if self.inputs is not None else self.html
+            self._key = cache_key(self.fingerprint + "\0" + material, self.forms)
+        return self._key
 
 
 @dataclass
@@ -55,6 +73,21 @@ class PdfStats:
 
 def _render(doc_html: str, forms: bool) -> tuple[bytes, int]:
     return render_pdf(doc_html, forms)
+
+
+# Documents handed to forked workers: they inherit the list and build the HTML themselves,
+# so the parent does not convert Markdown one document after another while workers wait.
+_worker_docs: list[Doc] = []
+
+
+def _init_worker(docs: list[Doc]) -> None:
+    global _worker_docs
+    _worker_docs = docs
+
+
+def _render_at(index: int) -> tuple[bytes, int]:
+    doc = _worker_docs[index]
+    return render_pdf(doc.html, doc.forms)
 
 
 def _pool_context():
@@ -98,8 +131,17 @@ class PdfBuilder:
                 done += 1
                 self.progress(done, total)
         else:
-            with ProcessPoolExecutor(max_workers=min(self.workers, total), mp_context=_pool_context()) as pool:
-                futures = {pool.submit(_render, doc.html, doc.forms): (key, doc) for key, doc in missing.items()}
+            ctx = _pool_context()
+            todo = list(missing.items())
+            if ctx.get_start_method() == "fork":
+                pool = ProcessPoolExecutor(max_workers=min(self.workers, total), mp_context=ctx,
+                                           initializer=_init_worker, initargs=([doc for _, doc in todo],))
+                submit = lambda i, doc: pool.submit(_render_at, i)  # noqa: E731
+            else:
+                pool = ProcessPoolExecutor(max_workers=min(self.workers, total), mp_context=ctx)
+                submit = lambda i, doc: pool.submit(_render, doc.html, doc.forms)  # noqa: E731
+            with pool:
+                futures = {submit(i, doc): (key, doc) for i, (key, doc) in enumerate(todo)}
                 for future in as_completed(futures):
                     key, doc = futures[future]
                     results[key] = self._store(key, doc, future.result())
@@ -131,6 +173,7 @@ class PdfBuilder:
     # ----- editions -------------------------------------------------------------
     def build(self, editions: list[AssembledEdition], site_dirs: dict[str, Path]) -> dict[str, EditionPdfs]:
         r = self.renderer
+        fp = r.fingerprint
         plans: dict[str, dict] = {}
         docs: list[Doc] = []
         for ed in editions:
@@ -138,15 +181,18 @@ class PdfBuilder:
             plan = {"sheets": {}, "dividers": {}, "checklists": {}}
             for reg in ed.registers:
                 n = reg.register.number
-                d = Doc(f"{code}:{names.divider_pdf_name(n)}", r.register_divider(ed, reg))
+                d = Doc(f"{code}:{names.divider_pdf_name(n)}", partial(r.register_divider, ed, reg),
+                        r.divider_inputs(ed, reg), fingerprint=fp)
                 plan["dividers"][n] = d
                 docs.append(d)
                 for s in reg.sheets:
-                    d = Doc(f"{code}:{names.sheet_pdf_name(s.blatt)}", r.sheet(ed, s))
+                    d = Doc(f"{code}:{names.sheet_pdf_name(s.blatt)}", partial(r.sheet, ed, s),
+                            r.sheet_inputs(ed, s), fingerprint=fp)
                     plan["sheets"][s.blatt] = d
                     docs.append(d)
                 if any(s.checklists for s in reg.sheets):
-                    d = Doc(f"{code}:{names.checklists_pdf_name(n)}", r.register_checklists(ed, reg), forms=True)
+                    d = Doc(f"{code}:{names.checklists_pdf_name(n)}", partial(r.register_checklists, ed, reg),
+                            forms=True, fingerprint=fp)
                     plan["checklists"][n] = d
                     docs.append(d)
             plans[code] = plan
@@ -156,7 +202,7 @@ class PdfBuilder:
         covers = {}
         for ed in editions:
             pages = {b: pdfs[d.key][1] for b, d in plans[ed.code]["sheets"].items()}
-            covers[ed.code] = Doc(f"{ed.code}:deckblatt", r.cover_and_contents(ed, pages))
+            covers[ed.code] = Doc(f"{ed.code}:deckblatt", partial(r.cover_and_contents, ed, pages), fingerprint=fp)
         pdfs.update(self.render_all(list(covers.values())))
 
         out: dict[str, EditionPdfs] = {}
@@ -201,6 +247,7 @@ class PdfBuilder:
         from ..core.history import filing_rows
 
         r = self.renderer
+        fp = r.fingerprint
         plans = []
         docs: list[Doc] = []
         for ed in editions:
@@ -211,11 +258,13 @@ class PdfBuilder:
                 sheet_docs = []
                 for rec in d.changes.inserted():
                     sheet = names.sheet_from_record(rec, before.get(rec.blatt))
-                    doc = Doc(f"{ed.code}:lieferung-{d.name}:{names.sheet_pdf_name(rec.blatt)}", r.sheet(ed, sheet))
+                    doc = Doc(f"{ed.code}:lieferung-{d.name}:{names.sheet_pdf_name(rec.blatt)}", partial(r.sheet, ed, sheet),
+                              r.sheet_inputs(ed, sheet), fingerprint=fp)
                     sheet_docs.append((doc, f"Blatt {rec.blatt} – {rec.titel}"))
                 reasons = [(new.blatt, new.titel, new.grund or "") for _, new in d.changes.changed]
                 cover = Doc(f"{ed.code}:lieferung-{d.name}:ablageanweisung",
-                            names.supplement_cover(r, ed, d.name, d.datum, filing_rows(d.changes), reasons))
+                            partial(names.supplement_cover, r, ed, d.name, d.datum, filing_rows(d.changes), reasons),
+                            fingerprint=fp)
                 docs += [cover] + [doc for doc, _ in sheet_docs]
                 plans.append((ed, d, cover, sheet_docs))
         pdfs = self.render_all(docs)

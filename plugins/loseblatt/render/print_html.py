@@ -4,6 +4,7 @@ register checklists. The print adapter turns them into PDFs."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -78,6 +79,22 @@ class PrintRenderer:
             configs["toc"] = {k: v for k, v in configs["toc"].items() if not k.startswith("permalink")}
         self.extension_configs = configs
         self._md: markdown.Markdown | None = None
+        # What shapes every document besides its own inputs: Markdown settings and this code.
+        code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("print_html.py", "checklist_ext.py"))
+        self.fingerprint = hashlib.sha256(
+            repr((self.extensions, sorted((k, repr(v)) for k, v in configs.items()))).encode() + code).hexdigest()
+
+    @staticmethod
+    def sheet_inputs(edition: AssembledEdition, sheet: AssembledSheet) -> str:
+        return repr(("blatt", edition.definition.titel, sheet.blatt, sheet.titel, sheet.fassung_label, sheet.stand,
+                     sheet.grund, sheet.aenderung, sheet.schlagworte, sheet.register.number, sheet.register.titel,
+                     sheet.display_markdown, edition.abbreviations))
+
+    @staticmethod
+    def divider_inputs(edition: AssembledEdition, reg: AssembledRegister) -> str:
+        r = reg.register
+        return repr(("register", edition.definition.titel, r.number, r.titel, r.fassung, r.stand, reg.markdown,
+                     [(s.blatt, s.titel) for s in reg.sheets], edition.abbreviations))
 
     def markdown(self, text: str) -> str:
         if self._md is None:
