@@ -46,14 +46,15 @@ def test_killed_build_leaves_previous_site(project):
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project.path, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 60
-    while time.time() < deadline and not list(project.path.glob(".site-staging-*/sn")):
+    while time.time() < deadline and not list(project.path.glob(".loseblatt-ausgaben-*/sn/*")):
         time.sleep(0.05)
+    assert proc.poll() is None, "the build finished before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert tree_digest(project.site) == before
     # The next build cleans up what the killed one left behind.
     project.build()
-    assert not list(project.path.glob(".site-staging-*"))
+    assert not list(project.path.glob(".site-staging-*")) and not list(project.path.glob(".loseblatt-ausgaben-*"))
 
 
 class _Links(html.parser.HTMLParser):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 import shutil
 import time
 import tempfile
@@ -38,7 +40,7 @@ from ..render import print_html as pdf_names
 from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
 from .html_fixes import fix_html
-from .manifest import write_manifest
+from .manifest import write_manifest, write_versions
 from .publish import Publisher
 from .render_cache import Rendered, RenderCache, markdown_fingerprint
 
@@ -69,6 +71,18 @@ def source_date_epoch(project_root: Path, binder_dir: Path) -> int:
     return calendar.timegm((int(newest[:4]), int(newest[5:7]), 1, 0, 0, 0))
 
 
+@dataclass(frozen=True)
+class ProductionSettings:
+    """What the background production needs from the configuration (read once, not shared)."""
+
+    config_file: str
+    site_url: str
+    strict: bool
+    use_directory_urls: bool
+    markdown_extensions: list
+    mdx_configs: dict
+
+
 class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def __init__(self) -> None:
         self.command: str | None = None
@@ -95,6 +109,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.cached_pages: dict[str, Rendered] = {}
         self.doc_uris: set[str] = set()
         self.render_stats = {"umgewandelt": 0, "aus_cache": 0}
+        self.production: ThreadPoolExecutor | None = None
+        self.production_future = None
+        self.production_dir: Path | None = None
 
     # ----- roles ---------------------------------------------------------------
     def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict],
@@ -179,6 +196,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         if self.command == "build":
             self.publisher = Publisher(Path(config.site_dir))
             config.site_dir = str(self.publisher.staging)
+        self._start_production(config)
         return config
 
     def _configure_edition(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -339,41 +357,69 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
         return fix_html(output_content) if template_name.endswith(".html") else output_content
 
+    def _start_production(self, config: MkDocsConfig) -> None:
+        """PDFs and edition sites are made in the background, beside the coordinator's own small
+        build (the chooser), into a folder of their own; on_post_build moves them into place."""
+        site = Path(config.site_dir)
+        site.parent.mkdir(parents=True, exist_ok=True)
+        self.production_dir = Path(tempfile.mkdtemp(prefix=".loseblatt-ausgaben-", dir=site.parent))
+        settings = ProductionSettings(
+            config_file=config.config_file_path, site_url=config.site_url or "", strict=bool(config.strict),
+            use_directory_urls=config.use_directory_urls, markdown_extensions=list(config.markdown_extensions),
+            mdx_configs=dict(config.mdx_configs or {}))
+        self.production = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loseblatt")
+        self.production_future = self.production.submit(self._produce, settings, self.production_dir)
+
+    def _produce(self, settings: ProductionSettings, out: Path) -> dict:
+        editions = [self.result.editions[c] for c in self.codes]
+        histories = {ed.code: edition_history(ed, self.result.snapshots, self.result.withdrawals) for ed in editions}
+        pdfs: dict = {}
+        # PDFs first: their page counts appear on the pages (list of valid sheets).
+        started = time.perf_counter()
+        if self.pdf_enabled():
+            pdfs = self._build_pdfs(settings, editions, histories, out / ".pdf")
+        self.timings["pdf"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        counts = {ed.code: ({b: n for b, (_, n) in pdfs[ed.code].sheets.items()} if ed.code in pdfs
+                            else histories[ed.code].pages) for ed in editions}
+        self._build_editions(settings, out, histories, counts)
+        self.timings["html"] = round(time.perf_counter() - started, 3)
+        for ed in editions:
+            for sub in ("pdf", "lieferungen"):
+                src = out / ".pdf" / ed.code / sub
+                if src.is_dir():
+                    dest = out / ed.code / sub
+                    dest.mkdir(parents=True, exist_ok=True)
+                    for f in src.iterdir():
+                        os.replace(f, dest / f.name)
+            write_manifest(ed, out / ed.code, pdfs.get(ed.code))
+        return pdfs
+
+    def _finish_production(self) -> None:
+        """Wait for the background work; always leaves no temporary folder behind."""
+        if self.production is None:
+            return
+        try:
+            self.production_future.result()
+        finally:
+            self.production.shutdown(wait=True)
+            self.production = None
+
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.is_edition:
             return
         site = Path(config.site_dir)
-        editions = [self.result.editions[c] for c in self.codes]
-        histories = {ed.code: edition_history(ed, self.result.snapshots, self.result.withdrawals) for ed in editions}
-        pdfs: dict = {}
-        pdf_tmp = Path(tempfile.mkdtemp(prefix=".loseblatt-pdf-", dir=site.parent)) if self.pdf_enabled() else None
         try:
-            # PDFs first: their page counts appear on the pages (list of valid sheets).
-            started = time.perf_counter()
-            if pdf_tmp is not None:
-                pdfs = self._build_pdfs(config, editions, histories, pdf_tmp)
-            self.timings["pdf"] = round(time.perf_counter() - started, 3)
-            started = time.perf_counter()
-            counts = {ed.code: ({b: n for b, (_, n) in pdfs[ed.code].sheets.items()} if ed.code in pdfs
-                                else histories[ed.code].pages) for ed in editions}
-            self._build_editions(config, histories, counts)
-            self.timings["html"] = round(time.perf_counter() - started, 3)
-            if pdf_tmp is not None:
-                for ed in editions:
-                    for sub in ("pdf", "lieferungen"):
-                        src = pdf_tmp / ed.code / sub
-                        if not src.is_dir():
-                            continue
-                        dest = site / ed.code / sub
-                        dest.mkdir(parents=True, exist_ok=True)
-                        for f in src.iterdir():
-                            os.replace(f, dest / f.name)
+            self._finish_production()
+            for code in self.codes:
+                target = site / code
+                if target.exists():
+                    shutil.rmtree(target)
+                os.replace(self.production_dir / code, target)
         finally:
-            if pdf_tmp is not None:
-                shutil.rmtree(pdf_tmp, ignore_errors=True)
-        for ed in editions:
-            write_manifest(ed, site / ed.code, pdfs.get(ed.code))
+            shutil.rmtree(self.production_dir, ignore_errors=True)
+        write_versions(self.versions_list(), site)
         # Where the time went, for the benchmark (make bench); not part of the site.
         stats = self.cache_dir() / "build-stats.json"
         stats.parent.mkdir(parents=True, exist_ok=True)
@@ -382,24 +428,23 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             self.publisher.publish()
             log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
 
-    def _build_editions(self, config: MkDocsConfig, histories: dict, counts: dict) -> None:
-        from .manifest import write_versions
+    def versions_list(self) -> list[dict]:
+        """versions.json for Material's version selector, here the edition switcher."""
+        return [{"version": c, "title": self.result.editions[c].definition.titel, "aliases": []} for c in self.codes]
 
-        base_url = config.site_url or ""
+    def _build_editions(self, settings: ProductionSettings, out: Path, histories: dict, counts: dict) -> None:
+        base_url = settings.site_url
         if base_url and not base_url.endswith("/"):
             base_url += "/"
-        versions = [{"version": c, "title": self.result.editions[c].definition.titel, "aliases": []}
-                    for c in self.codes]
-        write_versions(versions, Path(config.site_dir))
         jobs = [
             EditionJob(
-                config_file=config.config_file_path,
+                config_file=settings.config_file,
                 edition=self.result.editions[code],
-                site_dir=str(Path(config.site_dir) / code),
+                site_dir=str(out / code),
                 site_url=f"{base_url}{code}/" if base_url else None,
-                strict=bool(config.strict),
-                use_directory_urls=config.use_directory_urls,
-                versions=versions,
+                strict=settings.strict,
+                use_directory_urls=settings.use_directory_urls,
+                versions=self.versions_list(),
                 pdf=self.pdf_enabled(),
                 history=histories[code],
                 page_counts=counts[code],
@@ -413,7 +458,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             details = "; ".join(f"{r.code}: {r.error}" for r in failed)
             raise PluginError(f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht.")
 
-    def _build_pdfs(self, config: MkDocsConfig, editions: list[AssembledEdition], histories: dict,
+    def _build_pdfs(self, settings: ProductionSettings, editions: list[AssembledEdition], histories: dict,
                     out: Path) -> dict:
         from ..print_adapter.build import PdfBuilder, renderer_from, worker_count
         from ..print_adapter.store import PdfStore
@@ -428,7 +473,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 step["last"] = done // tenth
                 log.info(f"PDF {done}/{total}")
 
-        builder = PdfBuilder(renderer_from(config.markdown_extensions, config.mdx_configs),
+        builder = PdfBuilder(renderer_from(settings.markdown_extensions, settings.mdx_configs),
                              PdfStore(cache / "pdf"), worker_count(self.config.parallel), progress)
         dirs = {ed.code: out / ed.code for ed in editions}
         result = builder.build(editions, dirs)
@@ -438,5 +483,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         return result
 
     def on_build_error(self, *, error: Exception) -> None:
+        try:
+            self._finish_production()
+        except Exception:  # noqa: BLE001 - the build already failed; its own error is reported
+            pass
+        if self.production_dir is not None:
+            shutil.rmtree(self.production_dir, ignore_errors=True)
         if self.publisher is not None:
             self.publisher.discard()

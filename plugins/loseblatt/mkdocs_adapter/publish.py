@@ -15,8 +15,9 @@ class Publisher:
         self.target = Path(target).resolve()
         parent = self.target.parent
         # Leftovers of killed builds are removed before a new one starts.
-        for stale in parent.glob(f".{self.target.name}-staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        for pattern in (f".{self.target.name}-staging-*", ".loseblatt-ausgaben-*"):
+            for stale in parent.glob(pattern):
+                shutil.rmtree(stale, ignore_errors=True)
         self.staging = parent / f".{self.target.name}-staging-{os.getpid()}"
         self.staging.mkdir(parents=True, exist_ok=True)
 
