@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ class EditionResult:
     error: str = ""
     warnings: list[str] = field(default_factory=list)
     render_stats: dict = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 class _EditionPrefix(logging.Filter):
@@ -79,13 +81,15 @@ def build_edition(job: EditionJob) -> EditionResult:
         handler.addFilter(prefix)
     logger.addHandler(collect)
     try:
+        started = time.perf_counter()
         cfg = load_config(job.config_file, site_dir=job.site_dir, strict=job.strict,
                           use_directory_urls=job.use_directory_urls)
         plugin = cfg.plugins["loseblatt"]
         plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf,
                               history=job.history, page_counts=job.page_counts)
         build(cfg, serve_url=job.serve_url)
-        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats))
+        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats),
+                             seconds=round(time.perf_counter() - started, 3))
     except (Abort, BuildError, ConfigurationError) as exc:
         return EditionResult(code, False, str(exc), collect.messages)
     finally:

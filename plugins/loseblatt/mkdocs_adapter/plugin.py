@@ -452,6 +452,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             for code in self.codes
         ]
         results = build_editions(jobs, self.config.parallel)
+        self.timings["ausgaben"] = {r.code: r.seconds for r in results}
         self.timings["markdown"] = {k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")}
         failed = [r for r in results if not r.ok]
         if failed:
