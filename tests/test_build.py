@@ -106,3 +106,22 @@ def test_real_binder_builds(real_site):
         manifest = json.loads((real_site / code / "manifest.json").read_text())
         assert len(manifest["blaetter"]) >= 60
         assert all(e["seiten"] >= 1 and (real_site / code / e["pdf"]).is_file() for e in manifest["blaetter"])
+
+
+def test_serve_watches_the_binder(project):
+    """`make serve` reloads on edits under binder/ (docs/ and mkdocs.yml MkDocs watches itself)."""
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(project.path / "mkdocs.yml"))
+    plugin = cfg.plugins["loseblatt"]
+    plugin.project_root = project.path
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=cfg, builder=lambda: None)
+    assert server.watched == [str(project.binder.resolve())]
