@@ -129,3 +129,16 @@ def test_failed_build_reports_and_publishes_nothing(project):
     after = sorted(p.relative_to(project.site) for p in project.site.rglob("*"))
     assert before == after
     assert not list(project.path.glob(".site-*"))
+
+
+def test_broken_glossary_and_withdrawals_lists(project):
+    project.write("binder/glossar.yml", "- begriff: KKP\n  erklaerung: [kaputt\n- begriff: X\n")
+    project.write("binder/entfallen.yml", "blatt: 2.9\n")
+    msgs = [p.format() for p in project.check().problems]
+    assert any(m.startswith("binder/glossar.yml:2: YAML-Syntaxfehler in dem Glossar") for m in msgs), msgs
+    assert any(m.startswith("binder/entfallen.yml:1: „entfallen.yml“ ist eine Liste") for m in msgs), msgs
+    project.write("binder/glossar.yml", "- begriff: KKP\n  langform: Kommunale Kriminalprävention\n  erklaerung: Text.\n"
+                                        "- begriff: kkp\n  erklaerung: doppelt\n- begriff: Y\n  erklaerun: Tippfehler\n")
+    msgs = [p.format() for p in project.check().problems]
+    assert "binder/glossar.yml:4: Der Begriff „kkp“ steht doppelt im Glossar." in msgs
+    assert any(m.startswith("binder/glossar.yml:6: Unbekannter Schlüssel „erklaerun“") for m in msgs), msgs

@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .assemble import AssembledEdition, AssembledSheet
+from .frontmatter import load_yaml_list
 from .model import SHEET_ID, STAND, Binder, sheet_sort_key
 from .problems import Problems
 
@@ -127,22 +128,15 @@ def load_withdrawals(root: Path, problems: Problems) -> list[Withdrawal]:
     path = Path(root) / WITHDRAWN_FILE
     if not path.is_file():
         return []
-    try:
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else []
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.add(path, (mark.line + 1) if mark else 1, "YAML-Syntaxfehler in der Liste der entfallenen Blätter.")
+    loaded = load_yaml_list(path, problems, "der Liste der entfallenen Blätter")
+    if loaded is None:
         return []
-    if not isinstance(data, list):
+    data, nodes = loaded
+    if nodes is None:
         problems.add(path, 1, "„entfallen.yml“ ist eine Liste von Einträgen mit „blatt“, „grund“ und „stand“.")
         return []
     out = []
-    for entry, item in zip(data, node.value):
+    for entry, item in zip(data, nodes):
         line = item.start_mark.line + 1
         blatt = None
         if isinstance(item, yaml.MappingNode):

@@ -108,3 +108,31 @@ def parse_yaml_mapping(yaml_text: str, first_line: int = 1) -> FrontMatter:
         raise FrontMatterError(first_line, f"YAML-Syntaxfehler: {yaml_hint(str(exc))}.") from None
     finally:
         loader.dispose()
+
+
+def load_yaml_list(path, problems, what: str):
+    """Read a YAML file that holds a list: (items, their nodes for line numbers) or None.
+
+    Syntax errors are reported with their line; `what` names the file for editors.
+    """
+    from pathlib import Path
+
+    try:
+        loader = yaml.SafeLoader(Path(path).read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else []
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark or exc.problem_mark
+        problems.add(path, (mark.line + 1) if mark else 1, f"YAML-Syntaxfehler in {what}: {yaml_hint(exc.problem)}.")
+        return None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.add(path, 1, f"{what} lässt sich nicht lesen: {exc}.")
+        return None
+    if data is None:
+        return [], []
+    if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
+        return data, None
+    return data, node.value

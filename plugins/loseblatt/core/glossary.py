@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from .frontmatter import yaml_hint
+from .frontmatter import load_yaml_list
 from .problems import Problems
 
 GLOSSARY_FILE = "glossar.yml"
@@ -26,23 +24,16 @@ def load_glossary(root: Path, problems: Problems) -> list[Term]:
     path = Path(root) / GLOSSARY_FILE
     if not path.is_file():
         return []
-    try:
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else []
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problems.add(path, (mark.line + 1) if mark else 1, f"YAML-Syntaxfehler im Glossar: {yaml_hint(exc.problem)}.")
+    loaded = load_yaml_list(path, problems, "dem Glossar")
+    if loaded is None:
         return []
-    if not isinstance(data, list):
+    data, nodes = loaded
+    if nodes is None:
         problems.add(path, 1, "Das Glossar ist eine Liste von Einträgen mit „begriff“ und „erklaerung“.")
         return []
     terms: list[Term] = []
     seen: set[str] = set()
-    for entry, item_node in zip(data, node.value):
+    for entry, item_node in zip(data, nodes):
         line = item_node.start_mark.line + 1
         if not isinstance(entry, dict):
             problems.add(path, line, "Jeder Glossareintrag braucht „begriff“ und „erklaerung“.")
