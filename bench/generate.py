@@ -78,7 +78,8 @@ def generate(root: Path, n_sheets: int, seed: int = 7) -> Path:
         own = max(4, n_sheets // 25)
         for k in range(own):
             reg = 8 if k % 2 == 0 else 9
-            (folder / f"eigen-{k}.md").write_text(front(f"{reg}.{51 + k}", f"{name} {k}") + sheet_body(rng, ids[:-7], True))
+            number = per_reg[reg - 1] + 51 + k  # above every base number, as editors are told
+            (folder / f"eigen-{k}.md").write_text(front(f"{reg}.{number}", f"{name} {k}") + sheet_body(rng, ids[:-7], True))
         (folder / "ersetzt.md").write_text(front("8.1", f"Landesstrategie {name}", "ersetzt: true\n")
                                            + sheet_body(rng, ids[:-7], True))
         (folder / "ergaenzt.md").write_text(front(None, f"Hinweise {name}", 'ergaenzt: "2.1"\n') + paragraph(rng) + "\n")
