@@ -43,6 +43,7 @@ from .html_fixes import fix_html
 from .manifest import write_manifest, write_versions
 from .publish import Publisher
 from .render_cache import Rendered, RenderCache, markdown_fingerprint
+from .search_entries import add_to_index, entries_for, search_config
 
 log = get_plugin_logger(__name__)
 
@@ -108,6 +109,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.render_keys: dict[str, str] = {}
         self.cached_pages: dict[str, Rendered] = {}
         self.doc_uris: set[str] = set()
+        self.page_keys: dict[str, str] = {}
+        self.nav_pages: list = []
+        self.search_entries: dict[str, list[dict]] = {}
+        self.search_config: dict | None = None
         self.render_stats = {"umgewandelt": 0, "aus_cache": 0}
         self.production: ThreadPoolExecutor | None = None
         self.production_future = None
@@ -280,7 +285,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                                             content=checklist_pages.register_checklists_page(ed, reg)))
         self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
         self.render_cache = RenderCache(self.cache_dir() / "html", markdown_fingerprint(config))
+        self.search_config = search_config(config)
         return files
+
+    def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
+        self.nav_pages = list(nav.pages)
+        return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.is_edition:
@@ -314,6 +324,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         if self.render_cache is None:
             return markdown
         key = self.render_cache.key(page.file.src_uri, markdown, self.doc_uris)
+        self.page_keys[page.file.src_uri] = key
         cached = self.render_cache.get(key)
         if cached is None:
             self.render_keys[page.file.src_uri] = key
@@ -340,6 +351,18 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             self.render_cache.put(key, Rendered(html, page.toc, getattr(page, "_title_from_render", None),
                                                 set(page.present_anchor_ids or ()), links))
         return html
+
+    def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav):
+        """Search entries of generated pages: from the cache, or made once and cached."""
+        key = self.page_keys.get(page.file.src_uri)
+        if not self.is_edition or self.search_config is None or key is None:
+            return context
+        entries = self.render_cache.get_search(key)
+        if entries is None:
+            entries = entries_for(page, self.search_config)
+            self.render_cache.put_search(key, entries)
+        self.search_entries[page.file.src_uri] = entries
+        return context
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
         # Material's templates are the same for every edition and every rebuild: compile them
@@ -408,6 +431,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     @event_priority(-50)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.is_edition:
+            # In navigation order, so that the index is the same on every build.
+            order = [p.file.src_uri for p in self.nav_pages] if self.nav_pages else sorted(self.search_entries)
+            add_to_index(Path(config.site_dir), [e for uri in order for e in self.search_entries.get(uri, [])])
             return
         site = Path(config.site_dir)
         try:

@@ -51,11 +51,23 @@ class RenderCache:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
             return None
 
+    def get_search(self, key: str) -> list[dict] | None:
+        try:
+            with open(self.folder / f"{key}.suche", "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return None
+
+    def put_search(self, key: str, entries: list[dict]) -> None:
+        self._write(self.folder / f"{key}.suche", entries)
+
     def put(self, key: str, rendered: Rendered) -> None:
-        path = self.folder / f"{key}.pickle"
+        self._write(self.folder / f"{key}.pickle", rendered)
+
+    def _write(self, path: Path, obj) -> None:
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with open(tmp, "wb") as f:
-            pickle.dump(rendered, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
 
 

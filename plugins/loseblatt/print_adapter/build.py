@@ -106,17 +106,18 @@ class PdfBuilder:
         self.stats = PdfStats()
 
     # ----- rendering ------------------------------------------------------------
-    def render_all(self, docs: list[Doc]) -> dict[str, tuple[bytes, int]]:
-        """Render every distinct document that is not cached; return all by key."""
-        results: dict[str, tuple[bytes, int]] = {}
+    def render_all(self, docs: list[Doc]) -> dict[str, int]:
+        """Render every distinct document that is not cached; return the page count by key.
+        The PDFs themselves stay in the store until they are placed or joined."""
+        results: dict[str, int] = {}
         missing: dict[str, Doc] = {}
         for doc in docs:
             key = doc.key
             if key in results or key in missing:
                 continue
-            cached = self.store.get(key)
-            if cached is not None:
-                results[key] = cached
+            pages = self.store.pages(key)
+            if pages is not None:
+                results[key] = pages
                 self.stats.reused += 1
             else:
                 missing[key] = doc
@@ -149,26 +150,24 @@ class PdfBuilder:
                     self.progress(done, total)
         return results
 
-    def _store(self, key: str, doc: Doc, result: tuple[bytes, int]) -> tuple[bytes, int]:
+    def _store(self, key: str, doc: Doc, result: tuple[bytes, int]) -> int:
         self.store.put(key, *result)
         self.stats.rendered.append(doc.label)
-        return result
+        return result[1]
 
     def joined(self, label: str, title: str, parts: list[tuple[str, str, int]],
-               pdfs: dict[str, tuple[bytes, int]]) -> tuple[bytes, int]:
-        """Join parts (key, bookmark, level); cached by the parts' keys."""
+               pdfs: dict[str, int]) -> str:
+        """Join parts (key, bookmark, level); cached by the parts' keys; returns the key."""
         h = hashlib.sha256(b"join 1\n" + title.encode())
         for key, bookmark, level in parts:
             h.update(f"{key}|{bookmark}|{level}\n".encode())
         key = h.hexdigest()
-        cached = self.store.get(key)
-        if cached is not None:
-            return cached
-        data = join([Part(bookmark, pdfs[k][0], level) for k, bookmark, level in parts], title, key)
-        pages = sum(pdfs[k][1] for k, _, _ in parts)
-        self.store.put(key, data, pages)
+        if self.store.has(key):
+            return key
+        data = join([Part(bookmark, self.store.pdf(k), level) for k, bookmark, level in parts], title, key)
+        self.store.put(key, data, sum(pdfs[k] for k, _, _ in parts))
         self.stats.joined.append(label)
-        return data, pages
+        return key
 
     # ----- editions -------------------------------------------------------------
     def build(self, editions: list[AssembledEdition], site_dirs: dict[str, Path]) -> dict[str, EditionPdfs]:
@@ -201,7 +200,7 @@ class PdfBuilder:
         # Covers need the page counts of the sheets.
         covers = {}
         for ed in editions:
-            pages = {b: pdfs[d.key][1] for b, d in plans[ed.code]["sheets"].items()}
+            pages = {b: pdfs[d.key] for b, d in plans[ed.code]["sheets"].items()}
             covers[ed.code] = Doc(f"{ed.code}:deckblatt", partial(r.cover_and_contents, ed, pages), fingerprint=fp)
         pdfs.update(self.render_all(list(covers.values())))
 
@@ -215,28 +214,28 @@ class PdfBuilder:
             for reg in ed.registers:
                 n = reg.register.number
                 divider = plan["dividers"][n]
-                _write(target / names.divider_pdf_name(n), pdfs[divider.key][0])
+                self.store.place(divider.key, target / names.divider_pdf_name(n))
                 reg_title = f"Register {n}: {reg.register.titel}"
                 parts = [(divider.key, f"Registerblatt {n}", 0)]
                 edition_parts.append((divider.key, reg_title, 0))
                 for s in reg.sheets:
                     doc = plan["sheets"][s.blatt]
                     name = names.sheet_pdf_name(s.blatt)
-                    _write(target / name, pdfs[doc.key][0])
-                    info.sheets[s.blatt] = (name, pdfs[doc.key][1])
+                    self.store.place(doc.key, target / name)
+                    info.sheets[s.blatt] = (name, pdfs[doc.key])
                     parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 0))
                     edition_parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 1))
                 reg_name = names.register_pdf_name(n)
-                data, _ = self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs)
-                _write(target / reg_name, data)
+                self.store.place(self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs),
+                                 target / reg_name)
                 info.registers[n] = reg_name
                 if n in plan["checklists"]:
                     name = names.checklists_pdf_name(n)
-                    _write(target / name, pdfs[plan["checklists"][n].key][0])
+                    self.store.place(plan["checklists"][n].key, target / name)
                     info.checklists[n] = name
             ed_name = names.edition_pdf_name(code)
-            data, _ = self.joined(f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}", edition_parts, pdfs)
-            _write(target / ed_name, data)
+            self.store.place(self.joined(f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}",
+                                         edition_parts, pdfs), target / ed_name)
             info.edition = ed_name
             out[code] = info
         return out
@@ -272,11 +271,11 @@ class PdfBuilder:
         for ed, d, cover, sheet_docs in plans:
             parts = [(cover.key, "Ablageanweisung", 0)] + [(doc.key, title, 0) for doc, title in sheet_docs]
             name = f"{d.name}.pdf"
-            data, _ = self.joined(f"{ed.code}:lieferungen/{name}",
-                                  f"Kommune beugt vor! – {ed.definition.titel} – Ergänzungslieferung {d.name}", parts, pdfs)
+            key = self.joined(f"{ed.code}:lieferungen/{name}",
+                              f"Kommune beugt vor! – {ed.definition.titel} – Ergänzungslieferung {d.name}", parts, pdfs)
             target = site_dirs[ed.code] / "lieferungen"
             target.mkdir(parents=True, exist_ok=True)
-            _write(target / name, data)
+            self.store.place(key, target / name)
             written.setdefault(ed.code, []).append(name)
         return written
 
@@ -284,10 +283,6 @@ class PdfBuilder:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"gerendert": sorted(self.stats.rendered), "aus_cache": self.stats.reused,
                                     "zusammengefuegt": sorted(self.stats.joined)}, indent=1, ensure_ascii=False))
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
 
 
 def renderer_from(markdown_extensions: list, mdx_configs: dict) -> PrintRenderer:

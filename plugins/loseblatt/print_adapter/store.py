@@ -21,6 +21,26 @@ class PdfStore:
         except (OSError, ValueError):
             return None
 
+    def pages(self, key: str) -> int | None:
+        try:
+            return int(self._paths(key)[1].read_text())
+        except (OSError, ValueError):
+            return None
+
+    def pdf(self, key: str) -> bytes:
+        return self._paths(key)[0].read_bytes()
+
+    def place(self, key: str, target: Path) -> None:
+        """Put the cached PDF at `target`: a hard link where possible (no bytes copied).
+        Safe because cache files are only ever replaced (os.replace), never changed in place."""
+        source = self._paths(key)[0]
+        target = Path(target)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            target.write_bytes(source.read_bytes())
+
     def has(self, key: str) -> bool:
         pdf, pages = self._paths(key)
         return pdf.is_file() and pages.is_file()
