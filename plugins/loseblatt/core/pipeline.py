@@ -11,7 +11,7 @@ from .revisions import mark
 from .laender import BASE
 from .load import load_binder
 from .model import Binder
-from .problems import ContentError, Problem, Problems
+from .problems import Problem, Problems
 from .validate import validate_base
 
 
@@ -56,12 +56,4 @@ def add_revision_marks(editions: dict[str, AssembledEdition], snapshots: list[Sn
                     sheet.marked_markdown = marked
 
 
-def assemble(binder_root: Path, project_root: Path | None = None, only: list[str] | None = None) -> CheckResult:
-    """Like check(), but raises ContentError when anything is wrong: nothing half-published."""
-    result = check(binder_root, project_root, only)
-    if result.problems:
-        raise ContentError(result.problems)
-    return result
-
-
-__all__ = ["check", "assemble", "CheckResult", "BASE"]
+__all__ = ["check", "CheckResult", "BASE"]

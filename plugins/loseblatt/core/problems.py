@@ -59,15 +59,3 @@ class Problems:
                 continue
             seen[key] = p
         return list(seen.values())
-
-
-class ContentError(Exception):
-    """Raised by the core when content problems prevent publishing; carries all of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        n = len(problems)
-        super().__init__(f"{n} Fehler im Inhalt des Ordners" if n != 1 else "1 Fehler im Inhalt des Ordners")
-
-    def report(self) -> str:
-        return "\n".join(p.format() for p in self.problems)
