@@ -125,3 +125,25 @@ def test_serve_watches_the_binder(project):
     server = Server()
     plugin.on_serve(server, config=cfg, builder=lambda: None)
     assert server.watched == [str(project.binder.resolve())]
+
+
+def test_large_registers_are_grouped_in_the_navigation():
+    """Navigation cost per page stays bounded: big registers come in groups of sheets."""
+    from pathlib import Path
+
+    from loseblatt.core.assemble import AssembledRegister, AssembledSheet
+    from loseblatt.core.model import Register
+    from loseblatt.mkdocs_adapter.pages import NAV_GROUP, register_nav_items
+
+    reg = Register(2, "02-gremien", Path("register.md"), "Gremien", 1, "2026-11", "", 1)
+
+    def sheets(n):
+        return [AssembledSheet(f"2.{i}", f"T{i}", 1, "2026-11", reg, f"02-gremien/blatt-2-{i}.md", "x", [], "bund")
+                for i in range(1, n + 1)]
+
+    small = register_nav_items(AssembledRegister(reg, "02-gremien/index.md", "", sheets(9)))
+    assert [next(iter(i)) for i in small][:2] == ["2.1 T1", "2.2 T2"]
+    big = register_nav_items(AssembledRegister(reg, "02-gremien/index.md", "", sheets(111)))
+    assert [next(iter(g)) for g in big][:2] == ["Blätter 2.1–2.20", "Blätter 2.21–2.40"]
+    assert sum(len(next(iter(g.values()))) for g in big) == 111
+    assert max(len(next(iter(g.values()))) for g in big) == NAV_GROUP

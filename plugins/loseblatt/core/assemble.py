@@ -94,7 +94,11 @@ class AssembledEdition:
         return next((s for s in self.sheets if s.blatt == blatt), None)
 
     def targets(self) -> dict[str, Target]:
-        return {s.blatt: Target(s.titel, s.doc_path) for s in self.sheets}
+        # Asked for by every checklist and reference on generated pages: computed once.
+        cached = self.__dict__.get("_targets")
+        if cached is None:
+            cached = self.__dict__["_targets"] = {s.blatt: Target(s.titel, s.doc_path) for s in self.sheets}
+        return cached
 
 
 def register_doc_path(reg: Register) -> str:

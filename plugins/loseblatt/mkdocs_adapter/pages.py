@@ -36,6 +36,23 @@ def sheet_nav_title(sheet: AssembledSheet) -> str:
     return f"{sheet.blatt} {sheet.titel}"
 
 
+NAV_GROUP = 20  # sheets per navigation group in large registers
+
+
+def register_nav_items(reg: AssembledRegister) -> list:
+    """A register's sheets for the navigation. Large registers are split into groups of
+    NAV_GROUP sheets, so that with navigation.prune a page renders only its own group: the cost
+    of the navigation per page stays bounded instead of growing with the register's size."""
+    items = [{sheet_nav_title(s): s.doc_path} for s in reg.sheets]
+    if len(items) <= NAV_GROUP + NAV_GROUP // 2:
+        return items
+    groups = []
+    for i in range(0, len(reg.sheets), NAV_GROUP):
+        chunk = reg.sheets[i:i + NAV_GROUP]
+        groups.append({f"Blätter {chunk[0].blatt}–{chunk[-1].blatt}": items[i:i + NAV_GROUP]})
+    return groups
+
+
 def register_nav_title(reg: AssembledRegister) -> str:
     return f"{reg.register.number} {reg.register.titel}"
 

@@ -216,8 +216,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         docs = sorted(p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md"))
         nav: list = [{"Start": "index.md"}]
         for reg in ed.registers:
-            items: list = [reg.doc_path] + [{pages.sheet_nav_title(s): s.doc_path} for s in reg.sheets]
-            nav.append({pages.register_nav_title(reg): items})
+            nav.append({pages.register_nav_title(reg): [reg.doc_path] + pages.register_nav_items(reg)})
         checklist_regs = checklist_pages.registers_with_checklists(ed)
         if checklist_regs:
             nav.append({"Checklisten": [checklist_pages.OVERVIEW] + [

@@ -65,7 +65,7 @@ class RenderCache:
         self._write(self.folder / f"{key}.pickle", rendered)
 
     def _write(self, path: Path, obj) -> None:
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
         with open(tmp, "wb") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)

@@ -191,7 +191,7 @@ class PdfBuilder:
                     docs.append(d)
                 if any(s.checklists for s in reg.sheets):
                     d = Doc(f"{code}:{names.checklists_pdf_name(n)}", partial(r.register_checklists, ed, reg),
-                            forms=True, fingerprint=fp)
+                            r.checklists_inputs(ed, reg), forms=True, fingerprint=fp)
                     plan["checklists"][n] = d
                     docs.append(d)
             plans[code] = plan

@@ -91,6 +91,16 @@ class PrintRenderer:
                      sheet.display_markdown, edition.abbreviations))
 
     @staticmethod
+    def checklists_inputs(edition: AssembledEdition, reg: AssembledRegister) -> str:
+        from ..core.references import resolve
+
+        targets = edition.targets()
+        lists = [(s.blatt, s.stand, cl.id, cl.title, [(i.id, resolve(i.text, targets, s.doc_path)[0]) for i in cl.items])
+                 for s in reg.sheets for cl in s.checklists]
+        return repr(("checklisten", edition.definition.titel, reg.register.number, reg.register.titel,
+                     reg.register.stand, lists))
+
+    @staticmethod
     def divider_inputs(edition: AssembledEdition, reg: AssembledRegister) -> str:
         r = reg.register
         return repr(("register", edition.definition.titel, r.number, r.titel, r.fassung, r.stand, reg.markdown,
@@ -208,7 +218,7 @@ class PrintRenderer:
         parts.append("</article>")
         r = reg.register
         running = self.running_for(edition, f"Register {r.number} · {r.titel}", f"Checklisten Register {r.number}")
-        latest = max([s.stand for s in reg.sheets] or [r.stand])
+        latest = max([s.stand for s in reg.sheets if s.checklists] or [r.stand])
         return self.document(f"Checklisten Register {r.number} – {r.titel}", "".join(parts), running, date=f"{latest}-01")
 
     def _inline(self, text: str) -> str:
