@@ -21,7 +21,6 @@ from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
 from .passages import select
 from .problems import Problems
 from .references import Target, resolve
-from .safety import check_text
 from .templating import render
 
 
@@ -128,8 +127,6 @@ def process_text(text: str, path: Path, body_line: int, edition: str, context: d
                  targets: dict[str, Target], doc_path: str, problems: Problems,
                  blatt: str) -> tuple[str, list[Checklist]]:
     """Passages → variables → checklists → references; problems carry the file's line numbers."""
-    for p in check_text(text, _binder_dir_of(path)):
-        problems.add(path, body_line + p.line - 1, p.message, edition)
     text, passage_problems = select(text, edition)
     for p in passage_problems:
         problems.add(path, body_line + p.line - 1, p.message, edition)
@@ -144,15 +141,6 @@ def process_text(text: str, path: Path, body_line: int, edition: str, context: d
     for p in ref_problems:
         problems.add(path, body_line + p.line - 1, p.message, edition)
     return text, checklists
-
-
-def _binder_dir_of(path: Path) -> str:
-    """The file's folder relative to binder/ (for paths that must not leave it)."""
-    parts = Path(path).resolve().parts
-    if "binder" in parts:
-        i = len(parts) - 1 - parts[::-1].index("binder")
-        return "/".join(parts[i + 1:-1])
-    return ""
 
 
 def _indent(text: str) -> str:

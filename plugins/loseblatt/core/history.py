@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .assemble import AssembledEdition
+from .model import sheet_sort_key
 from .deliveries import EditionChanges, Snapshot, Withdrawal, compare, delivery_changes, snapshot_of
 
 
@@ -55,15 +56,10 @@ def date_de(iso: str) -> str:
 
 def filing_rows(changes: EditionChanges) -> list[tuple[str, str]]:
     """(take out, put in) per sheet, in sheet order."""
-    rows = []
-    for old, new in changes.changed:
-        rows.append((f"Blatt {old.blatt}, Fassung {old.fassung_label} ({pages_de(old.seiten)})",
-                     f"Blatt {new.blatt}, Fassung {new.fassung_label} ({pages_de(new.seiten)})"))
-    for new in changes.new:
-        rows.append(("–", f"Blatt {new.blatt}, Fassung {new.fassung_label} ({pages_de(new.seiten)})"))
-    for old, _ in changes.withdrawn:
-        rows.append((f"Blatt {old.blatt}, Fassung {old.fassung_label} ({pages_de(old.seiten)})", "– (entfällt ersatzlos)"))
-    key = lambda row: [int(x) for x in (row[1] if row[1].startswith("Blatt") else row[0]).split(",")[0][6:].split(".")]
-    return sorted(rows, key=key)
+    def label(r) -> str:
+        return f"Blatt {r.blatt}, Fassung {r.fassung_label} ({pages_de(r.seiten)})"
 
-
+    rows = [(old.blatt, label(old), label(new)) for old, new in changes.changed]
+    rows += [(new.blatt, "–", label(new)) for new in changes.new]
+    rows += [(old.blatt, label(old), "– (entfällt ersatzlos)") for old, _ in changes.withdrawn]
+    return [(out, put) for _, out, put in sorted(rows, key=lambda row: sheet_sort_key(row[0]))]

@@ -12,7 +12,7 @@ from .laender import BASE
 from .load import load_binder
 from .model import Binder
 from .problems import Problem, Problems
-from .validate import validate_base
+from .validate import validate_base, validate_safety
 
 
 @dataclass
@@ -34,6 +34,7 @@ def check(binder_root: Path, project_root: Path | None = None, only: list[str] |
     problems = Problems(Path(project_root) if project_root else binder_root.parent)
     binder = load_binder(binder_root, problems)
     validate_base(binder, problems)
+    validate_safety(binder, problems)
     codes = [c for c in binder.edition_codes() if not only or c in only]
     editions = {code: assemble_edition(binder, code, problems) for code in codes}
     snapshots = load_snapshots(binder_root, problems)
