@@ -6,6 +6,7 @@ import hashlib
 import html.parser
 import os
 import posixpath
+import shutil
 import signal
 import subprocess
 import sys
@@ -138,3 +139,81 @@ def test_markdown_is_converted_once_and_reused(project):
     assert build_stats(project)["markdown"]["umgewandelt"] == 1
     for code in ("bund", "sn"):
         assert "Geänderter Text von Blatt 2.2." in project.html(f"{code}/02-gremiengruendung/blatt-2-2/index.html")
+
+
+def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
+    """Material's page template runs once for a page that reads and sits the same in several
+    editions, and not again until its content, navigation or settings change; the output is
+    byte for byte what a build without the page cache gives."""
+    project.edit("mkdocs.yml", "binder_dir: binder", "binder_dir: binder\n      parallel: 1")  # deterministic order
+    # A register that reads the same in bund and sn (sn adds a sheet to register 1 and leaves
+    # out 2.9).
+    project.write("binder/03-analyse/register.md", """
+        ---
+        register: 3
+        titel: Analyse
+        fassung: 1
+        stand: 2026-10
+        ---
+        Wie eine Kommune ihre Lage erkennt.
+        """)
+    for n in (1, 2):
+        project.write(f"binder/03-analyse/blatt-{n}.md", f"""
+            ---
+            blatt: "3.{n}"
+            titel: Analyse, Teil {n}
+            fassung: 1
+            stand: 2026-10
+            ---
+            Dieser Text ist in jeder Ausgabe derselbe.
+            """)
+    project.build()
+    first = build_stats(project)["seiten"]
+    pages = first["gerendert"] + first["aus_cache"]
+    # bund is built first; sn takes the pages that are the same in both from the cache.
+    assert pages > 20 and first["aus_cache"] > 0
+    before = tree_digest(project.site)
+    project.build()
+    assert build_stats(project)["seiten"] == {"gerendert": 0, "aus_cache": pages}
+    assert tree_digest(project.site) == before
+
+    def same_as_uncached() -> None:
+        fresh = make_project(tmp_path / "fresh")
+        for rel in ("binder", "docs", "mkdocs.yml"):
+            src, dest = project.path / rel, fresh.path / rel
+            if src.is_dir():
+                shutil.rmtree(dest)
+                shutil.copytree(src, dest)
+            else:
+                shutil.copy(src, dest)
+        fresh.edit("mkdocs.yml", "binder_dir: binder", "binder_dir: binder\n      seitencache: false")
+        fresh.build()
+        assert build_stats(fresh)["seiten"] == {"gerendert": 0, "aus_cache": 0}
+        assert tree_digest(project.site) == tree_digest(fresh.site)
+        shutil.rmtree(fresh.path)
+
+    same_as_uncached()
+    # A changed sentence on a sheet that reads and sits the same in both editions: one page
+    # rendered, for both.
+    project.edit("binder/03-analyse/blatt-2.md", "derselbe.", "derselbe. Ein neuer Satz.")
+    project.build()
+    assert build_stats(project)["seiten_gerendert"] == ["bund/03-analyse/blatt-3-2.md"]
+    assert build_stats(project)["seiten"] == {"gerendert": 1, "aus_cache": pages - 1}
+    # sn leaves out 2.9, so register 2's navigation differs: a change on 2.2 is rendered once
+    # per edition.
+    project.edit("binder/02-gremiengruendung/blatt-2.md", "Text von Blatt 2.2.", "Geänderter Text von Blatt 2.2.")
+    project.build()
+    assert build_stats(project)["seiten"] == {"gerendert": 2, "aus_cache": pages - 2}
+    same_as_uncached()
+    # A changed title shows in its register's navigation, in its neighbours' links and in the
+    # lists of sheets: those pages are rendered again, the others not.
+    project.edit("binder/02-gremiengruendung/blatt-2.md", "titel: Thema 2", "titel: Neues Thema 2")
+    project.build()
+    again = build_stats(project)["seiten"]["gerendert"]
+    assert 2 < again < first["gerendert"]
+    same_as_uncached()
+    # So is a changed setting of the site.
+    project.edit("mkdocs.yml", "copyright: ", "copyright: Neu – ")
+    project.build()
+    assert build_stats(project)["seiten"] == first
+    assert "Neu – " in project.html("sn/index.html")

@@ -10,6 +10,7 @@ Overlay rules (edition before base, in this order):
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ from .laender import BASE
 from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
 from .passages import select
 from .problems import Problems
-from .references import Target, resolve
-from .templating import render
+from .references import REFERENCE, Target, resolve
+from .templating import has_template, render
 
 
 @dataclass
@@ -123,24 +124,47 @@ def template_context(edef: EditionDef, binder: Binder | None = None) -> dict[str
             "glossar": glossary_markdown(binder.glossary) if binder else ""}
 
 
+class TextMemo:
+    """process_text's results within one check, shared by the editions: a base sheet without
+    passages or variables, whose links lead to the same titles, reads the same in all of them."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, tuple[str, list[Checklist], list[tuple[int, str]]]] = {}
+
+    @staticmethod
+    def key(text: str, edition: str, context_id: str, targets: dict[str, Target], doc_path: str,
+            blatt: str) -> tuple:
+        refs = sorted({m.strip() for m in REFERENCE.findall(text)})
+        linked = tuple((r, t.titel, t.doc_path) if (t := targets.get(r)) else (r, None, None) for r in refs)
+        return (text, blatt, doc_path, edition if ":::" in text else None,
+                context_id if has_template(text) else None, linked)
+
+
 def process_text(text: str, path: Path, body_line: int, edition: str, context: dict[str, Any],
                  targets: dict[str, Target], doc_path: str, problems: Problems,
-                 blatt: str) -> tuple[str, list[Checklist]]:
+                 blatt: str, memo: TextMemo | None = None, context_id: str = "") -> tuple[str, list[Checklist]]:
     """Passages → variables → checklists → references; problems carry the file's line numbers."""
-    text, passage_problems = select(text, edition)
-    for p in passage_problems:
-        problems.add(path, body_line + p.line - 1, p.message, edition)
-    text, tproblem = render(text, context)
-    if tproblem:
-        problems.add(path, body_line + tproblem.line - 1, tproblem.message, edition)
-    text, cl_problems = canonicalize(text, blatt)
-    for p in cl_problems:
-        problems.add(path, body_line + p.line - 1, p.message, edition)
-    checklists = extract(text)
-    text, ref_problems = resolve(text, targets, doc_path)
-    for p in ref_problems:
-        problems.add(path, body_line + p.line - 1, p.message, edition)
-    return text, checklists
+    key = TextMemo.key(text, edition, context_id or edition, targets, doc_path, blatt) if memo else None
+    done = memo._done.get(key) if memo else None
+    if done is None:
+        found: list[tuple[int, str]] = []
+        text, passage_problems = select(text, edition)
+        found += [(p.line, p.message) for p in passage_problems]
+        text, tproblem = render(text, context)
+        if tproblem:
+            found.append((tproblem.line, tproblem.message))
+        text, cl_problems = canonicalize(text, blatt)
+        found += [(p.line, p.message) for p in cl_problems]
+        checklists = extract(text)
+        text, ref_problems = resolve(text, targets, doc_path)
+        found += [(p.line, p.message) for p in ref_problems]
+        done = (text, checklists, found)
+        if memo is not None:
+            memo._done[key] = done
+    text, checklists, found = done
+    for line, message in found:
+        problems.add(path, body_line + line - 1, message, edition)
+    return text, list(checklists)
 
 
 def _indent(text: str) -> str:
@@ -198,9 +222,11 @@ def overlay(binder: Binder, edef: EditionDef, problems: Problems) -> tuple[dict[
     return effective, extensions
 
 
-def assemble_edition(binder: Binder, code: str, problems: Problems) -> AssembledEdition:
+def assemble_edition(binder: Binder, code: str, problems: Problems, memo: TextMemo | None = None) -> AssembledEdition:
     edef = binder.editions[code]
     context = template_context(edef, binder)
+    # Two editions render variables alike only if their values are alike.
+    context_id = json.dumps(context, sort_keys=True, default=str)
     effective, extensions = overlay(binder, edef, problems)
 
     for blatt, sheet in list(effective.items()):
@@ -218,14 +244,14 @@ def assemble_edition(binder: Binder, code: str, problems: Problems) -> Assembled
         reg = binder.registers[sheet.register_number]
         doc_path = targets[sheet.blatt].doc_path
         markdown, checklists = process_text(sheet.body, sheet.path, sheet.body_line, code, context, targets, doc_path,
-                                problems, sheet.blatt)
+                                problems, sheet.blatt, memo, context_id)
         ext = extensions.get(sheet.blatt)
         stand, sources, origin = sheet.stand, [sheet.path], sheet.edition or BASE
         schlagworte = list(sheet.schlagworte)
         if ext is not None:
             # The state's checklists get their own id space, apart from the base sheet's.
             ext_md, ext_checklists = process_text(ext.body, ext.path, ext.body_line, code, context, targets, doc_path,
-                                  problems, f"{sheet.blatt}/{code}")
+                                  problems, f"{sheet.blatt}/{code}", memo, context_id)
             markdown = (markdown.rstrip("\n") + f'\n\n!!! land "Hinweise für {edef.name}: {ext.titel}"\n\n'
                         + _indent(ext_md) + "\n")
             stand = max(stand, ext.stand)
@@ -247,6 +273,6 @@ def assemble_edition(binder: Binder, code: str, problems: Problems) -> Assembled
         reg = binder.registers[number]
         doc_path = register_doc_path(reg)
         md, _ = process_text(reg.body, reg.path, reg.body_line, code, context, targets, doc_path,
-                          problems, f"register-{number}")
+                          problems, f"register-{number}", memo, context_id)
         registers.append(AssembledRegister(reg, doc_path, md, by_register[number]))
     return AssembledEdition(edef, registers, context, abbreviations_markdown(binder.glossary))

@@ -12,6 +12,9 @@ from typing import Any
 import yaml
 
 RAW_KEYS = frozenset({"blatt", "stand", "ergaenzt"})
+# libyaml parses about ten times faster; PyYAML's own parser words errors the way YAML_HINTS
+# expects, so it reads a text again only when the fast one found a mistake.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -73,7 +76,15 @@ def split(text: str) -> ParsedFile:
 
 def parse_yaml_mapping(yaml_text: str, first_line: int = 1) -> FrontMatter:
     """Parse a YAML mapping, remembering each top-level key's line; raw scalars for RAW_KEYS."""
-    loader = yaml.SafeLoader(yaml_text)
+    if FAST_LOADER is not yaml.SafeLoader:
+        try:
+            return _parse_mapping(FAST_LOADER(yaml_text), first_line)
+        except FrontMatterError:
+            pass  # reported below, worded by the pure-Python parser
+    return _parse_mapping(yaml.SafeLoader(yaml_text), first_line)
+
+
+def _parse_mapping(loader, first_line: int) -> FrontMatter:
     try:
         node = loader.get_single_node()
         if node is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import AssembledEdition, assemble_edition
+from .assemble import AssembledEdition, TextMemo, assemble_edition
 from .deliveries import Snapshot, Withdrawal, check_integrity, load_snapshots, load_withdrawals, previous_version
 from .revisions import mark
 from .laender import BASE
@@ -36,7 +36,8 @@ def check(binder_root: Path, project_root: Path | None = None, only: list[str] |
     validate_base(binder, problems)
     validate_safety(binder, problems)
     codes = [c for c in binder.edition_codes() if not only or c in only]
-    editions = {code: assemble_edition(binder, code, problems) for code in codes}
+    memo = TextMemo()
+    editions = {code: assemble_edition(binder, code, problems, memo) for code in codes}
     snapshots = load_snapshots(binder_root, problems)
     withdrawals = load_withdrawals(binder_root, problems)
     check_integrity(binder, editions, snapshots, withdrawals, problems)

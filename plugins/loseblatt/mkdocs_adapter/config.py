@@ -28,3 +28,7 @@ class LoseblattConfig(Config):
 
     cache_dir = c.Type(str, default=".cache/loseblatt")
     """Caches keyed by content hash (rendered Markdown, PDFs), relative to mkdocs.yml."""
+
+    seitencache = c.Type(bool, default=True)
+    """Reuse finished pages that another edition or an earlier build rendered identically
+    (mkdocs_adapter/page_cache.py). Off only to compare against uncached output."""

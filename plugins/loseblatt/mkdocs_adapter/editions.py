@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from ..core.assemble import AssembledEdition
+from ..core.laender import BASE
 
 
 @dataclass
@@ -30,6 +31,7 @@ class EditionJob:
     history: object = None  # core.history.EditionHistory
     page_counts: dict | None = None
     serve_url: str | None = None
+    backwards: bool = False  # work through the pages from the last to the first
 
 
 @dataclass
@@ -86,9 +88,9 @@ def build_edition(job: EditionJob) -> EditionResult:
                           use_directory_urls=job.use_directory_urls)
         plugin = cfg.plugins["loseblatt"]
         plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf,
-                              history=job.history, page_counts=job.page_counts)
+                              history=job.history, page_counts=job.page_counts, backwards=job.backwards)
         build(cfg, serve_url=job.serve_url)
-        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats),
+        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats, seiten_neu=list(plugin.rendered_pages)),
                              seconds=round(time.perf_counter() - started, 3))
     except (Abort, BuildError, ConfigurationError) as exc:
         return EditionResult(code, False, str(exc), collect.messages)
@@ -115,8 +117,13 @@ def build_editions(jobs: list[EditionJob], parallel: int) -> list[EditionResult]
     """Always in worker processes, also for one edition: the coordinator's plugin instance
     (which MkDocs reuses for every config it loads in this process) must not build an edition."""
     n = workers_for(parallel, len(jobs))
-    # Largest editions first, so the last worker does not start a big one alone.
-    jobs = sorted(jobs, key=lambda j: -len(j.edition.sheets))
+    # The general edition first: its pages are the ones the Länder share. Then the largest, so
+    # the last worker does not start a big one alone. The first editions run side by side
+    # with nothing cached yet; every second one works through its pages backwards, so the two
+    # meet in the middle and each takes the other's half from the caches.
+    jobs = sorted(jobs, key=lambda j: (j.edition.code != BASE, -len(j.edition.sheets)))
+    for i, job in enumerate(jobs):
+        job.backwards = i % 2 == 1
     with ProcessPoolExecutor(max_workers=n, mp_context=_context()) as pool:
         results = list(pool.map(build_edition, jobs))
     return results

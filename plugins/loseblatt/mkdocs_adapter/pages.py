@@ -8,7 +8,6 @@ import posixpath
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
 from ..core.laender import BASE, LAENDER
 from ..core.model import stand_long
-from .search_entries import FRONT_MATTER as SEARCH_SELF
 
 
 def esc(text: str) -> str:
@@ -77,14 +76,13 @@ def sheet_page(sheet: AssembledSheet, pdf: str = "") -> str:
         grund = (f'\n<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> '
                  f"{esc(sheet.grund)}</p>\n")
     links = f'\n<p class="lb-downloads">{pdf}</p>\n' if pdf else ""
-    # Indexed for search by the plugin itself, once per distinct page (search_entries.py).
-    return f"{SEARCH_SELF}# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.display_markdown.strip()}\n{links}"
+    return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.display_markdown.strip()}\n{links}"
 
 
 def register_page(reg: AssembledRegister, pdf: str = "") -> str:
     r = reg.register
     lines = [
-        SEARCH_SELF + f"# Register {r.number}: {r.titel}\n",
+        f"# Register {r.number}: {r.titel}\n",
         '<div class="lb-kopf" role="group" aria-label="Angaben zum Registerblatt">\n'
         f'<span class="lb-kopf-register">Registerblatt {r.number}</span>\n'
         f'<span class="lb-kopf-fassung">Fassung {r.fassung}</span>\n'

@@ -39,10 +39,11 @@ from . import checklist_pages, delivery_pages, index_pages, pages
 from ..render import print_html as pdf_names
 from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
-from .html_fixes import fix_html
+from .html_fixes import drop_blank_lines, fix_html, sort_sitemap
 from .manifest import write_manifest, write_versions
 from .publish import Publisher
-from .render_cache import Rendered, RenderCache, markdown_fingerprint
+from . import page_cache
+from .render_cache import EditionPage, Rendered, RenderCache, markdown_fingerprint, nav_titles
 from .search_entries import add_to_index, entries_for, search_config
 
 log = get_plugin_logger(__name__)
@@ -98,6 +99,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.with_pdf = False
         self.history = EditionHistory()
         self.page_counts: dict[str, int] = {}
+        self.backwards = False
         self.versions: list[dict] = []
         self.result: pipeline.CheckResult | None = None
         self.codes: list[str] = []
@@ -107,13 +109,22 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.timings: dict = {}
         self.render_cache: RenderCache | None = None
         self.render_keys: dict[str, str] = {}
-        self.cached_pages: dict[str, Rendered] = {}
+        self.nav_titles: dict[str, str] = {}
+        self.page_cache: page_cache.PageCache | None = None
+        self.site_fingerprint: str | None = None
+        self.placeholders: page_cache.Placeholders | None = None
+        self.share_navigation = False
+        self.full_nav: str | None = None
+        self.finished_hits: dict[str, str] = {}  # src_uri -> cached neutral HTML of the page
+        self.finished_keys: dict[str, str] = {}  # src_uri -> key of the page
+        self.real_canonical: dict[str, str | None] = {}
+        self.rendered_pages: list[str] = []  # for build-stats.json: which pages the theme rendered
         self.doc_uris: set[str] = set()
         self.page_keys: dict[str, str] = {}
         self.nav_pages: list = []
         self.search_entries: dict[str, list[dict]] = {}
         self.search_config: dict | None = None
-        self.render_stats = {"umgewandelt": 0, "aus_cache": 0}
+        self.render_stats = {"umgewandelt": 0, "aus_cache": 0, "seiten_gerendert": 0, "seiten_aus_cache": 0}
         self.production: ThreadPoolExecutor | None = None
         self.production_future = None
         self.production_dir: Path | None = None
@@ -121,11 +132,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     # ----- roles ---------------------------------------------------------------
     def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict],
                        pdf: bool = False, history: EditionHistory | None = None,
-                       page_counts: dict[str, int] | None = None) -> None:
+                       page_counts: dict[str, int] | None = None, backwards: bool = False) -> None:
         """Called by the edition worker before the build: the next build builds `edition`."""
         self._assignment = {"edition": edition, "edition_site_url": site_url, "versions": versions,
                             "with_pdf": pdf, "history": history or EditionHistory(),
-                            "page_counts": page_counts or {}}
+                            "page_counts": page_counts or {}, "backwards": backwards}
 
     def pdf_enabled(self) -> bool:
         env = os.environ.get(PDF_ENV, "").strip().lower()
@@ -232,6 +243,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         order = [p for p in self.config.seiten if p in docs] + [p for p in docs if p not in self.config.seiten]
         nav += [p for p in order if p != "index.md"]
         config.nav = nav
+        self.nav_titles = nav_titles(nav)
         return config
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
@@ -253,6 +265,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             return files
         ed = self.edition
         dir_urls = config.use_directory_urls
+
+        def add(path: str, content: str) -> None:
+            file = File.generated(config, path, content=content)
+            EditionPage(self.nav_titles.get(path), file, config)
+            files.append(file)
+
         for reg in ed.registers:
             links = ""
             if self.with_pdf:
@@ -261,30 +279,31 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 if any(s.checklists for s in reg.sheets):
                     links += " " + pages.pdf_link(reg.doc_path, pdf_names.checklists_pdf_name(reg.register.number),
                                                   "Checklisten als PDF", dir_urls)
-            files.append(File.generated(config, reg.doc_path, content=pages.register_page(reg, links)))
+            add(reg.doc_path, pages.register_page(reg, links))
             for sheet in reg.sheets:
                 link = pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF",
                                       dir_urls) if self.with_pdf else ""
-                files.append(File.generated(config, sheet.doc_path, content=pages.sheet_page(sheet, link)))
+                add(sheet.doc_path, pages.sheet_page(sheet, link))
         history = self.history
-        files.append(File.generated(config, index_pages.STICHWORTE, content=index_pages.keyword_page(ed)))
-        files.append(File.generated(config, delivery_pages.VERZEICHNIS,
-                                    content=delivery_pages.valid_sheets_page(ed, history, self.page_counts)))
-        files.append(File.generated(config, delivery_pages.NEU, content=delivery_pages.whats_new_page(ed, history)))
-        files.append(File.generated(config, delivery_pages.LIEFERUNGEN,
-                                    content=delivery_pages.deliveries_index(ed, history)))
+        add(index_pages.STICHWORTE, index_pages.keyword_page(ed))
+        add(delivery_pages.VERZEICHNIS, delivery_pages.valid_sheets_page(ed, history, self.page_counts))
+        add(delivery_pages.NEU, delivery_pages.whats_new_page(ed, history))
+        add(delivery_pages.LIEFERUNGEN, delivery_pages.deliveries_index(ed, history))
         for d in history.deliveries:
-            files.append(File.generated(config, delivery_pages.delivery_doc(d.name),
-                                        content=delivery_pages.delivery_page(ed, d, self.with_pdf, dir_urls)))
+            add(delivery_pages.delivery_doc(d.name), delivery_pages.delivery_page(ed, d, self.with_pdf, dir_urls))
         checklist_regs = checklist_pages.registers_with_checklists(ed)
         if checklist_regs:
-            files.append(File.generated(config, checklist_pages.OVERVIEW, content=checklist_pages.overview_page(ed)))
+            add(checklist_pages.OVERVIEW, checklist_pages.overview_page(ed))
             for reg in checklist_regs:
-                files.append(File.generated(config, checklist_pages.register_page_path(reg),
-                                            content=checklist_pages.register_checklists_page(ed, reg)))
+                add(checklist_pages.register_page_path(reg), checklist_pages.register_checklists_page(ed, reg))
         self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
         self.render_cache = RenderCache(self.cache_dir() / "html", markdown_fingerprint(config))
         self.search_config = search_config(config)
+        self._setup_page_cache(config)
+        if self.backwards:
+            # Only the order of work changes: sitemap and search index are sorted on output.
+            docs = [f for f in files if f.is_documentation_page()]
+            return Files([f for f in files if not f.is_documentation_page()] + docs[::-1])
         return files
 
     def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
@@ -329,21 +348,16 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             self.render_keys[page.file.src_uri] = key
             self.render_stats["umgewandelt"] += 1
             return markdown
-        self.cached_pages[page.file.src_uri] = cached
+        if isinstance(page, EditionPage):
+            page.prerendered = cached
         self.render_stats["aus_cache"] += 1
-        return ""
+        return markdown
 
     @event_priority(100)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
-        cached = self.cached_pages.pop(uri, None)
-        if cached is not None:
-            page.toc = cached.toc
-            page._title_from_render = cached.title
-            page.present_anchor_ids = set(cached.anchors)
-            page.links_to_anchors = {f: anchors for target, anchors in cached.links.items()
-                                     if (f := files.get_file_from_path(target)) is not None}
-            return cached.html
+        if self.page_cache is not None and "template" not in page.meta:
+            page.meta["template"] = page_cache.TEMPLATE
         key = self.render_keys.pop(uri, None)
         if key is not None:
             links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
@@ -352,16 +366,42 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         return html
 
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav):
+        if self.page_cache is not None and page.meta.get("template") == page_cache.TEMPLATE:
+            self._finished_from_cache(context, page, nav)
+        self._search_entries(page)
+        return context
+
+    def _finished_from_cache(self, context, page: Page, nav) -> None:
+        """The page as rendered before (by another edition or build), when everything it shows
+        is the same; otherwise it is rendered edition-neutral (see page_cache.py)."""
+        from markupsafe import Markup
+
+        uri = page.file.src_uri
+        self.real_canonical[uri] = page.canonical_url
+        page.canonical_url = self.placeholders.neutral_url(page.canonical_url)
+        if self.share_navigation:
+            nav_part = page_cache._json([page_cache.nav_view(nav.items, page), nav.homepage and nav.homepage.url])
+        else:
+            if self.full_nav is None:  # all pages are read by now, titles included
+                self.full_nav = page_cache._json(page_cache.nav_full(nav.items))
+            nav_part = self.full_nav
+        key = page_cache.page_key(self.site_fingerprint, nav_part, page)
+        self.finished_keys[uri] = key
+        html = self.page_cache.get(key)
+        if html is not None:
+            self.finished_hits[uri] = html
+            context[page_cache.CONTEXT_KEY] = Markup(html)
+
+    def _search_entries(self, page: Page) -> None:
         """Search entries of generated pages: from the cache, or made once and cached."""
         key = self.page_keys.get(page.file.src_uri)
         if not self.is_edition or self.search_config is None or key is None:
-            return context
+            return
         entries = self.render_cache.get_search(key)
         if entries is None:
             entries = entries_for(page, self.search_config)
             self.render_cache.put_search(key, entries)
         self.search_entries[page.file.src_uri] = entries
-        return context
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
         # Material's templates are the same for every edition and every rebuild: compile them
@@ -371,13 +411,48 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         folder = self.cache_dir() / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        if self.page_cache is not None:
+            from jinja2 import ChoiceLoader, DictLoader
+
+            env.loader = ChoiceLoader([env.loader, DictLoader({page_cache.TEMPLATE: page_cache.TEMPLATE_SOURCE})])
         return env
 
+    def _setup_page_cache(self, config: MkDocsConfig) -> None:
+        if not self.config.seitencache:
+            return
+        fingerprint = page_cache.site_fingerprint(config, [Path(__file__).with_name("html_fixes.py")])
+        if fingerprint is None:
+            return
+        self.site_fingerprint = fingerprint
+        self.page_cache = page_cache.PageCache(self.cache_dir() / "seiten")
+        self.placeholders = page_cache.Placeholders(config.site_name, config.site_url)
+        self.share_navigation = page_cache.can_share_navigation(config.theme.get("features"))
+        # Pages and theme templates show the placeholder; on_post_page/on_post_template fill it.
+        config.site_name = page_cache.NAME
+
+    @event_priority(-100)  # last: the cached HTML is the page as every plugin left it
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        return fix_html(output)
+        uri = page.file.src_uri
+        key = self.finished_keys.get(uri)
+        if key is None:
+            return drop_blank_lines(fix_html(output))
+        page.canonical_url = self.real_canonical.pop(uri, page.canonical_url)
+        cached = self.finished_hits.pop(uri, None)
+        if cached is not None:
+            self.render_stats["seiten_aus_cache"] += 1
+            return self.placeholders.fill(cached)
+        output = drop_blank_lines(fix_html(output))
+        self.page_cache.put(key, output)
+        self.render_stats["seiten_gerendert"] += 1
+        self.rendered_pages.append(f"{self.edition.code}/{uri}")
+        return self.placeholders.fill(output)
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
-        return fix_html(output_content) if template_name.endswith(".html") else output_content
+        if self.placeholders is not None:
+            output_content = self.placeholders.fill(output_content)
+        if template_name == "sitemap.xml":
+            return sort_sitemap(output_content)
+        return drop_blank_lines(fix_html(output_content)) if template_name.endswith(".html") else output_content
 
     def _start_production(self, config: MkDocsConfig) -> None:
         """PDFs and edition sites are made in the background, beside the coordinator's own small
@@ -432,7 +507,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         if self.is_edition:
             # In navigation order, so that the index is the same on every build.
             order = [p.file.src_uri for p in self.nav_pages] if self.nav_pages else sorted(self.search_entries)
-            add_to_index(Path(config.site_dir), [e for uri in order for e in self.search_entries.get(uri, [])])
+            add_to_index(Path(config.site_dir), [e for uri in order for e in self.search_entries.get(uri, [])],
+                         [p.url for p in self.nav_pages])
+            if self.page_cache is not None:
+                self.page_cache.record(self.edition.code, set(self.finished_keys.values()))
             return
         site = Path(config.site_dir)
         try:
@@ -479,10 +557,16 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         results = build_editions(jobs, self.config.parallel)
         self.timings["ausgaben"] = {r.code: r.seconds for r in results}
         self.timings["markdown"] = {k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")}
+        self.timings["seiten"] = {k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results)
+                                  for k in ("gerendert", "aus_cache")}
+        self.timings["seiten_gerendert"] = sorted(p for r in results for p in r.render_stats.get("seiten_neu", []))
         failed = [r for r in results if not r.ok]
         if failed:
             details = "; ".join(f"{r.code}: {r.error}" for r in failed)
             raise PluginError(f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht.")
+        pages = self.cache_dir() / "seiten"
+        if pages.is_dir():
+            page_cache.PageCache(pages).prune(set(self.result.binder.editions))
 
     def _build_pdfs(self, settings: ProductionSettings, editions: list[AssembledEdition], histories: dict,
                     out: Path) -> dict:

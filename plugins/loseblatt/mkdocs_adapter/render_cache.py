@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs.structure.pages import Page
+
 MD_LINK_TARGET = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
 VERSION = b"render-cache 1"
 
@@ -75,3 +77,49 @@ def markdown_fingerprint(config) -> str:
     """Everything besides the page's Markdown that shapes its HTML."""
     return repr((list(config.markdown_extensions), sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items()),
                  config.use_directory_urls))
+
+
+class EditionPage(Page):
+    """A generated page whose converted Markdown may come from the cache: `render` then restores
+    HTML, table of contents, title and anchors without setting up a Markdown converter (which
+    MkDocs does once per page and which costs about a millisecond each)."""
+
+    prerendered: Rendered | None = None
+
+    def read_source(self, config) -> None:
+        super().read_source(config)
+        # Indexed for search by the plugin itself, once per distinct page (search_entries.py);
+        # Material's search plugin skips it.
+        self.meta.setdefault("search", {"exclude": True})
+
+    def render(self, config, files) -> None:
+        done, self.prerendered = self.prerendered, None
+        if done is None:
+            super().render(config, files)
+            return
+        self.content = done.html
+        self.toc = done.toc
+        self._title_from_render = done.title
+        self.present_anchor_ids = set(done.anchors)
+        self.links_to_anchors = {f: dict(anchors) for target, anchors in done.links.items()
+                                 if (f := files.get_file_from_path(target)) is not None}
+
+
+def nav_titles(nav: list) -> dict[str, str]:
+    """{doc path: title} from a MkDocs nav list; pages made by a plugin keep their nav title only
+    when the plugin passes it on creation."""
+    titles: dict[str, str] = {}
+
+    def walk(item) -> None:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    titles[value] = title
+                else:
+                    walk(value)
+        elif isinstance(item, list):
+            for entry in item:
+                walk(entry)
+
+    walk(nav)
+    return titles

@@ -1,8 +1,9 @@
-"""Search entries of the generated sheet and register pages, made once per distinct page.
+"""Search entries of the generated pages, made once per distinct page.
 
-Material's search plugin parses every page of every edition. The sheet and register pages are
-marked `search: exclude` for it; this module makes their entries with Material's own parser and
-entry format, caches them with the rendered page, and adds them to the index Material wrote.
+Material's search plugin parses every page of every edition. Generated pages are marked
+`search: exclude` for it (render_cache.EditionPage); this module makes their entries with
+Material's own parser and entry format, caches them with the rendered page, and adds them to
+the index Material wrote.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import json
 from pathlib import Path
 
 SEARCH_PLUGIN = "material/search"
-FRONT_MATTER = "---\nsearch:\n  exclude: true\n---\n"
 
 
 def search_config(config) -> dict | None:
@@ -35,11 +35,15 @@ def entries_for(page, plugin_config: dict) -> list[dict]:
     return index.entries
 
 
-def add_to_index(site_dir: Path, entries: list[dict]) -> None:
+def add_to_index(site_dir: Path, entries: list[dict], page_order: list[str]) -> None:
+    """Add our entries to Material's index, everything in navigation order (the order in which
+    MkDocs worked through the pages must not show in the output)."""
     path = Path(site_dir) / "search" / "search_index.json"
-    if not path.is_file() or not entries:
+    if not path.is_file():
         return
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["docs"].extend(entries)
+    rank = {url: i for i, url in enumerate(page_order)}
+    docs = data["docs"] + entries
+    data["docs"] = sorted(docs, key=lambda e: rank.get(e.get("location", "").split("#", 1)[0], len(rank)))
     # The same serialisation as Material's own index.
     path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")

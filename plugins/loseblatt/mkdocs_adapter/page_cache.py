@@ -1,0 +1,222 @@
+"""Finished HTML of pages, shared by all editions and reused across builds.
+
+Material's page template (navigation, header, table of contents) is most of an edition's build
+time, and most of it is the same in every edition: a base sheet without variables reads the
+same in bund and in sn, sits in the same navigation group and has the same neighbours. Pages
+are therefore rendered edition-neutral: the site's name and address appear as placeholders
+(NAME, URL) that are replaced with the edition's own when the page is written. A page whose
+neutral key matches one rendered before (by another edition, or by an earlier build) is
+taken from the cache instead of being rendered.
+
+The key covers everything the template shows: the page itself (HTML, title, table of
+contents, meta, URLs, neighbours), the part of the navigation that Material draws on this page
+(with `navigation.prune`: the items on the way to the page with their siblings, and the link
+of every collapsed section; otherwise the whole navigation), the configuration, the theme and
+the build date. Tests compare cached builds with uncached ones byte for byte.
+
+MkDocs picks a page's template before plugins see its context, so pages get a small template
+of ours (TEMPLATE) that either prints the cached HTML or includes the theme's main.html.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+TEMPLATE = "loseblatt-seite.html"
+TEMPLATE_SOURCE = ('{% if loseblatt_seite is defined %}{{ loseblatt_seite }}'
+                   '{% else %}{% include "main.html" %}{% endif %}')
+CONTEXT_KEY = "loseblatt_seite"
+# Private-use characters: they cannot come from content by accident.
+NAME = "\ue000loseblatt-name\ue001"
+URL = "https://loseblatt.invalid/\ue000url\ue001/"
+VERSION = b"page-cache 2"
+# site_name and site_url are edition-specific and stand in the page as placeholders.
+CONFIG_KEYS = ("site_description", "site_author", "copyright", "repo_url", "repo_name",
+               "edit_uri", "use_directory_urls", "extra_css", "extra_javascript", "extra_templates")
+EDITION_EXTRA = ("ausgabe",)  # extra values of ours that no template shows
+PRUNE_SAFE = {"navigation.prune"}
+PRUNE_UNSAFE = {"navigation.tabs", "navigation.sections", "navigation.expand"}
+_INSTALLED = ("site-packages", "dist-packages")
+KEYS_SUFFIX = ".schluessel"
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def site_fingerprint(config, code_files: list[Path]) -> str | None:
+    """Everything besides the page and the navigation that the template renders; None when the
+    output depends on the time of the build (no SOURCE_DATE_EPOCH), so nothing can be reused."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    import mkdocs
+
+    try:
+        from importlib.metadata import version
+
+        material = version("mkdocs-material")
+    except Exception:  # noqa: BLE001 - any failure only means: the theme's version is unknown
+        material = "?"
+    theme = config.theme
+    custom = []
+    for folder in theme.dirs:
+        # Installed themes are covered by their version; a custom_dir is read file by file.
+        if any(part in Path(folder).parts for part in _INSTALLED):
+            continue
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                custom.append((str(path), st.st_size, st.st_mtime_ns))
+    extra = {k: v for k, v in dict(config.extra).items() if k not in EDITION_EXTRA}
+    h = hashlib.sha256(VERSION)
+    h.update(_json({
+        "mkdocs": mkdocs.__version__, "material": material, "epoch": epoch,
+        "theme": {"name": theme.name, "dirs": list(theme.dirs), "vars": dict(theme)}, "custom": custom,
+        "config": {k: config.get(k) for k in CONFIG_KEYS}, "extra": extra, "plugins": list(config.plugins),
+    }).encode())
+    for path in code_files:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def can_share_navigation(features) -> bool:
+    """Whether nav_view describes what Material draws; otherwise the whole navigation counts."""
+    features = set(features or ())
+    return PRUNE_SAFE <= features and not (PRUNE_UNSAFE & features)
+
+
+def _children(item) -> list:
+    return list(getattr(item, "children", None) or [])
+
+
+def _meta(item) -> list:
+    meta = getattr(item, "meta", None) or {}
+    return [meta.get(k) for k in ("icon", "subtitle", "status")]
+
+
+def _leaf(item, page) -> list:
+    return [type(item).__name__, item.title, getattr(item, "url", None), getattr(item, "is_index", False),
+            item is page, bool(getattr(item, "active", False)), _meta(item)]
+
+
+def _collapsed(section) -> list:
+    """What a pruned section shows: its title and a link to the first page along its first
+    children (Material's render_pruned)."""
+    item = section
+    while True:
+        kids = _children(item)
+        first = kids[0] if kids else None
+        if first is not None and _children(first):
+            item = first
+            continue
+        return ["collapsed", section.title, _leaf(first, None) if first is not None else None]
+
+
+def nav_view(items, page) -> list:
+    """The navigation as Material draws it on `page` with navigation.prune: sections on the way
+    to the page open with all their items, every other section collapsed."""
+    out = []
+    for item in items:
+        kids = _children(item)
+        if not kids:
+            out.append(_leaf(item, page))
+        elif getattr(item, "active", False):
+            out.append(["open", item.title, nav_view(kids, page)])
+        else:
+            out.append(_collapsed(item))
+    return out
+
+
+def nav_full(items) -> list:
+    return [[type(i).__name__, i.title, getattr(i, "url", None), nav_full(_children(i))] for i in items]
+
+
+def _toc(items) -> list:
+    return [[i.title, i.id, i.level, _toc(i.children)] for i in items]
+
+
+def _neighbour(page) -> list | None:
+    return None if page is None else [page.title, page.url]
+
+
+def page_key(site: str, nav_part: str, page) -> str:
+    h = hashlib.sha256(site.encode())
+    h.update(nav_part.encode())
+    for part in (page.file.src_uri, page.url, page.canonical_url, page.edit_url, page.title, _json(page.meta),
+                 _json(_toc(page.toc or [])), _json([_neighbour(page.previous_page), _neighbour(page.next_page)]),
+                 _json([a.title for a in page.ancestors])):
+        h.update(str(part).encode() + b"\0")
+    h.update((page.content or "").encode())
+    return h.hexdigest()
+
+
+class Placeholders:
+    """The edition's own name and address in place of NAME and URL."""
+
+    def __init__(self, site_name: str, site_url: str | None):
+        self.site_name = site_name
+        self.site_url = site_url
+
+    def neutral_url(self, url: str | None) -> str | None:
+        if url and self.site_url and url.startswith(self.site_url):
+            return URL + url[len(self.site_url):]
+        return url
+
+    def fill(self, html: str) -> str:
+        html = html.replace(NAME, self.site_name)
+        if self.site_url:
+            html = html.replace(URL, self.site_url)
+        return html
+
+
+class PageCache:
+    """Neutral page HTML by key, in one folder for all editions. Each edition lists the keys
+    of its last build; prune() keeps what some edition still uses."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    def get(self, key: str) -> str | None:
+        try:
+            return self._path(key).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, key: str, html: str) -> None:
+        target = self._path(key)
+        tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+        try:
+            target.parent.mkdir(exist_ok=True)
+            tmp.write_text(html, encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError:
+            pass  # a cache that cannot be written only means rendering again next time
+
+    def record(self, edition: str, keys: set[str]) -> None:
+        (self.folder / f"{edition}{KEYS_SUFFIX}").write_text("\n".join(sorted(keys)) + "\n", encoding="utf-8")
+
+    def prune(self, editions: set[str]) -> int:
+        """Delete pages no edition's last build used; forget editions that no longer exist."""
+        keep: set[str] = set()
+        for listing in self.folder.glob(f"*{KEYS_SUFFIX}"):
+            if listing.name[: -len(KEYS_SUFFIX)] in editions:
+                keep.update(listing.read_text(encoding="utf-8").split())
+            else:
+                listing.unlink(missing_ok=True)
+        removed = 0
+        for sub in self.folder.iterdir():
+            if not sub.is_dir():
+                continue
+            for entry in os.scandir(sub):
+                if entry.name.split(".", 1)[0] not in keep:
+                    os.unlink(entry.path)
+                    removed += 1
+        return removed
