@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from .model import Binder
@@ -9,12 +10,10 @@ from .problems import Problems
 from .safety import check_text
 
 
-def _dir_in_binder(binder: Binder, path: Path) -> str:
-    """The file's folder relative to binder/, to tell whether a path leaves the binder."""
-    try:
-        return Path(path).resolve().parent.relative_to(binder.root.resolve()).as_posix()
-    except ValueError:
-        return ""
+@lru_cache(maxsize=8192)
+def _scan(body: str, folder: str) -> tuple:
+    # Texts repeat between checks (every rebuild under `make serve` checks the whole binder).
+    return tuple(check_text(body, folder))
 
 
 def validate_safety(binder: Binder, problems: Problems) -> None:
@@ -22,9 +21,26 @@ def validate_safety(binder: Binder, problems: Problems) -> None:
     texts = [(r.path, r.body, r.body_line) for r in binder.registers.values()]
     texts += [(s.path, s.body, s.body_line) for s in binder.base_sheets]
     texts += [(s.path, s.body, s.body_line) for sheets in binder.state_sheets.values() for s in sheets]
+    root = binder.root.resolve()
+    folders: dict[Path, str] = {}  # the file's folder relative to binder/ ("" if it leaves it)
     for path, body, first_line in texts:
-        for p in check_text(body, _dir_in_binder(binder, path)):
+        parent = Path(path).parent
+        if parent not in folders:
+            try:
+                folders[parent] = parent.resolve().relative_to(root).as_posix()
+            except ValueError:
+                folders[parent] = ""
+        # A symlinked file may lead elsewhere than its folder.
+        folder = folders[parent] if not Path(path).is_symlink() else _resolved_folder(path, root)
+        for p in _scan(body, folder):
             problems.add(path, first_line + p.line - 1, p.message)
+
+
+def _resolved_folder(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().parent.relative_to(root).as_posix()
+    except ValueError:
+        return ""
 
 
 def validate_base(binder: Binder, problems: Problems) -> None:
