@@ -145,6 +145,7 @@ def bench_size(n: int, workdir: Path, with_pdf: bool) -> dict:
     res["alle_ausgaben_s"] = round(t, 2)
     res["alle_ausgaben_html_s"] = stats(project)["html"]
     res["spitzenspeicher_mb"] = round(peak / 2**20)
+    res["seiten"] = stats(project)["seiten"]  # pages the theme rendered / took from the page cache
 
     # The naive reference: one separate `mkdocs build` per edition, same configuration, each on its
     # own (empty) caches, as a tool that builds every variant from scratch would.
@@ -160,6 +161,7 @@ def bench_size(n: int, workdir: Path, with_pdf: bool) -> dict:
     # `make serve` after editing one sheet: all editions, and one edition (LOSEBLATT_AUSGABE).
     res["serve_alle_s"] = round(serve_edit(project, None), 2)
     res["serve_eine_ausgabe_s"] = round(serve_edit(project, "sn"), 2)
+    res["serve_eine_ausgabe_gerendert"] = stats(project)["seiten_gerendert"]
 
     if with_pdf:
         shutil.rmtree(project / ".cache", ignore_errors=True)
@@ -194,9 +196,13 @@ def markdown_report(results: list[dict], meta: dict) -> str:
     row("Alle 7 Ausgaben, ein Build (HTML)", lambda r: r["alle_ausgaben_s"])
     row("Naiv: 7 einzelne `mkdocs build`", lambda r: r["naiv_summe_s"])
     row("Verhältnis (Ziel ≤ 0,35)", lambda r: r["verhaeltnis"], "{:.3f}", "≤ 0,35")
+    row("Seiten gerendert / aus dem Seiten-Zwischenspeicher (alle Ausgaben, kalt)",
+        lambda r: f"{r['seiten']['gerendert']} / {r['seiten']['aus_cache']}" if "seiten" in r else None, "{}")
     row("Serve nach Änderung eines Blattes, alle Ausgaben", lambda r: r["serve_alle_s"])
     row("Serve nach Änderung, eine Ausgabe (`LOSEBLATT_AUSGABE=sn`)", lambda r: r["serve_eine_ausgabe_s"], "{:.2f} s",
         "1 s (100) / 3 s (1000)")
+    row("Serve, eine Ausgabe: danach neu gerenderte Seiten",
+        lambda r: ", ".join(r["serve_eine_ausgabe_gerendert"]) if "serve_eine_ausgabe_gerendert" in r else None, "{}")
     row("PDF kalt: PDF-Schritt", lambda r: r.get("pdf_kalt", {}).get("pdf_schritt_s"))
     row("PDF kalt: gesetzte Dokumente", lambda r: r.get("pdf_kalt", {}).get("gesetzt"), "{}")
     row("PDF unverändert: PDF-Schritt", lambda r: r.get("pdf_unveraendert", {}).get("pdf_schritt_s"), "{:.2f} s", "< 2 s (100)")
