@@ -154,6 +154,14 @@ def page_key(site: str, nav_part: str, page) -> str:
     return h.hexdigest()
 
 
+def fillable(site_name: str, site_url: str | None) -> bool:
+    """Whether a placeholder can stand for these values: the theme escapes the name in some
+    places and not in others, so a name that escaping would change must be rendered as is."""
+    import html
+
+    return all(html.escape(v, quote=True) == v for v in (site_name, site_url or ""))
+
+
 class Placeholders:
     """The edition's own name and address in place of NAME and URL."""
 

@@ -418,7 +418,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         return env
 
     def _setup_page_cache(self, config: MkDocsConfig) -> None:
-        if not self.config.seitencache:
+        if not self.config.seitencache or not page_cache.fillable(config.site_name, config.site_url):
             return
         fingerprint = page_cache.site_fingerprint(config, [Path(__file__).with_name("html_fixes.py")])
         if fingerprint is None:

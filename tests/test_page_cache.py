@@ -1,0 +1,55 @@
+"""Pure parts of the page cache: placeholders, blank lines, sitemap order, drawn navigation."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+
+from loseblatt.mkdocs_adapter.html_fixes import drop_blank_lines, sort_sitemap
+from loseblatt.mkdocs_adapter.page_cache import NAME, URL, Placeholders, fillable, nav_view
+
+
+def test_blank_lines_go_but_not_inside_pre_code_or_textarea():
+    html = "<ul>\n   \n\n  <li>a</li>\n<pre>x\n\n  \ny</pre>\n \n<code>a\n\nb</code><textarea>\n\n</textarea>\n\n"
+    assert drop_blank_lines(html) == "<ul>\n  <li>a</li>\n<pre>x\n\n  \ny</pre>\n<code>a\n\nb</code><textarea>\n\n</textarea>\n"
+
+
+def test_sitemap_entries_sorted_by_address():
+    xml = ('<?xml version="1.0"?>\n<urlset>\n    <url>\n         <loc>https://x/b/</loc>\n    </url>\n'
+           '    <url>\n         <loc>https://x/a/</loc>\n    </url>\n</urlset>')
+    out = sort_sitemap(xml)
+    assert out.index("https://x/a/") < out.index("https://x/b/")
+    assert out.startswith('<?xml version="1.0"?>\n<urlset>\n') and out.endswith("</urlset>")
+    assert out.count("<url>") == 2
+
+
+def test_placeholders_are_filled_with_the_editions_values():
+    ph = Placeholders("Kommune beugt vor! – Ausgabe Sachsen", "https://example.org/sn/")
+    neutral_url = ph.neutral_url("https://example.org/sn/02/blatt-2-3/")
+    assert neutral_url == URL + "02/blatt-2-3/"
+    page = f"<title>{NAME}</title><link href=\"{neutral_url}\">"
+    assert ph.fill(page) == ('<title>Kommune beugt vor! – Ausgabe Sachsen</title>'
+                             '<link href="https://example.org/sn/02/blatt-2-3/">')
+    # Names the theme would escape in some places cannot stand behind a placeholder.
+    assert fillable("Kommune beugt vor!", "https://example.org/")
+    assert not fillable("Stadt & Land", None)
+
+
+def test_drawn_navigation_ignores_what_a_collapsed_section_hides():
+    def page(title, url):
+        return NS(title=title, url=url, is_index=False, active=False, meta={})
+
+    def nav(extra_sheet: bool):
+        sheets = [page("8.1", "08/8-1/")] + ([page("8.51", "08/8-51/")] if extra_sheet else [])
+        here = page("2.1", "02/2-1/")
+        here.active = True
+        reg2 = NS(title="Register 2", children=[here, page("2.2", "02/2-2/")], active=True)
+        reg8 = NS(title="Register 8", children=sheets, active=False)
+        return [reg2, reg8], here
+
+    (a, here_a), (b, here_b) = nav(False), nav(True)
+    # Register 8 is collapsed on a page of register 2: its extra sheet does not show there.
+    assert nav_view(a, here_a) == nav_view(b, here_b)
+    # What does show is in the view: the open register's sheets and the collapsed one's link.
+    view = nav_view(a, here_a)
+    assert view[0][0] == "open" and [i[1] for i in view[0][2]] == ["2.1", "2.2"]
+    assert view[1][0] == "collapsed" and view[1][2][2] == "08/8-1/"
