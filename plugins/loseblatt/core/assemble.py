@@ -129,7 +129,7 @@ class TextMemo:
     passages or variables, whose links lead to the same titles, reads the same in all of them."""
 
     def __init__(self) -> None:
-        self._done: dict[tuple, tuple[str, list[Checklist], list[tuple[int, str]]]] = {}
+        self.done: dict[tuple, tuple[str, list[Checklist], list[tuple[int, str]]]] = {}
 
     @staticmethod
     def key(text: str, edition: str, context_id: str, targets: dict[str, Target], doc_path: str,
@@ -140,31 +140,38 @@ class TextMemo:
                 context_id if has_template(text) else None, linked)
 
 
+def _process(text: str, edition: str, context: dict[str, Any], targets: dict[str, Target], doc_path: str,
+             blatt: str) -> tuple[str, list[Checklist], list[tuple[int, str]]]:
+    """Passages → variables → checklists → references; problems as (line in text, message)."""
+    found: list[tuple[int, str]] = []
+    text, passage_problems = select(text, edition)
+    found += [(p.line, p.message) for p in passage_problems]
+    text, tproblem = render(text, context)
+    if tproblem:
+        found.append((tproblem.line, tproblem.message))
+    text, cl_problems = canonicalize(text, blatt)
+    found += [(p.line, p.message) for p in cl_problems]
+    checklists = extract(text)
+    text, ref_problems = resolve(text, targets, doc_path)
+    found += [(p.line, p.message) for p in ref_problems]
+    return text, checklists, found
+
+
 def process_text(text: str, path: Path, body_line: int, edition: str, context: dict[str, Any],
                  targets: dict[str, Target], doc_path: str, problems: Problems,
                  blatt: str, memo: TextMemo | None = None, context_id: str = "") -> tuple[str, list[Checklist]]:
-    """Passages → variables → checklists → references; problems carry the file's line numbers."""
-    key = TextMemo.key(text, edition, context_id or edition, targets, doc_path, blatt) if memo else None
-    done = memo._done.get(key) if memo else None
-    if done is None:
-        found: list[tuple[int, str]] = []
-        text, passage_problems = select(text, edition)
-        found += [(p.line, p.message) for p in passage_problems]
-        text, tproblem = render(text, context)
-        if tproblem:
-            found.append((tproblem.line, tproblem.message))
-        text, cl_problems = canonicalize(text, blatt)
-        found += [(p.line, p.message) for p in cl_problems]
-        checklists = extract(text)
-        text, ref_problems = resolve(text, targets, doc_path)
-        found += [(p.line, p.message) for p in ref_problems]
-        done = (text, checklists, found)
-        if memo is not None:
-            memo._done[key] = done
-    text, checklists, found = done
+    """A sheet's text for one edition; problems carry the file's line numbers."""
+    if memo is None:
+        done = _process(text, edition, context, targets, doc_path, blatt)
+    else:
+        key = TextMemo.key(text, edition, context_id or edition, targets, doc_path, blatt)
+        done = memo.done.get(key)
+        if done is None:
+            done = memo.done[key] = _process(text, edition, context, targets, doc_path, blatt)
+    out, checklists, found = done
     for line, message in found:
         problems.add(path, body_line + line - 1, message, edition)
-    return text, list(checklists)
+    return out, list(checklists)
 
 
 def _indent(text: str) -> str:

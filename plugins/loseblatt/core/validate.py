@@ -22,23 +22,23 @@ def validate_safety(binder: Binder, problems: Problems) -> None:
     texts += [(s.path, s.body, s.body_line) for s in binder.base_sheets]
     texts += [(s.path, s.body, s.body_line) for sheets in binder.state_sheets.values() for s in sheets]
     root = binder.root.resolve()
-    folders: dict[Path, str] = {}  # the file's folder relative to binder/ ("" if it leaves it)
+    folders: dict[Path, str] = {}  # resolving is slow; files of one folder share the answer
     for path, body, first_line in texts:
-        parent = Path(path).parent
-        if parent not in folders:
-            try:
-                folders[parent] = parent.resolve().relative_to(root).as_posix()
-            except ValueError:
-                folders[parent] = ""
-        # A symlinked file may lead elsewhere than its folder.
-        folder = folders[parent] if not Path(path).is_symlink() else _resolved_folder(path, root)
+        path = Path(path)
+        if path.is_symlink():  # a linked file may lead elsewhere than its folder
+            folder = _folder_in_binder(path.resolve().parent, root)
+        else:
+            folder = folders.get(path.parent)
+            if folder is None:
+                folder = folders[path.parent] = _folder_in_binder(path.parent.resolve(), root)
         for p in _scan(body, folder):
             problems.add(path, first_line + p.line - 1, p.message)
 
 
-def _resolved_folder(path: Path, root: Path) -> str:
+def _folder_in_binder(folder: Path, root: Path) -> str:
+    """The folder relative to binder/, "" if it lies outside (paths there may not leave it)."""
     try:
-        return Path(path).resolve().parent.relative_to(root).as_posix()
+        return folder.relative_to(root).as_posix()
     except ValueError:
         return ""
 

@@ -90,7 +90,7 @@ def build_edition(job: EditionJob) -> EditionResult:
         plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf,
                               history=job.history, page_counts=job.page_counts, backwards=job.backwards)
         build(cfg, serve_url=job.serve_url)
-        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats, seiten_neu=list(plugin.rendered_pages)),
+        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats),
                              seconds=round(time.perf_counter() - started, 3))
     except (Abort, BuildError, ConfigurationError) as exc:
         return EditionResult(code, False, str(exc), collect.messages)

@@ -37,6 +37,11 @@ def drop_blank_lines(output: str) -> str:
     return "".join(p for i, p in enumerate(parts) if i % 3 != 2)
 
 
+def tidy(output: str) -> str:
+    """Every page and theme template of an edition, as written."""
+    return drop_blank_lines(fix_html(output))
+
+
 _SITEMAP_URL = re.compile(r"[ \t]*<url>.*?</url>\n?", re.S)
 _LOC = re.compile(r"<loc>(.*?)</loc>", re.S)
 

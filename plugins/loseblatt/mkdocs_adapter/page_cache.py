@@ -131,8 +131,8 @@ def nav_view(items, page) -> list:
     return out
 
 
-def nav_full(items) -> list:
-    return [[type(i).__name__, i.title, getattr(i, "url", None), nav_full(_children(i))] for i in items]
+def _nav_full(items) -> list:
+    return [[type(i).__name__, i.title, getattr(i, "url", None), _nav_full(_children(i))] for i in items]
 
 
 def _toc(items) -> list:
@@ -228,3 +228,63 @@ class PageCache:
                     os.unlink(entry.path)
                     removed += 1
         return removed
+
+
+class SharedPages:
+    """One edition build's use of the cache: look a page up before the theme renders it, store
+    and fill it afterwards."""
+
+    def __init__(self, cache: PageCache, site: str, placeholders: Placeholders, share_navigation: bool):
+        self.cache, self.site, self.placeholders = cache, site, placeholders
+        self.share_navigation = share_navigation
+        self.full_nav: str | None = None
+        self.keys: dict[str, str] = {}  # src_uri -> key of the page
+        self.hits: dict[str, str] = {}  # src_uri -> cached neutral HTML
+        self.real_canonical: dict[str, str | None] = {}
+        self.rendered: list[str] = []  # src_uri of pages the theme rendered
+
+    @classmethod
+    def for_build(cls, config, folder: Path, code_files: list[Path]) -> SharedPages | None:
+        """None when pages cannot be shared (no fixed build date, a name the theme escapes).
+        Otherwise the site's name becomes a placeholder for every page and theme template."""
+        if not fillable(config.site_name, config.site_url):
+            return None
+        site = site_fingerprint(config, code_files)
+        if site is None:
+            return None
+        shared = cls(PageCache(folder), site, Placeholders(config.site_name, config.site_url),
+                     can_share_navigation(config.theme.get("features")))
+        config.site_name = NAME
+        return shared
+
+    def lookup(self, page, nav) -> str | None:
+        """Key the page (its address neutral from now on); its earlier HTML if there is one."""
+        uri = page.file.src_uri
+        self.real_canonical[uri] = page.canonical_url
+        page.canonical_url = self.placeholders.neutral_url(page.canonical_url)
+        if self.share_navigation:
+            nav_part = _json([nav_view(nav.items, page), nav.homepage and nav.homepage.url])
+        else:
+            if self.full_nav is None:  # all pages are read by now, titles included
+                self.full_nav = _json(_nav_full(nav.items))
+            nav_part = self.full_nav
+        key = self.keys[uri] = page_key(self.site, nav_part, page)
+        html = self.cache.get(key)
+        if html is not None:
+            self.hits[uri] = html
+        return html
+
+    def written(self, page, neutral_output) -> str:
+        """The page as this edition writes it; `neutral_output` is called only if it was not
+        taken from the cache, and what it returns is stored."""
+        uri = page.file.src_uri
+        page.canonical_url = self.real_canonical.pop(uri, page.canonical_url)
+        html = self.hits.pop(uri, None)
+        if html is None:
+            html = neutral_output()
+            self.cache.put(self.keys[uri], html)
+            self.rendered.append(uri)
+        return self.placeholders.fill(html)
+
+    def record(self, edition: str) -> None:
+        self.cache.record(edition, set(self.keys.values()))

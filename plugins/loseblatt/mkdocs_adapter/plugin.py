@@ -39,7 +39,7 @@ from . import checklist_pages, delivery_pages, index_pages, pages
 from ..render import print_html as pdf_names
 from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
-from .html_fixes import drop_blank_lines, fix_html, sort_sitemap
+from .html_fixes import sort_sitemap, tidy
 from .manifest import write_manifest, write_versions
 from .publish import Publisher
 from . import page_cache
@@ -110,21 +110,13 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.render_cache: RenderCache | None = None
         self.render_keys: dict[str, str] = {}
         self.nav_titles: dict[str, str] = {}
-        self.page_cache: page_cache.PageCache | None = None
-        self.site_fingerprint: str | None = None
-        self.placeholders: page_cache.Placeholders | None = None
-        self.share_navigation = False
-        self.full_nav: str | None = None
-        self.finished_hits: dict[str, str] = {}  # src_uri -> cached neutral HTML of the page
-        self.finished_keys: dict[str, str] = {}  # src_uri -> key of the page
-        self.real_canonical: dict[str, str | None] = {}
-        self.rendered_pages: list[str] = []  # for build-stats.json: which pages the theme rendered
+        self.shared: page_cache.SharedPages | None = None
         self.doc_uris: set[str] = set()
         self.page_keys: dict[str, str] = {}
         self.nav_pages: list = []
         self.search_entries: dict[str, list[dict]] = {}
         self.search_config: dict | None = None
-        self.render_stats = {"umgewandelt": 0, "aus_cache": 0, "seiten_gerendert": 0, "seiten_aus_cache": 0}
+        self.render_stats = {"umgewandelt": 0, "aus_cache": 0}
         self.production: ThreadPoolExecutor | None = None
         self.production_future = None
         self.production_dir: Path | None = None
@@ -299,7 +291,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
         self.render_cache = RenderCache(self.cache_dir() / "html", markdown_fingerprint(config))
         self.search_config = search_config(config)
-        self._setup_page_cache(config)
+        if self.config.seitencache:
+            self.shared = page_cache.SharedPages.for_build(config, self.cache_dir() / "seiten",
+                                                          [Path(__file__).with_name("html_fixes.py")])
         if self.backwards:
             # Only the order of work changes: sitemap and search index are sorted on output.
             docs = [f for f in files if f.is_documentation_page()]
@@ -356,7 +350,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     @event_priority(100)
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         uri = page.file.src_uri
-        if self.page_cache is not None and "template" not in page.meta:
+        if self.shared is not None and "template" not in page.meta:
             page.meta["template"] = page_cache.TEMPLATE
         key = self.render_keys.pop(uri, None)
         if key is not None:
@@ -366,31 +360,16 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         return html
 
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav):
-        if self.page_cache is not None and page.meta.get("template") == page_cache.TEMPLATE:
-            self._finished_from_cache(context, page, nav)
+        # The page as rendered before (by another edition or build) when everything it shows
+        # is the same; otherwise the theme renders it edition-neutral (page_cache.py).
+        if self.shared is not None and page.meta.get("template") == page_cache.TEMPLATE:
+            from markupsafe import Markup
+
+            html = self.shared.lookup(page, nav)
+            if html is not None:
+                context[page_cache.CONTEXT_KEY] = Markup(html)
         self._search_entries(page)
         return context
-
-    def _finished_from_cache(self, context, page: Page, nav) -> None:
-        """The page as rendered before (by another edition or build), when everything it shows
-        is the same; otherwise it is rendered edition-neutral (see page_cache.py)."""
-        from markupsafe import Markup
-
-        uri = page.file.src_uri
-        self.real_canonical[uri] = page.canonical_url
-        page.canonical_url = self.placeholders.neutral_url(page.canonical_url)
-        if self.share_navigation:
-            nav_part = page_cache._json([page_cache.nav_view(nav.items, page), nav.homepage and nav.homepage.url])
-        else:
-            if self.full_nav is None:  # all pages are read by now, titles included
-                self.full_nav = page_cache._json(page_cache.nav_full(nav.items))
-            nav_part = self.full_nav
-        key = page_cache.page_key(self.site_fingerprint, nav_part, page)
-        self.finished_keys[uri] = key
-        html = self.page_cache.get(key)
-        if html is not None:
-            self.finished_hits[uri] = html
-            context[page_cache.CONTEXT_KEY] = Markup(html)
 
     def _search_entries(self, page: Page) -> None:
         """Search entries of generated pages: from the cache, or made once and cached."""
@@ -411,48 +390,24 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         folder = self.cache_dir() / "jinja"
         folder.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        if self.page_cache is not None:
+        if self.shared is not None:
             from jinja2 import ChoiceLoader, DictLoader
 
             env.loader = ChoiceLoader([env.loader, DictLoader({page_cache.TEMPLATE: page_cache.TEMPLATE_SOURCE})])
         return env
 
-    def _setup_page_cache(self, config: MkDocsConfig) -> None:
-        if not self.config.seitencache or not page_cache.fillable(config.site_name, config.site_url):
-            return
-        fingerprint = page_cache.site_fingerprint(config, [Path(__file__).with_name("html_fixes.py")])
-        if fingerprint is None:
-            return
-        self.site_fingerprint = fingerprint
-        self.page_cache = page_cache.PageCache(self.cache_dir() / "seiten")
-        self.placeholders = page_cache.Placeholders(config.site_name, config.site_url)
-        self.share_navigation = page_cache.can_share_navigation(config.theme.get("features"))
-        # Pages and theme templates show the placeholder; on_post_page/on_post_template fill it.
-        config.site_name = page_cache.NAME
-
     @event_priority(-100)  # last: the cached HTML is the page as every plugin left it
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        uri = page.file.src_uri
-        key = self.finished_keys.get(uri)
-        if key is None:
-            return drop_blank_lines(fix_html(output))
-        page.canonical_url = self.real_canonical.pop(uri, page.canonical_url)
-        cached = self.finished_hits.pop(uri, None)
-        if cached is not None:
-            self.render_stats["seiten_aus_cache"] += 1
-            return self.placeholders.fill(cached)
-        output = drop_blank_lines(fix_html(output))
-        self.page_cache.put(key, output)
-        self.render_stats["seiten_gerendert"] += 1
-        self.rendered_pages.append(f"{self.edition.code}/{uri}")
-        return self.placeholders.fill(output)
+        if self.shared is None or page.file.src_uri not in self.shared.keys:
+            return tidy(output)
+        return self.shared.written(page, lambda: tidy(output))
 
     def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
-        if self.placeholders is not None:
-            output_content = self.placeholders.fill(output_content)
+        if self.shared is not None:
+            output_content = self.shared.placeholders.fill(output_content)
         if template_name == "sitemap.xml":
             return sort_sitemap(output_content)
-        return drop_blank_lines(fix_html(output_content)) if template_name.endswith(".html") else output_content
+        return tidy(output_content) if template_name.endswith(".html") else output_content
 
     def _start_production(self, config: MkDocsConfig) -> None:
         """PDFs and edition sites are made in the background, beside the coordinator's own small
@@ -509,8 +464,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             order = [p.file.src_uri for p in self.nav_pages] if self.nav_pages else sorted(self.search_entries)
             add_to_index(Path(config.site_dir), [e for uri in order for e in self.search_entries.get(uri, [])],
                          [p.url for p in self.nav_pages])
-            if self.page_cache is not None:
-                self.page_cache.record(self.edition.code, set(self.finished_keys.values()))
+            if self.shared is not None:
+                self.shared.record(self.edition.code)
+                self.render_stats["seiten_gerendert"] = len(self.shared.rendered)
+                self.render_stats["seiten_aus_cache"] = len(self.shared.keys) - len(self.shared.rendered)
+                self.render_stats["seiten_neu"] = [f"{self.edition.code}/{u}" for u in self.shared.rendered]
             return
         site = Path(config.site_dir)
         try:
