@@ -58,6 +58,8 @@ def generate(root: Path, n_sheets: int, seed: int = 7) -> Path:
     (binder).mkdir(parents=True)
     (binder / "ausgabe.yml").write_text(
         "name: Ihr Land\ntitel: Allgemeine Ausgabe\ngremium:\n  name: Landespräventionsgremium\n"
+        "  nominativ: das Landespräventionsgremium\n  genitiv: des Landespräventionsgremiums\n"
+        "  dativ: dem Landespräventionsgremium\n  akkusativ: das Landespräventionsgremium\n"
         "variablen:\n  im_land: in Ihrem Land\n")
     for r, slug in enumerate(REGISTERS, 1):
         folder = binder / f"{r:02d}-{slug}"
@@ -74,6 +76,8 @@ def generate(root: Path, n_sheets: int, seed: int = 7) -> Path:
         folder.mkdir(parents=True)
         (folder / "ausgabe.yml").write_text(
             f"name: {name}\ntitel: Ausgabe {name}\ngremium:\n  name: Landespräventionsrat {name}\n"
+            f"  nominativ: der Landespräventionsrat {name}\n  genitiv: des Landespräventionsrates {name}\n"
+            f"  dativ: dem Landespräventionsrat {name}\n  akkusativ: den Landespräventionsrat {name}\n"
             f"variablen:\n  im_land: in {name}\nohne: [\"{ids[-1 - i]}\"]\n")
         own = max(4, n_sheets // 25)
         for k in range(own):

@@ -225,6 +225,10 @@ def test_new_land_is_one_folder(project):
         titel: Ausgabe Thüringen
         gremium:
           name: Landespräventionsrat Thüringen
+          nominativ: der Landespräventionsrat Thüringen
+          genitiv: des Landespräventionsrates Thüringen
+          dativ: dem Landespräventionsrat Thüringen
+          akkusativ: den Landespräventionsrat Thüringen
         variablen:
           im_land: in Thüringen
           des_landes: des Freistaates Thüringen
@@ -236,7 +240,7 @@ def test_new_land_is_one_folder(project):
         fassung: 1
         stand: 2026-11
         ---
-        Hier berät der {{ land.gremium.name }}.
+        Hier berät {{ land.gremium.nominativ }}.
         """)
     project.build()
     th = project.site / "th"

@@ -27,7 +27,9 @@ REGISTER_REQUIRED = ("register", "titel", "fassung", "stand")
 REGISTER_OPTIONAL = ("aenderung", "grund")
 EDITION_REQUIRED = ("name", "titel", "gremium")
 EDITION_OPTIONAL = ("kontakte", "variablen", "ohne")
-GREMIUM_KEYS = ("name", "kurz", "adresse", "web")
+# German needs the article and case: «bei der Leitstelle» but «beim Landespräventionsrat».
+GREMIUM_CASES = ("nominativ", "genitiv", "dativ", "akkusativ")
+GREMIUM_KEYS = ("name", "kurz", "adresse", "web", *GREMIUM_CASES)
 CONTACT_KEYS = ("name", "rolle", "telefon", "email", "web")
 AENDERUNG = ("inhaltlich", "redaktionell")
 
@@ -236,8 +238,11 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
     if "gremium" in front.data:
         g = _mapping_of(problems, path, front.lines["gremium"], front.data["gremium"], GREMIUM_KEYS, "gremium")
         if g is not None:
-            if not isinstance(g.get("name"), str):
-                problems.add(path, front.lines["gremium"], "„gremium“ braucht einen „name“.")
+            missing = [k for k in ("name", *GREMIUM_CASES) if not isinstance(g.get(k), str) or not g.get(k)]
+            if missing:
+                problems.add(path, front.lines["gremium"],
+                             "„gremium“ braucht " + ", ".join(f"„{k}“" for k in missing)
+                             + " (die Fälle mit Artikel, z. B. dativ: „der Leitstelle Kriminalprävention“).")
             else:
                 gremium = Body(**{k: str(v) for k, v in g.items()})
     kontakte: list[Contact] = []

@@ -84,6 +84,11 @@ class Body:
     kurz: str = ""
     adresse: str = ""
     web: str = ""
+    # The name with its definite article in each case: «die/der/der/die Leitstelle …».
+    nominativ: str = ""
+    genitiv: str = ""
+    dativ: str = ""
+    akkusativ: str = ""
 
 
 @dataclass

@@ -12,7 +12,7 @@ from .laender import BASE
 from .load import load_binder
 from .model import Binder
 from .problems import Problem, Problems
-from .validate import validate_base, validate_safety
+from .validate import validate_base, validate_grammar, validate_safety
 
 
 @dataclass
@@ -35,6 +35,7 @@ def check(binder_root: Path, project_root: Path | None = None, only: list[str] |
     binder = load_binder(binder_root, problems)
     validate_base(binder, problems)
     validate_safety(binder, problems)
+    validate_grammar(binder, problems)
     codes = [c for c in binder.edition_codes() if not only or c in only]
     memo = TextMemo()
     editions = {code: assemble_edition(binder, code, problems, memo) for code in codes}

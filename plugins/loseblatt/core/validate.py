@@ -8,6 +8,7 @@ from pathlib import Path
 from .model import Binder
 from .problems import Problems
 from .safety import check_text
+from .style import check_grammar
 
 
 @lru_cache(maxsize=8192)
@@ -33,6 +34,15 @@ def validate_safety(binder: Binder, problems: Problems) -> None:
                 folder = folders[path.parent] = _folder_in_binder(path.parent.resolve(), root)
         for p in _scan(body, folder):
             problems.add(path, first_line + p.line - 1, p.message)
+
+
+def validate_grammar(binder: Binder, problems: Problems) -> None:
+    """Base texts appear in every edition, so their words must agree with every edition's values."""
+    texts = [(r.path, r.body, r.body_line) for r in binder.registers.values()]
+    texts += [(s.path, s.body, s.body_line) for s in binder.base_sheets]
+    for path, body, first_line in texts:
+        for f in check_grammar(body):
+            problems.add(path, first_line + f.line - 1, f.message)
 
 
 def _folder_in_binder(folder: Path, root: Path) -> str:
