@@ -7,7 +7,7 @@ LOCK := requirements/lock.txt
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 # Debian's chromium for browser tests and Java for the Nu Html Checker: no browser download at run time.
-CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup serve build test test-fast test-min lint format check bench lock clean system-packages python-check
@@ -63,7 +63,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check plugins tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/reuse lint --quiet || $(VENV)/bin/reuse lint
-	$(VENV)/bin/zizmor --offline --min-severity medium .github/workflows
+	$(VENV)/bin/zizmor --offline --min-severity medium .github
 	$(VENV)/bin/uv export --frozen --all-extras --all-groups --no-emit-project --format requirements-txt --no-header --quiet \
 	  | diff -q - <(grep -v '^#' $(LOCK)) >/dev/null \
 	  || { echo "Fehler: $(LOCK) passt nicht zu uv.lock – bitte „make lock“ ausführen."; exit 1; }

@@ -119,8 +119,9 @@ def serve_edit(project: Path, editions: str | None) -> float:
         env["LOSEBLATT_AUSGABE"] = editions
     sheet = next((project / "binder/02-gremien").glob("blatt-2.md"))
     with tempfile.TemporaryDirectory() as site:
-        out = subprocess.run([PY, "-c", SERVE_SCRIPT, str(sheet), site], cwd=project, env=env,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [PY, "-c", SERVE_SCRIPT, str(sheet), site], cwd=project, env=env, capture_output=True, text=True
+        )
     if out.returncode != 0:
         raise SystemExit(out.stdout[-2000:] + out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])["rebuild"]
@@ -151,8 +152,11 @@ def bench_size(n: int, workdir: Path, with_pdf: bool) -> dict:
     # own (empty) caches, as a tool that builds every variant from scratch would.
     naive = {}
     for code in EDITIONS:
-        t, _ = run(mk + ["-d", str(project / f"naiv-{code}")], project,
-                   {"LOSEBLATT_PDF": "0", "LOSEBLATT_AUSGABE": code, "LOSEBLATT_CACHE": str(project / f".naiv-cache-{code}")})
+        t, _ = run(
+            [*mk, "-d", str(project / f"naiv-{code}")],
+            project,
+            {"LOSEBLATT_PDF": "0", "LOSEBLATT_AUSGABE": code, "LOSEBLATT_CACHE": str(project / f".naiv-cache-{code}")},
+        )
         naive[code] = round(t, 2)
     res["naiv_je_ausgabe_s"] = naive
     res["naiv_summe_s"] = round(sum(naive.values()), 2)
@@ -166,25 +170,39 @@ def bench_size(n: int, workdir: Path, with_pdf: bool) -> dict:
     if with_pdf:
         shutil.rmtree(project / ".cache", ignore_errors=True)
         t, peak = run(mk, project, {"LOSEBLATT_PDF": "1"}, measure_memory=True)
-        res["pdf_kalt"] = {"gesamt_s": round(t, 2), "pdf_schritt_s": stats(project)["pdf"],
-                           "gesetzt": len(pdf_stats(project)["gerendert"]), "spitzenspeicher_mb": round(peak / 2**20)}
+        res["pdf_kalt"] = {
+            "gesamt_s": round(t, 2),
+            "pdf_schritt_s": stats(project)["pdf"],
+            "gesetzt": len(pdf_stats(project)["gerendert"]),
+            "spitzenspeicher_mb": round(peak / 2**20),
+        }
         t, _ = run(mk, project, {"LOSEBLATT_PDF": "1"})
-        res["pdf_unveraendert"] = {"gesamt_s": round(t, 2), "pdf_schritt_s": stats(project)["pdf"],
-                                   "gesetzt": len(pdf_stats(project)["gerendert"])}
+        res["pdf_unveraendert"] = {
+            "gesamt_s": round(t, 2),
+            "pdf_schritt_s": stats(project)["pdf"],
+            "gesetzt": len(pdf_stats(project)["gerendert"]),
+        }
         sheet = project / "binder/02-gremien/blatt-2.md"
         sheet.write_text(sheet.read_text().replace("## Hinweise", "## Hinweise\n\nNoch ein Satz.", 1))
         t, _ = run(mk, project, {"LOSEBLATT_PDF": "1"})
-        res["pdf_ein_blatt_geaendert"] = {"gesamt_s": round(t, 2), "pdf_schritt_s": stats(project)["pdf"],
-                                          "gesetzt": pdf_stats(project)["gerendert"]}
+        res["pdf_ein_blatt_geaendert"] = {
+            "gesamt_s": round(t, 2),
+            "pdf_schritt_s": stats(project)["pdf"],
+            "gesetzt": pdf_stats(project)["gerendert"],
+        }
     return res
 
 
 def markdown_report(results: list[dict], meta: dict) -> str:
-    lines = ["# Benchmark: alle Ausgaben in einem Build", "",
-             f"Gemessen am {meta['datum']} auf {meta['rechner']} ({meta['kerne']} Kerne), Python {meta['python']}.",
-             "Erzeugt mit `make bench` (bench/run.py); die Rohdaten stehen in `bench/ergebnis.json`.", "",
-             "| Messung | " + " | ".join(f"{r['blaetter']} Blätter" for r in results) + " | Ziel |",
-             "|---|" + "---:|" * len(results) + "---|"]
+    lines = [
+        "# Benchmark: alle Ausgaben in einem Build",
+        "",
+        f"Gemessen am {meta['datum']} auf {meta['rechner']} ({meta['kerne']} Kerne), Python {meta['python']}.",
+        "Erzeugt mit `make bench` (bench/run.py); die Rohdaten stehen in `bench/ergebnis.json`.",
+        "",
+        "| Messung | " + " | ".join(f"{r['blaetter']} Blätter" for r in results) + " | Ziel |",
+        "|---|" + "---:|" * len(results) + "---|",
+    ]
 
     def row(label, key, fmt="{:.2f} s", goal=""):
         vals = []
@@ -196,20 +214,38 @@ def markdown_report(results: list[dict], meta: dict) -> str:
     row("Alle 7 Ausgaben, ein Build (HTML)", lambda r: r["alle_ausgaben_s"])
     row("Naiv: 7 einzelne `mkdocs build`", lambda r: r["naiv_summe_s"])
     row("Verhältnis (Ziel ≤ 0,35)", lambda r: r["verhaeltnis"], "{:.3f}", "≤ 0,35")
-    row("Seiten gerendert / aus dem Seiten-Zwischenspeicher (alle Ausgaben, kalt)",
-        lambda r: f"{r['seiten']['gerendert']} / {r['seiten']['aus_cache']}" if "seiten" in r else None, "{}")
+    row(
+        "Seiten gerendert / aus dem Seiten-Zwischenspeicher (alle Ausgaben, kalt)",
+        lambda r: f"{r['seiten']['gerendert']} / {r['seiten']['aus_cache']}" if "seiten" in r else None,
+        "{}",
+    )
     row("Serve nach Änderung eines Blattes, alle Ausgaben", lambda r: r["serve_alle_s"])
-    row("Serve nach Änderung, eine Ausgabe (`LOSEBLATT_AUSGABE=sn`)", lambda r: r["serve_eine_ausgabe_s"], "{:.2f} s",
-        "1 s (100) / 3 s (1000)")
-    row("Serve, eine Ausgabe: danach neu gerenderte Seiten",
-        lambda r: ", ".join(r["serve_eine_ausgabe_gerendert"]) if "serve_eine_ausgabe_gerendert" in r else None, "{}")
+    row(
+        "Serve nach Änderung, eine Ausgabe (`LOSEBLATT_AUSGABE=sn`)",
+        lambda r: r["serve_eine_ausgabe_s"],
+        "{:.2f} s",
+        "1 s (100) / 3 s (1000)",
+    )
+    row(
+        "Serve, eine Ausgabe: danach neu gerenderte Seiten",
+        lambda r: ", ".join(r["serve_eine_ausgabe_gerendert"]) if "serve_eine_ausgabe_gerendert" in r else None,
+        "{}",
+    )
     row("PDF kalt: PDF-Schritt", lambda r: r.get("pdf_kalt", {}).get("pdf_schritt_s"))
     row("PDF kalt: gesetzte Dokumente", lambda r: r.get("pdf_kalt", {}).get("gesetzt"), "{}")
-    row("PDF unverändert: PDF-Schritt", lambda r: r.get("pdf_unveraendert", {}).get("pdf_schritt_s"), "{:.2f} s", "< 2 s (100)")
+    row(
+        "PDF unverändert: PDF-Schritt",
+        lambda r: r.get("pdf_unveraendert", {}).get("pdf_schritt_s"),
+        "{:.2f} s",
+        "< 2 s (100)",
+    )
     row("PDF unverändert: gesetzte Dokumente", lambda r: r.get("pdf_unveraendert", {}).get("gesetzt"), "{}", "0")
-    row("PDF nach einer Änderung: gesetzte Dokumente",
-        lambda r: len(r["pdf_ein_blatt_geaendert"]["gesetzt"]) if "pdf_ein_blatt_geaendert" in r else None, "{}",
-        "nur dieses Blatt je Ausgabe")
+    row(
+        "PDF nach einer Änderung: gesetzte Dokumente",
+        lambda r: len(r["pdf_ein_blatt_geaendert"]["gesetzt"]) if "pdf_ein_blatt_geaendert" in r else None,
+        "{}",
+        "nur dieses Blatt je Ausgabe",
+    )
     row("Spitzenspeicher, alle Ausgaben (HTML)", lambda r: r["spitzenspeicher_mb"], "{} MB", "< 1500 MB (1000)")
     return "\n".join(lines) + "\n"
 
@@ -221,15 +257,21 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     pdf_sizes = {int(s) for s in args.pdf_sizes.split(",") if s}
-    meta = {"datum": time.strftime("%Y-%m-%d"), "rechner": platform.machine(), "kerne": os.cpu_count(),
-            "python": platform.python_version()}
+    meta = {
+        "datum": time.strftime("%Y-%m-%d"),
+        "rechner": platform.machine(),
+        "kerne": os.cpu_count(),
+        "python": platform.python_version(),
+    }
     results = []
     with tempfile.TemporaryDirectory(prefix="loseblatt-bench-") as tmp:
         for n in sizes:
             print(f"Benchmark mit {n} Blättern …", flush=True)
             results.append(bench_size(n, Path(tmp), n in pdf_sizes))
             print(json.dumps(results[-1], ensure_ascii=False), flush=True)
-    (HERE / "ergebnis.json").write_text(json.dumps({"meta": meta, "ergebnisse": results}, indent=1, ensure_ascii=False) + "\n")
+    (HERE / "ergebnis.json").write_text(
+        json.dumps({"meta": meta, "ergebnisse": results}, indent=1, ensure_ascii=False) + "\n"
+    )
     report = markdown_report(results, meta)
     notes = HERE / "ANALYSE.md"
     if notes.is_file():

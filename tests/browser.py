@@ -5,12 +5,22 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import threading
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+# Debian's chromium here and in CI; GitHub's Ubuntu runners set CHROMIUM to Playwright's build.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -38,13 +38,20 @@ class Project:
         assert old in text, f"{old!r} not in {rel}"
         p.write_text(text.replace(old, new), encoding="utf-8")
 
-    def build(self, engine: str = "mkdocs", env: dict | None = None, check: bool = True,
-              args: list[str] | None = None) -> subprocess.CompletedProcess:
+    def build(
+        self, engine: str = "mkdocs", env: dict | None = None, check: bool = True, args: list[str] | None = None
+    ) -> subprocess.CompletedProcess:
         run_env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="0")
         run_env.pop("LOSEBLATT_AUSGABE", None)
         run_env.update(env or {})
-        proc = subprocess.run([sys.executable, "-m", engine, "build", *(args or [])], cwd=self.path,
-                              env=run_env, capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(
+            [sys.executable, "-m", engine, "build", *(args or [])],
+            cwd=self.path,
+            env=run_env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if check and proc.returncode != 0:
             raise AssertionError(f"{engine} build failed:\n{proc.stdout}\n{proc.stderr}")
         return proc
@@ -87,10 +94,10 @@ def real_site(tmp_path_factory) -> Path:
     for name in ("binder", "docs"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="1",
-               LOSEBLATT_CACHE=str(ROOT / ".cache/loseblatt"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="1", LOSEBLATT_CACHE=str(ROOT / ".cache/loseblatt"))
     env.pop("LOSEBLATT_AUSGABE", None)
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=dest, env=env, capture_output=True,
-                          text=True, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"], cwd=dest, env=env, capture_output=True, text=True, timeout=1800
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return dest / "site"

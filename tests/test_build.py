@@ -41,20 +41,25 @@ def test_nav_order_numeric(built):
     sheets = [l for l in links if "blatt-2-" in l]
     assert [re.search(r"blatt-2-(\d+)", l).group(1) for l in sheets] == ["1", "2", "3", "9", "10"]
     # Registers in order, hand-written pages after them.
-    top = [l for l in links if l.endswith("-grundlagen/") or l.endswith("-gremiengruendung/") or "impressum" in l]
+    top = [l for l in links if l.endswith(("-grundlagen/", "-gremiengruendung/")) or "impressum" in l]
     assert top.index(next(l for l in top if "grundlagen" in l)) < top.index(next(l for l in top if "impressum" in l))
 
 
 def test_sheet_header(built):
     html = built.html("bund/02-gremiengruendung/blatt-2-3/index.html")
-    assert "<h1" in html and "Thema 3</h1>" in html.replace('<a class="headerlink"', "</h1><a").split("</h1>")[0] + "</h1>"
+    assert (
+        "<h1" in html and "Thema 3</h1>" in html.replace('<a class="headerlink"', "</h1><a").split("</h1>")[0] + "</h1>"
+    )
     assert "Register 2 · Gremiengründung" in html
     assert "Blatt 2.3" in html and "Fassung 3" in html and "Stand: April 2026" in html
 
 
 def test_register_page_lists_sheets(built):
     html = built.html("bund/02-gremiengruendung/index.html")
-    rows = re.findall(r"<tr>\s*<td>([\d.]+)</td>\s*<td><a href=\"([^\"]+)\">([^<]+)</a></td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>", html)
+    rows = re.findall(
+        r"<tr>\s*<td>([\d.]+)</td>\s*<td><a href=\"([^\"]+)\">([^<]+)</a></td>\s*<td>([^<]+)</td>\s*<td>([^<]+)</td>",
+        html,
+    )
     assert [r[0] for r in rows] == ["2.1", "2.2", "2.3", "2.9", "2.10"]
     assert rows[2][1] == "blatt-2-3/" and rows[2][3] == "3" and rows[2][4] == "April 2026"
 
@@ -68,8 +73,11 @@ def test_start_page_lists_registers_and_renders_variables(built):
 
 def test_blattverweis_link(built):
     html = built.html("bund/01-grundlagen/blatt-1-1/index.html")
-    assert re.search(r'<a class="lb-verweis" data-blatt="2.10" href="../../02-gremiengruendung/blatt-2-10/">'
-                     r'Blatt 2.10<span class="lb-verweis-titel"> – Thema 10</span></a>', html)
+    assert re.search(
+        r'<a class="lb-verweis" data-blatt="2.10" href="../../02-gremiengruendung/blatt-2-10/">'
+        r'Blatt 2.10<span class="lb-verweis-titel"> – Thema 10</span></a>',
+        html,
+    )
     # Template-looking text in code is left alone.
     assert "{{ nicht ersetzen }} und [[9.9]]" in html
 
@@ -79,7 +87,12 @@ def test_manifest(built):
     entries = {e["blatt"]: e for e in manifest["blaetter"]}
     assert list(entries) == ["1.1", "2.1", "2.2", "2.3", "2.9", "2.10"]
     e = entries["2.3"]
-    assert (e["titel"], e["fassung"], e["stand"], e["url"]) == ("Thema 3", 3, "2026-04", "02-gremiengruendung/blatt-2-3/")
+    assert (e["titel"], e["fassung"], e["stand"], e["url"]) == (
+        "Thema 3",
+        3,
+        "2026-04",
+        "02-gremiengruendung/blatt-2-3/",
+    )
     assert re.fullmatch(r"[0-9a-f]{64}", e["sha256"])
     assert (built.site / "bund" / e["url"] / "index.html").is_file()
 
@@ -138,8 +151,10 @@ def test_large_registers_are_grouped_in_the_navigation():
     reg = Register(2, "02-gremien", Path("register.md"), "Gremien", 1, "2026-11", "", 1)
 
     def sheets(n):
-        return [AssembledSheet(f"2.{i}", f"T{i}", 1, "2026-11", reg, f"02-gremien/blatt-2-{i}.md", "x", [], "bund")
-                for i in range(1, n + 1)]
+        return [
+            AssembledSheet(f"2.{i}", f"T{i}", 1, "2026-11", reg, f"02-gremien/blatt-2-{i}.md", "x", [], "bund")
+            for i in range(1, n + 1)
+        ]
 
     small = register_nav_items(AssembledRegister(reg, "02-gremien/index.md", "", sheets(9)))
     assert [next(iter(i)) for i in small][:2] == ["2.1 T1", "2.2 T2"]

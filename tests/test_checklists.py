@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from loseblatt.core.checklists import canonicalize, extract, item_key
 
 
@@ -22,10 +21,16 @@ def test_ids_are_stable_and_follow_wording(project):
     assert ids[0] == f"2.1/gruendung-vorbereiten/{item_key('Lagebilder zusammentragen')}"
     assert ids[1] == "2.1/gruendung-vorbereiten/rueckhalt"  # explicit name
     # Same wording (up to case and spaces): same id. Other wording: other id; explicit name: kept.
-    project.edit("binder/02-gremiengruendung/blatt-1.md", "- [ ] Lagebilder zusammentragen", "- [ ] lagebilder   Zusammentragen")
-    assert [i.id for i in lists(project, "bund", "2.1")[0].items][0] == ids[0]
-    project.edit("binder/02-gremiengruendung/blatt-1.md", "lagebilder   Zusammentragen", "Lagebilder der Polizei auswerten")
-    project.edit("binder/02-gremiengruendung/blatt-1.md", "Rückhalt der Verwaltungsspitze sichern", "Rückhalt der Spitze sichern")
+    project.edit(
+        "binder/02-gremiengruendung/blatt-1.md", "- [ ] Lagebilder zusammentragen", "- [ ] lagebilder   Zusammentragen"
+    )
+    assert next(i.id for i in lists(project, "bund", "2.1")[0].items) == ids[0]
+    project.edit(
+        "binder/02-gremiengruendung/blatt-1.md", "lagebilder   Zusammentragen", "Lagebilder der Polizei auswerten"
+    )
+    project.edit(
+        "binder/02-gremiengruendung/blatt-1.md", "Rückhalt der Verwaltungsspitze sichern", "Rückhalt der Spitze sichern"
+    )
     new = [i.id for i in lists(project, "bund", "2.1")[0].items]
     assert new[0] != ids[0] and new[1] == ids[1]
 
@@ -36,14 +41,17 @@ def test_state_items_only_in_state_edition(project):
     assert lists(project, "bund", "2.3") == []
 
 
-@pytest.mark.parametrize("body, line, fragment", [
-    ('!!! checkliste\n\n    - [ ] a\n', 1, "braucht einen Titel"),
-    ('!!! checkliste "T"\n\n    - [x] a\n', 3, "werden leer geschrieben"),
-    ('!!! checkliste "T"\n\n    - [ ] a\n    Freier Text\n', 4, "nur Punkte der Form"),
-    ('!!! checkliste "T"\n\nKein Punkt.\n', 1, "hat keine Punkte"),
-    ('!!! checkliste "T"\n\n    - [ ] a\n    - [ ] A\n', 4, "Derselbe Punkt"),
-    ('!!! checkliste "T"\n    - [ ] a\n!!! checkliste "T"\n    - [ ] b\n', 3, "gibt es auf diesem Blatt schon"),
-])
+@pytest.mark.parametrize(
+    "body, line, fragment",
+    [
+        ("!!! checkliste\n\n    - [ ] a\n", 1, "braucht einen Titel"),
+        ('!!! checkliste "T"\n\n    - [x] a\n', 3, "werden leer geschrieben"),
+        ('!!! checkliste "T"\n\n    - [ ] a\n    Freier Text\n', 4, "nur Punkte der Form"),
+        ('!!! checkliste "T"\n\nKein Punkt.\n', 1, "hat keine Punkte"),
+        ('!!! checkliste "T"\n\n    - [ ] a\n    - [ ] A\n', 4, "Derselbe Punkt"),
+        ('!!! checkliste "T"\n    - [ ] a\n!!! checkliste "T"\n    - [ ] b\n', 3, "gibt es auf diesem Blatt schon"),
+    ],
+)
 def test_syntax_errors(project, body, line, fragment):
     rel = "binder/01-grundlagen/cl.md"
     project.write(rel, '---\nblatt: "1.2"\ntitel: C\nfassung: 1\nstand: 2026-11\n---\n' + body)
@@ -65,11 +73,11 @@ def test_collected_pages(built):
     assert 'href="../02-gremiengruendung/blatt-2-3/">Sächsische Schritte</a>' in overview
     assert "Sächsische Schritte" not in built.html("bund/checklisten/index.html")
     reg = built.html("sn/checklisten/register-2/index.html")
-    assert reg.count('data-punkt=') == 4
+    assert reg.count("data-punkt=") == 4
     # The Blattverweis inside an item is resolved relative to the collected page.
     assert 'href="../../02-gremiengruendung/blatt-2-2/"' in reg
     sheet = built.html("sn/02-gremiengruendung/blatt-2-1/index.html")
-    assert '<legend>Checkliste: Gründung vorbereiten</legend>' in sheet
+    assert "<legend>Checkliste: Gründung vorbereiten</legend>" in sheet
     assert '<label for="lb-2-1-gruendung-vorbereiten-rueckhalt">' in sheet
 
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 from loseblatt.core import pipeline
 from loseblatt.core.statistics import base_statistics, state_statistics
@@ -94,14 +93,26 @@ def test_keywords_for_the_index(real):
 
 
 def test_site_pages_exist():
-    for name in ("index", "ueber-den-ordner", "mitmachen", "impressum", "datenschutz", "barrierefreiheit",
-                 "leichte-sprache"):
+    for name in (
+        "index",
+        "ueber-den-ordner",
+        "mitmachen",
+        "impressum",
+        "datenschutz",
+        "barrierefreiheit",
+        "leichte-sprache",
+    ):
         text = (ROOT / "docs" / f"{name}.md").read_text()
         assert text.startswith("# ") and len(text.split()) >= 150, name
 
 
 def test_statistics_command_reports_the_table():
-    proc = subprocess.run([sys.executable, "-m", "loseblatt.cli", "statistik"], cwd=ROOT, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "loseblatt.cli", "statistik"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "| 2 Gremiengründung |" in proc.stdout and "| sn Sachsen |" in proc.stdout

@@ -5,10 +5,8 @@ from __future__ import annotations
 import filecmp
 import json
 import re
-from pathlib import Path
 
 import pytest
-
 from loseblatt.core.templating import render
 
 
@@ -24,6 +22,7 @@ def edition(project, code):
 
 # ----- overlay rules -------------------------------------------------------------
 
+
 def test_new_state_sheet_only_in_its_edition(project):
     assert edition(project, "sn").sheet("1.51") is not None
     assert edition(project, "bund").sheet("1.51") is None
@@ -31,10 +30,13 @@ def test_new_state_sheet_only_in_its_edition(project):
 
 def test_replacement_requires_ersetzt(project):
     rel = "binder/laender/sn/eigene-2-2.md"
-    project.write(rel, '---\nblatt: "2.2"\ntitel: Sächsische Fassung\nfassung: 1\nstand: 2026-11\n---\nNur in Sachsen.\n')
+    project.write(
+        rel, '---\nblatt: "2.2"\ntitel: Sächsische Fassung\nfassung: 1\nstand: 2026-11\n---\nNur in Sachsen.\n'
+    )
     msgs = problems(project)
-    assert any(m.startswith(f"{rel}:2: Blatt 2.2 gibt es schon im Grundbestand") and m.endswith("[Ausgabe sn]")
-               for m in msgs), msgs
+    assert any(
+        m.startswith(f"{rel}:2: Blatt 2.2 gibt es schon im Grundbestand") and m.endswith("[Ausgabe sn]") for m in msgs
+    ), msgs
     project.edit(rel, "fassung: 1", "ersetzt: true\nfassung: 1")
     sn, bund = edition(project, "sn"), edition(project, "bund")
     assert sn.sheet("2.2").titel == "Sächsische Fassung" and "Nur in Sachsen." in sn.sheet("2.2").markdown
@@ -58,8 +60,9 @@ def test_extension_box_and_later_stand(project):
 def test_extension_of_missing_or_omitted_sheet(project):
     project.edit("binder/laender/sn/hinweise-2-3.md", 'ergaenzt: "2.3"', 'ergaenzt: "2.9"')
     msgs = problems(project)
-    assert any(m.startswith("binder/laender/sn/hinweise-2-3.md:2: „ergaenzt“ nennt Blatt 2.9")
-               and "„ohne“" in m for m in msgs), msgs
+    assert any(
+        m.startswith("binder/laender/sn/hinweise-2-3.md:2: „ergaenzt“ nennt Blatt 2.9") and "„ohne“" in m for m in msgs
+    ), msgs
 
 
 def test_ohne_drops_base_sheet_and_checks_ids(project):
@@ -73,14 +76,18 @@ def test_reference_to_dropped_sheet_fails_only_in_that_edition(project):
     project.edit("binder/01-grundlagen/warum.md", "Siehe [[2.3]]", "Siehe [[2.9]]")
     msgs = problems(project)
     assert [m for m in msgs if "[[2.9]]" in m] == [
-        "binder/01-grundlagen/warum.md:8: Der Verweis [[2.9]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt. [Ausgabe sn]"]
+        "binder/01-grundlagen/warum.md:8: Der Verweis [[2.9]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt. [Ausgabe sn]"
+    ]
 
 
 def test_passages_per_edition(project):
     sn = edition(project, "sn").sheet("1.51").markdown
     assert "Nur in Sachsen sichtbar." in sn and "Nie in Sachsen" not in sn
-    project.write("binder/01-grundlagen/p.md", '---\nblatt: "1.2"\ntitel: P\nfassung: 1\nstand: 2026-11\n---\n'
-                  "Alle.\n::: nur sn\nSachsen.\n:::\n::: ausser sn\nAndere.\n:::\n")
+    project.write(
+        "binder/01-grundlagen/p.md",
+        '---\nblatt: "1.2"\ntitel: P\nfassung: 1\nstand: 2026-11\n---\n'
+        "Alle.\n::: nur sn\nSachsen.\n:::\n::: ausser sn\nAndere.\n:::\n",
+    )
     assert "Sachsen." in edition(project, "sn").sheet("1.2").markdown
     bund = edition(project, "bund").sheet("1.2").markdown
     assert "Andere." in bund and "Sachsen." not in bund
@@ -88,8 +95,11 @@ def test_passages_per_edition(project):
 
 def test_passage_errors(project):
     rel = "binder/01-grundlagen/p.md"
-    project.write(rel, '---\nblatt: "1.2"\ntitel: P\nfassung: 1\nstand: 2026-11\n---\n'
-                  "::: nur xy\nA\n:::\n::: vielleicht sn\n::: nur sn\nB\n")
+    project.write(
+        rel,
+        '---\nblatt: "1.2"\ntitel: P\nfassung: 1\nstand: 2026-11\n---\n'
+        "::: nur xy\nA\n:::\n::: vielleicht sn\n::: nur sn\nB\n",
+    )
     msgs = problems(project)
     assert any(m.startswith(f"{rel}:7: „xy“ ist kein Ausgabenkürzel") for m in msgs)
     assert any(m.startswith(f"{rel}:10: Unbekannter Abschnitt") for m in msgs)
@@ -98,6 +108,7 @@ def test_passage_errors(project):
 
 # ----- variables and the sandbox -------------------------------------------------
 
+
 def test_variables_per_edition(project):
     assert "Prävention beginnt vor Ort in Sachsen." in edition(project, "sn").sheet("1.1").markdown
     assert "Prävention beginnt vor Ort in Ihrem Land." in edition(project, "bund").sheet("1.1").markdown
@@ -105,8 +116,10 @@ def test_variables_per_edition(project):
 
 
 def test_undefined_variable_names_edition_and_line(project):
-    project.write("binder/laender/sn/v.md", '---\nblatt: "1.52"\ntitel: V\nfassung: 1\nstand: 2026-11\n---\n'
-                  "Eins.\n{{ var.gibtsnicht }}\n")
+    project.write(
+        "binder/laender/sn/v.md",
+        '---\nblatt: "1.52"\ntitel: V\nfassung: 1\nstand: 2026-11\n---\nEins.\n{{ var.gibtsnicht }}\n',
+    )
     assert "binder/laender/sn/v.md:8: Unbekannte Variable „gibtsnicht“" in "\n".join(problems(project))
     project.edit("binder/laender/sn/ausgabe.yml", "variablen:\n", "variablen:\n  gibtsnicht: jetzt doch\n")
     assert "jetzt doch" in edition(project, "sn").sheet("1.52").markdown
@@ -115,8 +128,10 @@ def test_undefined_variable_names_edition_and_line(project):
 def test_base_variable_missing_in_one_edition(project):
     project.edit("binder/laender/sn/ausgabe.yml", "  im_land: in Sachsen\n", "")
     msgs = [m for m in problems(project) if "im_land" in m]
-    assert msgs == ["binder/01-grundlagen/warum.md:8: Unbekannte Variable „im_land“ "
-                    "('dict object' has no attribute 'im_land') [Ausgabe sn]"]
+    assert msgs == [
+        "binder/01-grundlagen/warum.md:8: Unbekannte Variable „im_land“ "
+        "('dict object' has no attribute 'im_land') [Ausgabe sn]"
+    ]
 
 
 INJECTIONS = [
@@ -155,8 +170,9 @@ def test_template_injection_is_refused(payload):
 
 def test_injection_fails_check_with_clear_message(project):
     rel = "binder/01-grundlagen/boese.md"
-    project.write(rel, '---\nblatt: "1.3"\ntitel: B\nfassung: 1\nstand: 2026-11\n---\n'
-                  "Harmlos.\n{{ ''.__class__.__mro__ }}\n")
+    project.write(
+        rel, "---\nblatt: \"1.3\"\ntitel: B\nfassung: 1\nstand: 2026-11\n---\nHarmlos.\n{{ ''.__class__.__mro__ }}\n"
+    )
     msgs = [m for m in problems(project) if m.startswith(rel)]
     assert msgs and msgs[0].startswith(f"{rel}:8: Unzulässiger Ausdruck in einer Variablen (Sicherheitsgrenze)")
 
@@ -167,6 +183,7 @@ def test_template_text_in_code_is_left_alone(project):
 
 
 # ----- sites per edition ---------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_sites_are_separate(built):
@@ -220,7 +237,9 @@ def test_parallel_equals_sequential(project, tmp_path):
 
 @pytest.mark.slow
 def test_new_land_is_one_folder(project):
-    project.write("binder/laender/th/ausgabe.yml", """
+    project.write(
+        "binder/laender/th/ausgabe.yml",
+        """
         name: Thüringen
         titel: Ausgabe Thüringen
         gremium:
@@ -232,8 +251,11 @@ def test_new_land_is_one_folder(project):
         variablen:
           im_land: in Thüringen
           des_landes: des Freistaates Thüringen
-        """)
-    project.write("binder/laender/th/eigenes.md", """
+        """,
+    )
+    project.write(
+        "binder/laender/th/eigenes.md",
+        """
         ---
         blatt: "2.51"
         titel: Thüringer Besonderheiten
@@ -241,10 +263,14 @@ def test_new_land_is_one_folder(project):
         stand: 2026-11
         ---
         Hier berät {{ land.gremium.nominativ }}.
-        """)
+        """,
+    )
     project.build()
     th = project.site / "th"
-    assert "Hier berät der Landespräventionsrat Thüringen." in (th / "02-gremiengruendung/blatt-2-51/index.html").read_text()
+    assert (
+        "Hier berät der Landespräventionsrat Thüringen."
+        in (th / "02-gremiengruendung/blatt-2-51/index.html").read_text()
+    )
     assert "vor Ort in Thüringen" in (th / "01-grundlagen/blatt-1-1/index.html").read_text()
     assert '<a href="th/">Thüringen</a>' in project.html("index.html")
     assert "Ausgabe Thüringen" in (project.site / "versions.json").read_text()

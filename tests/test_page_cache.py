@@ -10,12 +10,17 @@ from loseblatt.mkdocs_adapter.page_cache import NAME, URL, Placeholders, fillabl
 
 def test_blank_lines_go_but_not_inside_pre_code_or_textarea():
     html = "<ul>\n   \n\n  <li>a</li>\n<pre>x\n\n  \ny</pre>\n \n<code>a\n\nb</code><textarea>\n\n</textarea>\n\n"
-    assert drop_blank_lines(html) == "<ul>\n  <li>a</li>\n<pre>x\n\n  \ny</pre>\n<code>a\n\nb</code><textarea>\n\n</textarea>\n"
+    assert (
+        drop_blank_lines(html)
+        == "<ul>\n  <li>a</li>\n<pre>x\n\n  \ny</pre>\n<code>a\n\nb</code><textarea>\n\n</textarea>\n"
+    )
 
 
 def test_sitemap_entries_sorted_by_address():
-    xml = ('<?xml version="1.0"?>\n<urlset>\n    <url>\n         <loc>https://x/b/</loc>\n    </url>\n'
-           '    <url>\n         <loc>https://x/a/</loc>\n    </url>\n</urlset>')
+    xml = (
+        '<?xml version="1.0"?>\n<urlset>\n    <url>\n         <loc>https://x/b/</loc>\n    </url>\n'
+        "    <url>\n         <loc>https://x/a/</loc>\n    </url>\n</urlset>"
+    )
     out = sort_sitemap(xml)
     assert out.index("https://x/a/") < out.index("https://x/b/")
     assert out.startswith('<?xml version="1.0"?>\n<urlset>\n') and out.endswith("</urlset>")
@@ -26,9 +31,10 @@ def test_placeholders_are_filled_with_the_editions_values():
     ph = Placeholders("Kommune beugt vor! – Ausgabe Sachsen", "https://example.org/sn/")
     neutral_url = ph.neutral_url("https://example.org/sn/02/blatt-2-3/")
     assert neutral_url == URL + "02/blatt-2-3/"
-    page = f"<title>{NAME}</title><link href=\"{neutral_url}\">"
-    assert ph.fill(page) == ('<title>Kommune beugt vor! – Ausgabe Sachsen</title>'
-                             '<link href="https://example.org/sn/02/blatt-2-3/">')
+    page = f'<title>{NAME}</title><link href="{neutral_url}">'
+    assert ph.fill(page) == (
+        '<title>Kommune beugt vor! – Ausgabe Sachsen</title><link href="https://example.org/sn/02/blatt-2-3/">'
+    )
     # Names the theme would escape in some places cannot stand behind a placeholder.
     assert fillable("Kommune beugt vor!", "https://example.org/")
     assert not fillable("Stadt & Land", None)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import make_project
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
 
@@ -73,8 +71,12 @@ def test_pdf_metadata_language_and_tags(printed):
     assert root["/Lang"] == "de"
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
     assert reader.metadata.title == "Blatt 2.3 – Thema 3"
-    fonts = {str(f["/BaseFont"]) for p in reader.pages for f in p["/Resources"]["/Font"].values()
-             if "/BaseFont" in f.get_object()}
+    fonts = {
+        str(f["/BaseFont"])
+        for p in reader.pages
+        for f in p["/Resources"]["/Font"].values()
+        if "/BaseFont" in f.get_object()
+    }
     assert fonts and all("Lato" in f for f in fonts), fonts
 
 
@@ -102,6 +104,32 @@ def test_edition_and_register_pdfs_are_sums(printed):
     reg2 = PdfReader(site / "register-2.pdf")
     assert len(reg2.pages) == dividers[1] + sum(e["seiten"] for b, e in man.items() if b.startswith("2."))
     assert "Register 2: Gremiengründung" in reg2.pages[0].extract_text()  # begins with its divider
+
+
+def outline_tree(reader, items=None, level=0) -> list[tuple[int, str]]:
+    """The whole bookmark tree as (level, title), depth first."""
+    out: list[tuple[int, str]] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            out += outline_tree(reader, item, level + 1)
+        else:
+            out.append((level, item.title))
+    return out
+
+
+def test_joined_pdfs_have_exactly_our_bookmarks(printed):
+    """The parts' own outlines (WeasyPrint's headings) must not leak into joined PDFs."""
+    site = printed.site / "sn/pdf"
+    edition = printed.check().editions["sn"]
+    expected = [(0, "Deckblatt und Inhalt")]
+    for reg in edition.registers:
+        n = reg.register.number
+        sheets = [(1, f"Blatt {s.blatt} – {s.titel}") for s in reg.sheets]
+        expected += [(0, f"Register {n}: {reg.register.titel}"), *sheets]
+        register_pdf = PdfReader(site / f"register-{n}.pdf")
+        assert outline_tree(register_pdf) == [(0, f"Registerblatt {n}")] + [(0, t) for _, t in sheets]
+    assert len(expected) > 5
+    assert outline_tree(PdfReader(site / "kommune-beugt-vor-sn.pdf")) == expected
 
 
 def test_checklist_pdf_has_boxes(printed):
@@ -134,8 +162,12 @@ def test_noop_rebuild_renders_nothing_and_edit_renders_only_that_sheet(tmp_path)
     proj.build(env={"LOSEBLATT_PDF": "1"})
     changed = stats(proj)
     assert changed["gerendert"] == ["bund:blatt-2-2.pdf", "sn:blatt-2-2.pdf"]
-    assert set(changed["zusammengefuegt"]) == {"bund:register-2.pdf", "sn:register-2.pdf",
-                                              "bund:kommune-beugt-vor-bund.pdf", "sn:kommune-beugt-vor-sn.pdf"}
+    assert set(changed["zusammengefuegt"]) == {
+        "bund:register-2.pdf",
+        "sn:register-2.pdf",
+        "bund:kommune-beugt-vor-bund.pdf",
+        "sn:kommune-beugt-vor-sn.pdf",
+    }
 
 
 def test_pdf_step_can_be_skipped(tmp_path):

@@ -15,15 +15,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from conftest import ROOT, make_project
+from conftest import make_project
 
 pytestmark = pytest.mark.slow
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_two_builds_are_byte_identical(tmp_path):
@@ -44,8 +46,14 @@ def test_killed_build_leaves_previous_site(project):
     project.build()
     before = tree_digest(project.site)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="1")
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=project.path, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=project.path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not list(project.path.glob(".loseblatt-ausgaben-*/sn/*")):
         time.sleep(0.05)
@@ -148,7 +156,9 @@ def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
     project.edit("mkdocs.yml", "binder_dir: binder", "binder_dir: binder\n      parallel: 1")  # deterministic order
     # A register that reads the same in bund and sn (sn adds a sheet to register 1 and leaves
     # out 2.9).
-    project.write("binder/03-analyse/register.md", """
+    project.write(
+        "binder/03-analyse/register.md",
+        """
         ---
         register: 3
         titel: Analyse
@@ -156,9 +166,12 @@ def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
         stand: 2026-10
         ---
         Wie eine Kommune ihre Lage erkennt.
-        """)
+        """,
+    )
     for n in (1, 2):
-        project.write(f"binder/03-analyse/blatt-{n}.md", f"""
+        project.write(
+            f"binder/03-analyse/blatt-{n}.md",
+            f"""
             ---
             blatt: "3.{n}"
             titel: Analyse, Teil {n}
@@ -166,7 +179,8 @@ def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
             stand: 2026-10
             ---
             Dieser Text ist in jeder Ausgabe derselbe.
-            """)
+            """,
+        )
     project.build()
     first = build_stats(project)["seiten"]
     pages = first["gerendert"] + first["aus_cache"]

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -20,9 +19,17 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def pages_of(code: str) -> list[str]:
-    return [f"{code}/", f"{code}/02-gremiengruendung/", f"{code}/02-gremiengruendung/blatt-2-1/",
-            f"{code}/08-landesstrategie/blatt-8-1/", f"{code}/checklisten/", f"{code}/checklisten/register-2/",
-            f"{code}/verzeichnis/", f"{code}/neu/", f"{code}/stichwortverzeichnis/"]
+    return [
+        f"{code}/",
+        f"{code}/02-gremiengruendung/",
+        f"{code}/02-gremiengruendung/blatt-2-1/",
+        f"{code}/08-landesstrategie/blatt-8-1/",
+        f"{code}/checklisten/",
+        f"{code}/checklisten/register-2/",
+        f"{code}/verzeichnis/",
+        f"{code}/neu/",
+        f"{code}/stichwortverzeichnis/",
+    ]
 
 
 def test_pages_request_nothing_elsewhere_and_pass_axe(real_site):
@@ -34,16 +41,25 @@ def test_pages_request_nothing_elsewhere_and_pass_axe(real_site):
         host = urlsplit(url).netloc
         context = browser.new_context()
         foreign: list[str] = []
-        context.on("request", lambda r: foreign.append(r.url) if urlsplit(r.url).netloc not in (host, "") and
-                   not r.url.startswith(("data:", "blob:")) else None)
+        context.on(
+            "request",
+            lambda r: (
+                foreign.append(r.url)
+                if urlsplit(r.url).netloc not in (host, "") and not r.url.startswith(("data:", "blob:"))
+                else None
+            ),
+        )
         page = context.new_page()
         for rel in [""] + [p for code in EDITIONS for p in pages_of(code)]:
             page.goto(f"{url}/{rel}", wait_until="networkidle")
             page.add_script_tag(path=str(AXE))
-            result = page.evaluate("""async (tags) => {
+            result = page.evaluate(
+                """async (tags) => {
                 const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
                 return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
-            }""", WCAG)
+            }""",
+                WCAG,
+            )
             failures += [f"/{rel}: {v}" for v in result]
         # Search works, stays in its edition, and still requests nothing elsewhere.
         for code in EDITIONS:
@@ -62,10 +78,17 @@ def test_pages_request_nothing_elsewhere_and_pass_axe(real_site):
 
 def test_generated_html_validates(real_site):
     files = sorted(str(p) for p in real_site.rglob("*.html"))
-    proc = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     messages = json.loads(proc.stderr or '{"messages": []}')["messages"]
-    errors = [f"{Path(m['url']).relative_to(real_site) if m['url'].startswith('/') else m['url']}: {m['message']}"
-              for m in messages if m.get("type") == "error"]
+    errors = [
+        f"{Path(m['url']).relative_to(real_site) if m['url'].startswith('/') else m['url']}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
     assert errors == [], errors[:20]
     assert len(files) > 500

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -39,7 +38,7 @@ SHEET = "binder/02-gremiengruendung/neu.md"
         ('blatt: "2.4"\ntitel: X\nfassung: zwei\nstand: 2026-11\n', 4, "„fassung“ muss eine ganze Zahl ab 1"),
         ('blatt: "2.3"\ntitel: X\nfassung: 1\nstand: 2026-11\n', 2, "Blattnummer 2.3 ist doppelt vergeben"),
         ('blatt: "3.1"\ntitel: X\nfassung: 1\nstand: 2026-11\n', 2, "gehört zu Register 3"),
-        ('blatt: zwei\ntitel: X\nfassung: 1\nstand: 2026-11\n', 2, "„blatt“ muss die Form Register.Nummer"),
+        ("blatt: zwei\ntitel: X\nfassung: 1\nstand: 2026-11\n", 2, "„blatt“ muss die Form Register.Nummer"),
     ],
 )
 def test_bad_front_matter(project, front, line, fragment):
@@ -75,7 +74,9 @@ def test_missing_front_matter_and_register_sheet(project):
 
 def test_all_problems_at_once(project):
     project.write("binder/02-gremiengruendung/a.md", '---\nblatt: "2.4"\ntitel: A\nfassung: 1\nstand: 2026-1\n---\nA\n')
-    project.write("binder/02-gremiengruendung/b.md", '---\nblatt: "2.5"\ntitle: B\nfassung: 1\nstand: 2026-11\n---\nB [[8.8]]\n')
+    project.write(
+        "binder/02-gremiengruendung/b.md", '---\nblatt: "2.5"\ntitle: B\nfassung: 1\nstand: 2026-11\n---\nB [[8.8]]\n'
+    )
     project.write("binder/01-grundlagen/c.md", '---\nblatt: "1.2"\ntitel: C\nfassung: -1\nstand: 2026-11\n---\n\n')
     found = messages(project)
     assert any(m.startswith("binder/02-gremiengruendung/a.md:5:") for m in found)
@@ -85,9 +86,13 @@ def test_all_problems_at_once(project):
 
 
 def run_cli(project, *args):
-    return subprocess.run([sys.executable, "-m", "loseblatt.cli", "--binder", str(project.binder), "check", *args],
-                          cwd=project.path, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "loseblatt.cli", "--binder", str(project.binder), "check", *args],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_cli_check_exit_codes_and_formats(project):
@@ -137,8 +142,11 @@ def test_broken_glossary_and_withdrawals_lists(project):
     msgs = [p.format() for p in project.check().problems]
     assert any(m.startswith("binder/glossar.yml:2: YAML-Syntaxfehler in dem Glossar") for m in msgs), msgs
     assert any(m.startswith("binder/entfallen.yml:1: „entfallen.yml“ ist eine Liste") for m in msgs), msgs
-    project.write("binder/glossar.yml", "- begriff: KKP\n  langform: Kommunale Kriminalprävention\n  erklaerung: Text.\n"
-                                        "- begriff: kkp\n  erklaerung: doppelt\n- begriff: Y\n  erklaerun: Tippfehler\n")
+    project.write(
+        "binder/glossar.yml",
+        "- begriff: KKP\n  langform: Kommunale Kriminalprävention\n  erklaerung: Text.\n"
+        "- begriff: kkp\n  erklaerung: doppelt\n- begriff: Y\n  erklaerun: Tippfehler\n",
+    )
     msgs = [p.format() for p in project.check().problems]
     assert "binder/glossar.yml:4: Der Begriff „kkp“ steht doppelt im Glossar." in msgs
     assert any(m.startswith("binder/glossar.yml:6: Unbekannter Schlüssel „erklaerun“") for m in msgs), msgs

@@ -24,8 +24,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     editions = ", ".join(result.editions)
     n_sheets = sum(len(e.sheets) for e in result.editions.values())
-    print(f"Keine Fehler: {len(result.editions)} Ausgaben ({editions}), {n_sheets} Blätter insgesamt.",
-          file=sys.stderr)
+    print(f"Keine Fehler: {len(result.editions)} Ausgaben ({editions}), {n_sheets} Blätter insgesamt.", file=sys.stderr)
     return 0
 
 
@@ -41,8 +40,9 @@ def _markdown_settings(config_file: str) -> tuple[list, dict]:
     from .mkdocs_adapter.plugin import MARKDOWN_EXTENSIONS
 
     cfg = load_config(config_file)
-    return list(cfg.markdown_extensions) + [e for e in MARKDOWN_EXTENSIONS if e not in cfg.markdown_extensions], \
-        dict(cfg.mdx_configs)
+    return list(cfg.markdown_extensions) + [e for e in MARKDOWN_EXTENSIONS if e not in cfg.markdown_extensions], dict(
+        cfg.mdx_configs
+    )
 
 
 def page_counts(result, config_file: str, cache_dir: Path) -> dict[str, dict[str, int]]:
@@ -53,8 +53,12 @@ def page_counts(result, config_file: str, cache_dir: Path) -> dict[str, dict[str
     from .print_adapter.store import PdfStore
 
     exts, cfgs = _markdown_settings(config_file)
-    builder = PdfBuilder(renderer_from(exts, cfgs), PdfStore(cache_dir / "pdf"), worker_count(0),
-                         lambda done, total: print(f"PDF {done}/{total}", file=sys.stderr) if done == total else None)
+    builder = PdfBuilder(
+        renderer_from(exts, cfgs),
+        PdfStore(cache_dir / "pdf"),
+        worker_count(0),
+        lambda done, total: print(f"PDF {done}/{total}", file=sys.stderr) if done == total else None,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         eds = list(result.editions.values())
         out = builder.build(eds, {ed.code: Path(tmp) / ed.code for ed in eds})
@@ -74,8 +78,10 @@ def cmd_lieferung(args: argparse.Namespace) -> int:
     result = pipeline.check(binder, _project_root(binder))
     if result.problems:
         _print_problems(result)
-        print(f"\nDie Lieferung wird nicht aufgezeichnet: „loseblatt check“ meldet {len(result.problems)} Fehler.",
-              file=sys.stderr)
+        print(
+            f"\nDie Lieferung wird nicht aufgezeichnet: „loseblatt check“ meldet {len(result.problems)} Fehler.",
+            file=sys.stderr,
+        )
         return 1
     if result.snapshots and name_key(args.name) <= name_key(result.snapshots[-1].name):
         print(f"Die letzte Lieferung heißt {result.snapshots[-1].name}; eine neue muss später liegen.", file=sys.stderr)
@@ -99,15 +105,29 @@ def _state_at(ref: str, binder: Path):
 
     tmp = tempfile.mkdtemp(prefix="loseblatt-diff-")
     rel = binder.resolve().relative_to(_git_root(binder))
-    archive = subprocess.run(["git", "archive", "--format=tar", ref, str(rel)], cwd=_git_root(binder),
-                             capture_output=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", ref, str(rel)], cwd=_git_root(binder), capture_output=True
+    )
     if archive.returncode != 0:
         raise SystemExit(f"„{ref}“ ist weder eine Lieferung noch ein Git-Stand: {archive.stderr.decode().strip()}")
     import io
 
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(tmp, filter="data")
+        _extract_regular_files(tar, Path(tmp))
     return pipeline.check(Path(tmp) / rel, Path(tmp))
+
+
+def _extract_regular_files(tar, target: Path) -> None:
+    """Only regular files below `target`: what extractall(filter="data") does, also on Python
+    3.11.2 (Debian 12), where that filter does not exist yet."""
+    for member in tar.getmembers():
+        dest = (target / member.name).resolve()
+        if not member.isfile() or not dest.is_relative_to(target.resolve()):
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        source = tar.extractfile(member)
+        if source is not None:
+            dest.write_bytes(source.read())
 
 
 def _git_root(path: Path) -> Path:
@@ -144,7 +164,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         for old_r, new_r in changes.changed:
             why = f", {new_r.aenderung}" if new_r.aenderung else ""
             why += f": {new_r.grund}" if new_r.grund else ""
-            print(f"- **geändert:** Blatt {new_r.blatt} – {new_r.titel} (Fassung {old_r.fassung_label} → {new_r.fassung_label}{why})")
+            print(
+                f"- **geändert:** Blatt {new_r.blatt} – {new_r.titel} (Fassung {old_r.fassung_label} → {new_r.fassung_label}{why})"
+            )
         for old_r, w in changes.withdrawn:
             print(f"- **entfallen:** Blatt {old_r.blatt} – {old_r.titel}" + (f" ({w.grund})" if w else ""))
         print()
@@ -177,8 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--binder", default="binder", help="Ordner mit den Blättern (Standard: binder)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="prüft alle Blätter in allen Ausgaben")
-    p.add_argument("--format", choices=["text", "github"], default="text",
-                   help="github: Anmerkungen für GitHub Actions")
+    p.add_argument(
+        "--format", choices=["text", "github"], default="text", help="github: Anmerkungen für GitHub Actions"
+    )
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("lieferung", help="zeichnet eine Ergänzungslieferung auf (binder/lieferungen/<name>.json)")
     p.add_argument("name", help="Name der Lieferung, JJJJ-N, z. B. 2027-1")

@@ -58,8 +58,7 @@ class AssembledSheet:
     @property
     def source(self) -> str:
         """The assembled sheet source: what the reader gets, as one canonical text."""
-        head = (f"blatt: {self.blatt}\ntitel: {self.titel}\nfassung: {self.fassung_label}\n"
-                f"stand: {self.stand}\n---\n")
+        head = f"blatt: {self.blatt}\ntitel: {self.titel}\nfassung: {self.fassung_label}\nstand: {self.stand}\n---\n"
         return head + self.markdown
 
     @property
@@ -119,9 +118,12 @@ def template_context(edef: EditionDef, binder: Binder | None = None) -> dict[str
         "gremium": vars(edef.gremium).copy(),
         "kontakte": [vars(c).copy() for c in edef.kontakte],
     }
-    return {"land": land, "ausgabe": {"code": edef.code, "titel": edef.titel},
-            "var": dict(edef.variablen),
-            "glossar": glossary_markdown(binder.glossary) if binder else ""}
+    return {
+        "land": land,
+        "ausgabe": {"code": edef.code, "titel": edef.titel},
+        "var": dict(edef.variablen),
+        "glossar": glossary_markdown(binder.glossary) if binder else "",
+    }
 
 
 class TextMemo:
@@ -132,16 +134,22 @@ class TextMemo:
         self.done: dict[tuple, tuple[str, list[Checklist], list[tuple[int, str]]]] = {}
 
     @staticmethod
-    def key(text: str, edition: str, context_id: str, targets: dict[str, Target], doc_path: str,
-            blatt: str) -> tuple:
+    def key(text: str, edition: str, context_id: str, targets: dict[str, Target], doc_path: str, blatt: str) -> tuple:
         refs = sorted({m.strip() for m in REFERENCE.findall(text)})
         linked = tuple((r, t.titel, t.doc_path) if (t := targets.get(r)) else (r, None, None) for r in refs)
-        return (text, blatt, doc_path, edition if ":::" in text else None,
-                context_id if has_template(text) else None, linked)
+        return (
+            text,
+            blatt,
+            doc_path,
+            edition if ":::" in text else None,
+            context_id if has_template(text) else None,
+            linked,
+        )
 
 
-def _process(text: str, edition: str, context: dict[str, Any], targets: dict[str, Target], doc_path: str,
-             blatt: str) -> tuple[str, list[Checklist], list[tuple[int, str]]]:
+def _process(
+    text: str, edition: str, context: dict[str, Any], targets: dict[str, Target], doc_path: str, blatt: str
+) -> tuple[str, list[Checklist], list[tuple[int, str]]]:
     """Passages → variables → checklists → references; problems as (line in text, message)."""
     found: list[tuple[int, str]] = []
     text, passage_problems = select(text, edition)
@@ -157,17 +165,28 @@ def _process(text: str, edition: str, context: dict[str, Any], targets: dict[str
     return text, checklists, found
 
 
-def process_text(text: str, path: Path, body_line: int, edition: str, context: dict[str, Any],
-                 targets: dict[str, Target], doc_path: str, problems: Problems,
-                 blatt: str, memo: TextMemo | None = None, context_id: str = "") -> tuple[str, list[Checklist]]:
+def process_text(
+    text: str,
+    path: Path,
+    body_line: int,
+    edition: str,
+    context: dict[str, Any],
+    targets: dict[str, Target],
+    doc_path: str,
+    problems: Problems,
+    blatt: str,
+    memo: TextMemo | None = None,
+    context_id: str = "",
+) -> tuple[str, list[Checklist]]:
     """A sheet's text for one edition; problems carry the file's line numbers."""
     if memo is None:
         done = _process(text, edition, context, targets, doc_path, blatt)
     else:
         key = TextMemo.key(text, edition, context_id or edition, targets, doc_path, blatt)
-        done = memo.done.get(key)
-        if done is None:
-            done = memo.done[key] = _process(text, edition, context, targets, doc_path, blatt)
+        cached = memo.done.get(key)
+        if cached is None:
+            cached = memo.done[key] = _process(text, edition, context, targets, doc_path, blatt)
+        done = cached
     out, checklists, found = done
     for line, message in found:
         problems.add(path, body_line + line - 1, message, edition)
@@ -186,8 +205,9 @@ def overlay(binder: Binder, edef: EditionDef, problems: Problems) -> tuple[dict[
         effective.setdefault(sheet.blatt, sheet)  # duplicates are reported by validate
     for blatt in edef.ohne:
         if blatt not in effective:
-            problems.add(edef.path, edef.line_of("ohne"),
-                         f"„ohne“ nennt Blatt {blatt}, das es im Grundbestand nicht gibt.", code)
+            problems.add(
+                edef.path, edef.line_of("ohne"), f"„ohne“ nennt Blatt {blatt}, das es im Grundbestand nicht gibt.", code
+            )
         else:
             del effective[blatt]
     extensions: dict[str, Sheet] = {}
@@ -196,34 +216,58 @@ def overlay(binder: Binder, edef: EditionDef, problems: Problems) -> tuple[dict[
     for sheet in own:
         if sheet.ergaenzt:
             if sheet.blatt in extensions:
-                problems.add(sheet.path, sheet.line_of("ergaenzt"),
-                             f"Blatt {sheet.blatt} wird in dieser Ausgabe schon von {extensions[sheet.blatt].path.name} ergänzt.", code)
+                problems.add(
+                    sheet.path,
+                    sheet.line_of("ergaenzt"),
+                    f"Blatt {sheet.blatt} wird in dieser Ausgabe schon von {extensions[sheet.blatt].path.name} ergänzt.",
+                    code,
+                )
             elif sheet.blatt not in effective:
                 why = " (es steht in „ohne“)" if sheet.blatt in edef.ohne else ""
-                problems.add(sheet.path, sheet.line_of("ergaenzt"),
-                             f"„ergaenzt“ nennt Blatt {sheet.blatt}, das es in dieser Ausgabe nicht gibt{why}.", code)
+                problems.add(
+                    sheet.path,
+                    sheet.line_of("ergaenzt"),
+                    f"„ergaenzt“ nennt Blatt {sheet.blatt}, das es in dieser Ausgabe nicht gibt{why}.",
+                    code,
+                )
             else:
                 extensions[sheet.blatt] = sheet
             continue
         if sheet.blatt in own_ids:
-            problems.add(sheet.path, sheet.line_of("blatt"),
-                         f"Blattnummer {sheet.blatt} ist in dieser Ausgabe doppelt vergeben (auch in {own_ids[sheet.blatt].path.name}).", code)
+            problems.add(
+                sheet.path,
+                sheet.line_of("blatt"),
+                f"Blattnummer {sheet.blatt} ist in dieser Ausgabe doppelt vergeben (auch in {own_ids[sheet.blatt].path.name}).",
+                code,
+            )
             continue
         own_ids[sheet.blatt] = sheet
         base_has = any(b.blatt == sheet.blatt for b in binder.base_sheets)
         if base_has and not sheet.ersetzt:
-            problems.add(sheet.path, sheet.line_of("blatt"),
-                         f"Blatt {sheet.blatt} gibt es schon im Grundbestand. Soll dieses Blatt es ersetzen, "
-                         f"schreiben Sie „ersetzt: true“; soll es das Grundblatt ergänzen, „ergaenzt: \"{sheet.blatt}\"“ "
-                         f"statt „blatt“; sonst wählen Sie eine freie Nummer.", code)
+            problems.add(
+                sheet.path,
+                sheet.line_of("blatt"),
+                f"Blatt {sheet.blatt} gibt es schon im Grundbestand. Soll dieses Blatt es ersetzen, "
+                f'schreiben Sie „ersetzt: true“; soll es das Grundblatt ergänzen, „ergaenzt: "{sheet.blatt}"“ '
+                f"statt „blatt“; sonst wählen Sie eine freie Nummer.",
+                code,
+            )
             continue
         if sheet.ersetzt and not base_has:
-            problems.add(sheet.path, sheet.line_of("ersetzt"),
-                         f"„ersetzt: true“, aber Blatt {sheet.blatt} gibt es im Grundbestand nicht.", code)
+            problems.add(
+                sheet.path,
+                sheet.line_of("ersetzt"),
+                f"„ersetzt: true“, aber Blatt {sheet.blatt} gibt es im Grundbestand nicht.",
+                code,
+            )
             continue
         if sheet.ersetzt and sheet.blatt in edef.ohne:
-            problems.add(sheet.path, sheet.line_of("ersetzt"),
-                         f"Blatt {sheet.blatt} steht in „ohne“ und wird zugleich ersetzt: bitte nur eines von beiden.", code)
+            problems.add(
+                sheet.path,
+                sheet.line_of("ersetzt"),
+                f"Blatt {sheet.blatt} steht in „ohne“ und wird zugleich ersetzt: bitte nur eines von beiden.",
+                code,
+            )
             continue
         effective[sheet.blatt] = sheet
     return effective, extensions
@@ -238,48 +282,100 @@ def assemble_edition(binder: Binder, code: str, problems: Problems, memo: TextMe
 
     for blatt, sheet in list(effective.items()):
         if sheet.register_number not in binder.registers:
-            problems.add(sheet.path, sheet.line_of("blatt"),
-                         f"Blatt {blatt} gehört zu Register {sheet.register_number}, das es nicht gibt.", code)
+            problems.add(
+                sheet.path,
+                sheet.line_of("blatt"),
+                f"Blatt {blatt} gehört zu Register {sheet.register_number}, das es nicht gibt.",
+                code,
+            )
             del effective[blatt]
 
     ordered = sorted(effective.values(), key=lambda s: sheet_sort_key(s.blatt))
-    targets = {s.blatt: Target(s.titel, sheet_doc_path(binder.registers[s.register_number], s.blatt))
-               for s in ordered}
+    targets = {s.blatt: Target(s.titel, sheet_doc_path(binder.registers[s.register_number], s.blatt)) for s in ordered}
 
     by_register: dict[int, list[AssembledSheet]] = {n: [] for n in binder.registers}
     for sheet in ordered:
         reg = binder.registers[sheet.register_number]
         doc_path = targets[sheet.blatt].doc_path
-        markdown, checklists = process_text(sheet.body, sheet.path, sheet.body_line, code, context, targets, doc_path,
-                                problems, sheet.blatt, memo, context_id)
+        markdown, checklists = process_text(
+            sheet.body,
+            sheet.path,
+            sheet.body_line,
+            code,
+            context,
+            targets,
+            doc_path,
+            problems,
+            sheet.blatt,
+            memo,
+            context_id,
+        )
         ext = extensions.get(sheet.blatt)
         stand, sources, origin = sheet.stand, [sheet.path], sheet.edition or BASE
         schlagworte = list(sheet.schlagworte)
         if ext is not None:
             # The state's checklists get their own id space, apart from the base sheet's.
-            ext_md, ext_checklists = process_text(ext.body, ext.path, ext.body_line, code, context, targets, doc_path,
-                                  problems, f"{sheet.blatt}/{code}", memo, context_id)
-            markdown = (markdown.rstrip("\n") + f'\n\n!!! land "Hinweise für {edef.name}: {ext.titel}"\n\n'
-                        + _indent(ext_md) + "\n")
+            ext_md, ext_checklists = process_text(
+                ext.body,
+                ext.path,
+                ext.body_line,
+                code,
+                context,
+                targets,
+                doc_path,
+                problems,
+                f"{sheet.blatt}/{code}",
+                memo,
+                context_id,
+            )
+            markdown = (
+                markdown.rstrip("\n")
+                + f'\n\n!!! land "Hinweise für {edef.name}: {ext.titel}"\n\n'
+                + _indent(ext_md)
+                + "\n"
+            )
             stand = max(stand, ext.stand)
             sources.append(ext.path)
             origin = f"{origin}+{code}"
             checklists = checklists + ext_checklists
             schlagworte += [w for w in ext.schlagworte if w not in schlagworte]
-        by_register[reg.number].append(AssembledSheet(
-            blatt=sheet.blatt, titel=sheet.titel, fassung=sheet.fassung, stand=stand, register=reg,
-            doc_path=doc_path, markdown=markdown, sources=sources, origin=origin,
-            aenderung=(ext.aenderung if ext and ext.stand >= sheet.stand and ext.aenderung else sheet.aenderung),
-            grund=(ext.grund if ext and ext.stand >= sheet.stand and ext.grund else sheet.grund),
-            schlagworte=schlagworte, extension_fassung=ext.fassung if ext else None,
-            base=sheet, extension=ext, checklists=checklists,
-        ))
+        by_register[reg.number].append(
+            AssembledSheet(
+                blatt=sheet.blatt,
+                titel=sheet.titel,
+                fassung=sheet.fassung,
+                stand=stand,
+                register=reg,
+                doc_path=doc_path,
+                markdown=markdown,
+                sources=sources,
+                origin=origin,
+                aenderung=(ext.aenderung if ext and ext.stand >= sheet.stand and ext.aenderung else sheet.aenderung),
+                grund=(ext.grund if ext and ext.stand >= sheet.stand and ext.grund else sheet.grund),
+                schlagworte=schlagworte,
+                extension_fassung=ext.fassung if ext else None,
+                base=sheet,
+                extension=ext,
+                checklists=checklists,
+            )
+        )
 
     registers = []
     for number in sorted(binder.registers):
         reg = binder.registers[number]
         doc_path = register_doc_path(reg)
-        md, _ = process_text(reg.body, reg.path, reg.body_line, code, context, targets, doc_path,
-                          problems, f"register-{number}", memo, context_id)
+        md, _ = process_text(
+            reg.body,
+            reg.path,
+            reg.body_line,
+            code,
+            context,
+            targets,
+            doc_path,
+            problems,
+            f"register-{number}",
+            memo,
+            context_id,
+        )
         registers.append(AssembledRegister(reg, doc_path, md, by_register[number]))
     return AssembledEdition(edef, registers, context, abbreviations_markdown(binder.glossary))

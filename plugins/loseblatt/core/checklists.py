@@ -78,13 +78,23 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
         start, indent = i, m.group("indent")
         title = (m.group("title") or "").strip()
         if not title:
-            problems.append(ChecklistProblem(i + 1, 'Die Checkliste braucht einen Titel in Anführungszeichen: !!! checkliste "Titel".'))
+            problems.append(
+                ChecklistProblem(
+                    i + 1, 'Die Checkliste braucht einen Titel in Anführungszeichen: !!! checkliste "Titel".'
+                )
+            )
         elif m.group("rest"):
-            problems.append(ChecklistProblem(i + 1, f"Unerwarteter Text nach dem Titel der Checkliste: „{m.group('rest')}“."))
+            problems.append(
+                ChecklistProblem(i + 1, f"Unerwarteter Text nach dem Titel der Checkliste: „{m.group('rest')}“.")
+            )
         slug = slugify(title)
         list_id = f"{blatt}/{slug}"
         if title and list_id in seen_lists:
-            problems.append(ChecklistProblem(i + 1, f"Eine Checkliste „{title}“ gibt es auf diesem Blatt schon (Zeile {seen_lists[list_id]})."))
+            problems.append(
+                ChecklistProblem(
+                    i + 1, f"Eine Checkliste „{title}“ gibt es auf diesem Blatt schon (Zeile {seen_lists[list_id]})."
+                )
+            )
         seen_lists[list_id] = i + 1
         out[i] = f'{indent}!!! checkliste "{title}" {{{list_id}}}'
         body_indent = indent + "    "
@@ -98,14 +108,21 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
                 continue
             if not line.startswith(body_indent):
                 break
-            content = line[len(body_indent):]
+            content = line[len(body_indent) :]
             im = ITEM.match(content)
             if not im:
-                problems.append(ChecklistProblem(i + 1, "In einer Checkliste stehen nur Punkte der Form „- [ ] Text“, "
-                                                        "eingerückt um vier Leerzeichen."))
+                problems.append(
+                    ChecklistProblem(
+                        i + 1,
+                        "In einer Checkliste stehen nur Punkte der Form „- [ ] Text“, eingerückt um vier Leerzeichen.",
+                    )
+                )
             elif im.group("mark").strip():
-                problems.append(ChecklistProblem(i + 1, "Punkte einer Checkliste werden leer geschrieben („- [ ]“): "
-                                                        "abgehakt wird im Browser."))
+                problems.append(
+                    ChecklistProblem(
+                        i + 1, "Punkte einer Checkliste werden leer geschrieben („- [ ]“): abgehakt wird im Browser."
+                    )
+                )
             else:
                 text_ = im.group("text")
                 em = EXPLICIT.search(text_)
@@ -113,14 +130,21 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
                 text_ = text_[: em.start()] if em else text_
                 if key in keys:
                     what = f"Der Name „{{#{key}}}“" if em else "Derselbe Punkt"
-                    problems.append(ChecklistProblem(i + 1, f"{what} steht in dieser Checkliste schon (Zeile {keys[key]})."))
+                    problems.append(
+                        ChecklistProblem(i + 1, f"{what} steht in dieser Checkliste schon (Zeile {keys[key]}).")
+                    )
                 keys[key] = i + 1
                 n_items += 1
                 out[i] = f"{body_indent}- [ ] {{{list_id}/{key}}} {text_.strip()}"
             i += 1
         if n_items == 0:
-            problems.append(ChecklistProblem(start + 1, "Die Checkliste hat keine Punkte: Darunter folgen, um vier Leerzeichen "
-                                                        "eingerückt, Zeilen wie „- [ ] Text“."))
+            problems.append(
+                ChecklistProblem(
+                    start + 1,
+                    "Die Checkliste hat keine Punkte: Darunter folgen, um vier Leerzeichen "
+                    "eingerückt, Zeilen wie „- [ ] Text“.",
+                )
+            )
     return "\n".join(out), problems
 
 
@@ -143,7 +167,7 @@ def extract(markdown: str) -> list[Checklist]:
         if not line.startswith(current_indent):
             current = None
             continue
-        im = CANON_ITEM.match(line[len(current_indent):])
+        im = CANON_ITEM.match(line[len(current_indent) :])
         if im:
             current.items.append(Item(im.group("id"), im.group("text")))
     return found

@@ -105,24 +105,34 @@ class EditionChanges:
 
 # ----- source units: what an editor wrote ------------------------------------------
 
+
 def unit_keys(binder: Binder) -> dict[str, tuple]:
     """key -> (path, lines, fassung, stand, content hash) for every base/state sheet and Registerblatt."""
     units: dict[str, tuple] = {}
     for reg in binder.registers.values():
-        units[f"register:{reg.number}"] = (reg.path, reg.lines, reg.fassung, reg.stand,
-                                           text_hash(reg.titel + "\n" + reg.body))
+        units[f"register:{reg.number}"] = (
+            reg.path,
+            reg.lines,
+            reg.fassung,
+            reg.stand,
+            text_hash(reg.titel + "\n" + reg.body),
+        )
     for sheet in binder.base_sheets:
-        units.setdefault(f"bund:{sheet.blatt}", (sheet.path, sheet.lines, sheet.fassung, sheet.stand,
-                                                 text_hash(sheet.titel + "\n" + sheet.body)))
+        units.setdefault(
+            f"bund:{sheet.blatt}",
+            (sheet.path, sheet.lines, sheet.fassung, sheet.stand, text_hash(sheet.titel + "\n" + sheet.body)),
+        )
     for code, sheets in binder.state_sheets.items():
         for sheet in sheets:
             key = f"{code}:+{sheet.blatt}" if sheet.ergaenzt else f"{code}:{sheet.blatt}"
-            units.setdefault(key, (sheet.path, sheet.lines, sheet.fassung, sheet.stand,
-                                   text_hash(sheet.titel + "\n" + sheet.body)))
+            units.setdefault(
+                key, (sheet.path, sheet.lines, sheet.fassung, sheet.stand, text_hash(sheet.titel + "\n" + sheet.body))
+            )
     return units
 
 
 # ----- reading and writing snapshots -------------------------------------------------
+
 
 def load_withdrawals(root: Path, problems: Problems) -> list[Withdrawal]:
     path = Path(root) / WITHDRAWN_FILE
@@ -136,7 +146,7 @@ def load_withdrawals(root: Path, problems: Problems) -> list[Withdrawal]:
         problems.add(path, 1, "„entfallen.yml“ ist eine Liste von Einträgen mit „blatt“, „grund“ und „stand“.")
         return []
     out = []
-    for entry, item in zip(data, nodes):
+    for entry, item in zip(data, nodes, strict=False):
         line = item.start_mark.line + 1
         blatt = None
         if isinstance(item, yaml.MappingNode):
@@ -144,11 +154,17 @@ def load_withdrawals(root: Path, problems: Problems) -> list[Withdrawal]:
                 if k.value == "blatt" and isinstance(v, yaml.ScalarNode):
                     blatt = v.value  # as written: 2.10 stays "2.10"
         if not isinstance(entry, dict) or set(entry) - {"blatt", "grund", "stand", "ausgaben"}:
-            problems.add(path, line, "Ein Eintrag in „entfallen.yml“ hat die Schlüssel „blatt“, „grund“, „stand“ und optional „ausgaben“.")
+            problems.add(
+                path,
+                line,
+                "Ein Eintrag in „entfallen.yml“ hat die Schlüssel „blatt“, „grund“, „stand“ und optional „ausgaben“.",
+            )
             continue
         grund, stand, ausgaben = entry.get("grund"), str(entry.get("stand", "")), entry.get("ausgaben")
         if not blatt or not SHEET_ID.match(blatt) or not isinstance(grund, str) or not STAND.match(stand):
-            problems.add(path, line, "Jedes entfallene Blatt braucht „blatt“ (z. B. \"2.3\"), „grund“ und „stand“ (JJJJ-MM).")
+            problems.add(
+                path, line, 'Jedes entfallene Blatt braucht „blatt“ (z. B. "2.3"), „grund“ und „stand“ (JJJJ-MM).'
+            )
             continue
         if ausgaben is not None and not (isinstance(ausgaben, list) and all(isinstance(a, str) for a in ausgaben)):
             problems.add(path, line, "„ausgaben“ ist eine Liste von Kürzeln, z. B. [sn, bw].")
@@ -175,23 +191,44 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
             for code, ed in data["ausgaben"].items():
                 editions[code] = {
                     s["blatt"]: SheetRecord(
-                        blatt=s["blatt"], titel=s["titel"], fassung=s["fassung"], stand=s["stand"],
-                        register=s["register"], register_titel=s["register_titel"], sha256=s["sha256"],
-                        markdown=sources[s["quelle"]], seiten=s.get("seiten"),
-                        fassung_ergaenzung=s.get("fassung_ergaenzung"), aenderung=s.get("aenderung"),
-                        grund=s.get("grund"))
+                        blatt=s["blatt"],
+                        titel=s["titel"],
+                        fassung=s["fassung"],
+                        stand=s["stand"],
+                        register=s["register"],
+                        register_titel=s["register_titel"],
+                        sha256=s["sha256"],
+                        markdown=sources[s["quelle"]],
+                        seiten=s.get("seiten"),
+                        fassung_ergaenzung=s.get("fassung_ergaenzung"),
+                        aenderung=s.get("aenderung"),
+                        grund=s.get("grund"),
+                    )
                     for s in ed["blaetter"]
                 }
-            snapshots.append(Snapshot(data["lieferung"], data["datum"], path, editions,
-                                      {c: e["titel"] for c, e in data["ausgaben"].items()}, data["einheiten"]))
+            snapshots.append(
+                Snapshot(
+                    data["lieferung"],
+                    data["datum"],
+                    path,
+                    editions,
+                    {c: e["titel"] for c, e in data["ausgaben"].items()},
+                    data["einheiten"],
+                )
+            )
         except (ValueError, KeyError, TypeError) as exc:
-            problems.add(path, 1, f"Die Lieferung ist beschädigt und lässt sich nicht lesen ({exc}). "
-                                  "Lieferungen werden nur mit „loseblatt lieferung“ geschrieben.")
+            problems.add(
+                path,
+                1,
+                f"Die Lieferung ist beschädigt und lässt sich nicht lesen ({exc}). "
+                "Lieferungen werden nur mit „loseblatt lieferung“ geschrieben.",
+            )
     return sorted(snapshots, key=lambda s: name_key(s.name))
 
 
-def record(name: str, datum: str, binder: Binder, editions: dict[str, AssembledEdition],
-           pages: dict[str, dict[str, int]]) -> dict:
+def record(
+    name: str, datum: str, binder: Binder, editions: dict[str, AssembledEdition], pages: dict[str, dict[str, int]]
+) -> dict:
     """The JSON content of a new delivery; identical sources are stored once."""
     sources: dict[str, str] = {}
     out_editions = {}
@@ -200,9 +237,17 @@ def record(name: str, datum: str, binder: Binder, editions: dict[str, AssembledE
         for s in ed.sheets:
             src_key = text_hash(s.markdown)
             sources[src_key] = s.markdown
-            entry = {"blatt": s.blatt, "titel": s.titel, "fassung": s.fassung, "stand": s.stand,
-                     "register": s.register.number, "register_titel": s.register.titel,
-                     "seiten": pages.get(code, {}).get(s.blatt), "sha256": s.sha256, "quelle": src_key}
+            entry = {
+                "blatt": s.blatt,
+                "titel": s.titel,
+                "fassung": s.fassung,
+                "stand": s.stand,
+                "register": s.register.number,
+                "register_titel": s.register.titel,
+                "seiten": pages.get(code, {}).get(s.blatt),
+                "sha256": s.sha256,
+                "quelle": src_key,
+            }
             if s.extension_fassung is not None:
                 entry["fassung_ergaenzung"] = s.extension_fassung
             if s.aenderung:
@@ -212,8 +257,14 @@ def record(name: str, datum: str, binder: Binder, editions: dict[str, AssembledE
             sheets.append(entry)
         out_editions[code] = {"titel": ed.definition.titel, "blaetter": sheets}
     units = {key: {"fassung": u[2], "stand": u[3], "sha256": u[4]} for key, u in sorted(unit_keys(binder).items())}
-    return {"format": FORMAT, "lieferung": name, "datum": datum, "ausgaben": out_editions,
-            "einheiten": units, "quellen": dict(sorted(sources.items()))}
+    return {
+        "format": FORMAT,
+        "lieferung": name,
+        "datum": datum,
+        "ausgaben": out_editions,
+        "einheiten": units,
+        "quellen": dict(sorted(sources.items())),
+    }
 
 
 def snapshot_of(editions: dict[str, AssembledEdition], name: str = "aktuell") -> dict[str, dict[str, SheetRecord]]:
@@ -222,14 +273,32 @@ def snapshot_of(editions: dict[str, AssembledEdition], name: str = "aktuell") ->
 
 
 def record_of(s: AssembledSheet, seiten: int | None = None) -> SheetRecord:
-    return SheetRecord(s.blatt, s.titel, s.fassung, s.stand, s.register.number, s.register.titel, s.sha256,
-                       s.markdown, seiten, s.extension_fassung, s.aenderung, s.grund)
+    return SheetRecord(
+        s.blatt,
+        s.titel,
+        s.fassung,
+        s.stand,
+        s.register.number,
+        s.register.titel,
+        s.sha256,
+        s.markdown,
+        seiten,
+        s.extension_fassung,
+        s.aenderung,
+        s.grund,
+    )
 
 
 # ----- integrity -------------------------------------------------------------------
 
-def check_integrity(binder: Binder, editions: dict[str, AssembledEdition], snapshots: list[Snapshot],
-                    withdrawals: list[Withdrawal], problems: Problems) -> None:
+
+def check_integrity(
+    binder: Binder,
+    editions: dict[str, AssembledEdition],
+    snapshots: list[Snapshot],
+    withdrawals: list[Withdrawal],
+    problems: Problems,
+) -> None:
     if not snapshots:
         return
     last = snapshots[-1]
@@ -239,17 +308,26 @@ def check_integrity(binder: Binder, editions: dict[str, AssembledEdition], snaps
             continue
         what = _unit_name(key)
         if fassung < old["fassung"]:
-            problems.add(path, lines.get("fassung", 1),
-                         f"„fassung“ von {what} sinkt von {old['fassung']} (Lieferung {last.name}) auf {fassung}: "
-                         "Fassungen werden nur erhöht.")
+            problems.add(
+                path,
+                lines.get("fassung", 1),
+                f"„fassung“ von {what} sinkt von {old['fassung']} (Lieferung {last.name}) auf {fassung}: "
+                "Fassungen werden nur erhöht.",
+            )
         elif digest != old["sha256"] and fassung == old["fassung"]:
-            problems.add(path, lines.get("fassung", 1),
-                         f"{what} wurde seit der Lieferung {last.name} geändert, aber „fassung“ ist noch {fassung}: "
-                         f"bitte auf {fassung + 1} erhöhen, „stand“ anpassen und „aenderung“ und „grund“ angeben.")
+            problems.add(
+                path,
+                lines.get("fassung", 1),
+                f"{what} wurde seit der Lieferung {last.name} geändert, aber „fassung“ ist noch {fassung}: "
+                f"bitte auf {fassung + 1} erhöhen, „stand“ anpassen und „aenderung“ und „grund“ angeben.",
+            )
         elif digest != old["sha256"] and stand <= old["stand"]:
-            problems.add(path, lines.get("stand", 1),
-                         f"{what} hat eine neue Fassung, aber „stand“ ist noch {stand}: bitte den Monat der Änderung "
-                         f"angeben (später als {old['stand']}).")
+            problems.add(
+                path,
+                lines.get("stand", 1),
+                f"{what} hat eine neue Fassung, aber „stand“ ist noch {stand}: bitte den Monat der Änderung "
+                f"angeben (später als {old['stand']}).",
+            )
     for code, ed in editions.items():
         previous = last.editions.get(code, {})
         current = {s.blatt for s in ed.sheets}
@@ -257,16 +335,25 @@ def check_integrity(binder: Binder, editions: dict[str, AssembledEdition], snaps
             if blatt in current:
                 continue
             if not any(w.blatt == blatt and w.applies(code) for w in withdrawals):
-                problems.add(binder.root / WITHDRAWN_FILE, 1,
-                             f"Blatt {blatt} („{rec.titel}“) ist seit der Lieferung {last.name} nicht mehr in der Ausgabe. "
-                             f"Entfallene Blätter werden in binder/{WITHDRAWN_FILE} mit „blatt“, „grund“ und „stand“ "
-                             "eingetragen, damit die Ergänzungslieferung sagt, was herauszunehmen ist.", code)
+                problems.add(
+                    binder.root / WITHDRAWN_FILE,
+                    1,
+                    f"Blatt {blatt} („{rec.titel}“) ist seit der Lieferung {last.name} nicht mehr in der Ausgabe. "
+                    f"Entfallene Blätter werden in binder/{WITHDRAWN_FILE} mit „blatt“, „grund“ und „stand“ "
+                    "eingetragen, damit die Ergänzungslieferung sagt, was herauszunehmen ist.",
+                    code,
+                )
     all_ids = {s.blatt for ed in editions.values() for s in ed.sheets}
     for w in withdrawals:
-        if w.blatt in all_ids and any(w.applies(c) and w.blatt in {s.blatt for s in e.sheets} for c, e in editions.items()):
-            problems.add(binder.root / WITHDRAWN_FILE, w.line,
-                         f"Blatt {w.blatt} ist als entfallen eingetragen, steht aber wieder im Ordner: "
-                         "Blattnummern werden nie wiederverwendet.")
+        if w.blatt in all_ids and any(
+            w.applies(c) and w.blatt in {s.blatt for s in e.sheets} for c, e in editions.items()
+        ):
+            problems.add(
+                binder.root / WITHDRAWN_FILE,
+                w.line,
+                f"Blatt {w.blatt} ist als entfallen eingetragen, steht aber wieder im Ordner: "
+                "Blattnummern werden nie wiederverwendet.",
+            )
 
 
 def _unit_name(key: str) -> str:
@@ -280,8 +367,10 @@ def _unit_name(key: str) -> str:
 
 # ----- what changed ----------------------------------------------------------------
 
-def compare(before: dict[str, SheetRecord], after: dict[str, SheetRecord],
-            withdrawals: list[Withdrawal], code: str) -> EditionChanges:
+
+def compare(
+    before: dict[str, SheetRecord], after: dict[str, SheetRecord], withdrawals: list[Withdrawal], code: str
+) -> EditionChanges:
     changes = EditionChanges()
     for blatt in sorted(after, key=sheet_sort_key):
         rec = after[blatt]
@@ -296,8 +385,7 @@ def compare(before: dict[str, SheetRecord], after: dict[str, SheetRecord],
     return changes
 
 
-def delivery_changes(snapshots: list[Snapshot], index: int, code: str,
-                     withdrawals: list[Withdrawal]) -> EditionChanges:
+def delivery_changes(snapshots: list[Snapshot], index: int, code: str, withdrawals: list[Withdrawal]) -> EditionChanges:
     """What delivery `index` brought to edition `code` (the first delivery brings everything)."""
     after = snapshots[index].editions.get(code, {})
     before = snapshots[index - 1].editions.get(code, {}) if index > 0 else {}

@@ -33,7 +33,10 @@ class ParsedFile:
 
 # PyYAML's messages are English; editors get the common ones explained in German.
 YAML_HINTS = (
-    ("mapping values are not allowed", "ein Doppelpunkt steht an unerwarteter Stelle (Texte mit „: “ bitte in Anführungszeichen setzen)"),
+    (
+        "mapping values are not allowed",
+        "ein Doppelpunkt steht an unerwarteter Stelle (Texte mit „: “ bitte in Anführungszeichen setzen)",
+    ),
     ("expected ',' or ']'", "eine eckige Klammer „[“ wird nicht geschlossen"),
     ("expected ',' or '}'", "eine geschweifte Klammer „{“ wird nicht geschlossen"),
     ("unexpected end of stream", "ein Anführungszeichen wird nicht geschlossen"),

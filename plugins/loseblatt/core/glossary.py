@@ -33,7 +33,7 @@ def load_glossary(root: Path, problems: Problems) -> list[Term]:
         return []
     terms: list[Term] = []
     seen: set[str] = set()
-    for entry, item_node in zip(data, nodes):
+    for entry, item_node in zip(data, nodes, strict=False):
         line = item_node.start_mark.line + 1
         if not isinstance(entry, dict):
             problems.add(path, line, "Jeder Glossareintrag braucht „begriff“ und „erklaerung“.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .assemble import AssembledEdition
-from .model import sheet_sort_key
 from .deliveries import EditionChanges, Snapshot, Withdrawal, compare, delivery_changes, snapshot_of
+from .model import sheet_sort_key
 
 
 @dataclass
@@ -24,22 +24,30 @@ class EditionHistory:
     pages: dict[str, int] = field(default_factory=dict)  # blatt -> pages as last delivered (same content)
 
 
-def edition_history(edition: AssembledEdition, snapshots: list[Snapshot],
-                    withdrawals: list[Withdrawal]) -> EditionHistory:
+def edition_history(
+    edition: AssembledEdition, snapshots: list[Snapshot], withdrawals: list[Withdrawal]
+) -> EditionHistory:
     code = edition.code
     history = EditionHistory()
     for i, snap in enumerate(snapshots):
         if code not in snap.editions:
             continue
-        history.deliveries.append(Delivery(snap.name, snap.datum, delivery_changes(snapshots, i, code, withdrawals),
-                                           snapshots[i - 1].name if i > 0 else None))
+        history.deliveries.append(
+            Delivery(
+                snap.name,
+                snap.datum,
+                delivery_changes(snapshots, i, code, withdrawals),
+                snapshots[i - 1].name if i > 0 else None,
+            )
+        )
     if snapshots and code in snapshots[-1].editions:
         last = snapshots[-1].editions[code]
         current = snapshot_of({code: edition})[code]
         pending = compare(last, current, withdrawals, code)
         history.pending = pending if pending else None
-        history.pages = {b: r.seiten for b, r in last.items()
-                         if r.seiten and b in current and current[b].sha256 == r.sha256}
+        history.pages = {
+            b: r.seiten for b, r in last.items() if r.seiten and b in current and current[b].sha256 == r.sha256
+        }
     return history
 
 
@@ -56,6 +64,7 @@ def date_de(iso: str) -> str:
 
 def filing_rows(changes: EditionChanges) -> list[tuple[str, str]]:
     """(take out, put in) per sheet, in sheet order."""
+
     def label(r) -> str:
         return f"Blatt {r.blatt}, Fassung {r.fassung_label} ({pages_de(r.seiten)})"
 

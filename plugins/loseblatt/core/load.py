@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .glossary import load_glossary
 from .frontmatter import FrontMatterError, parse_yaml_mapping, split
+from .glossary import load_glossary
 from .laender import BASE, LAENDER
 from .model import SHEET_ID, STAND, Binder, Body, Contact, EditionDef, Register, Sheet
 from .problems import Problems
@@ -61,8 +61,9 @@ def _check_keys(problems, path, front, required, optional, what) -> bool:
 def _int_field(problems, path, front, key) -> int | None:
     value = front.data.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        problems.add(path, front.lines.get(key, front.start_line),
-                     f"„{key}“ muss eine ganze Zahl ab 1 sein, nicht „{value}“.")
+        problems.add(
+            path, front.lines.get(key, front.start_line), f"„{key}“ muss eine ganze Zahl ab 1 sein, nicht „{value}“."
+        )
         return None
     return value
 
@@ -71,8 +72,11 @@ def _stand_field(problems, path, front) -> str | None:
     value = front.data.get("stand")
     text = str(value) if value is not None else ""
     if not STAND.match(text):
-        problems.add(path, front.lines.get("stand", front.start_line),
-                     f"„stand“ muss Jahr und Monat in der Form JJJJ-MM angeben (z. B. 2026-11), nicht „{text}“.")
+        problems.add(
+            path,
+            front.lines.get("stand", front.start_line),
+            f"„stand“ muss Jahr und Monat in der Form JJJJ-MM angeben (z. B. 2026-11), nicht „{text}“.",
+        )
         return None
     return text
 
@@ -105,7 +109,9 @@ def load_register(folder: Path, problems: Problems) -> Register | None:
     number = int(m.group(1)) if m else 0
     path = folder / REGISTER_FILE
     if not path.is_file():
-        problems.add(folder / REGISTER_FILE, 1, f"Das Registerblatt „{REGISTER_FILE}“ fehlt im Register „{folder.name}“.")
+        problems.add(
+            folder / REGISTER_FILE, 1, f"Das Registerblatt „{REGISTER_FILE}“ fehlt im Register „{folder.name}“."
+        )
         return None
     parsed = _read(path, problems)
     if parsed is None:
@@ -117,16 +123,21 @@ def load_register(folder: Path, problems: Problems) -> Register | None:
     ok = _check_keys(problems, path, front, REGISTER_REQUIRED, REGISTER_OPTIONAL, "Registerblatt")
     reg_no = front.data.get("register")
     if "register" in front.data and reg_no != number:
-        problems.add(path, front.lines["register"],
-                     f"„register: {reg_no}“ passt nicht zum Ordner „{folder.name}“ (erwartet: {number}).")
+        problems.add(
+            path,
+            front.lines["register"],
+            f"„register: {reg_no}“ passt nicht zum Ordner „{folder.name}“ (erwartet: {number}).",
+        )
         ok = False
     titel = _text_field(problems, path, front, "titel") if "titel" in front.data else None
     fassung = _int_field(problems, path, front, "fassung") if "fassung" in front.data else None
     stand = _stand_field(problems, path, front) if "stand" in front.data else None
     if not parsed.body.strip():
-        problems.add(path, parsed.body_line, "Das Registerblatt hat keinen Text: Bitte eine kurze Einführung schreiben.")
+        problems.add(
+            path, parsed.body_line, "Das Registerblatt hat keinen Text: Bitte eine kurze Einführung schreiben."
+        )
         ok = False
-    if not ok or None in (titel, fassung, stand):
+    if not ok or titel is None or fassung is None or stand is None:
         return None
     return Register(number, folder.name, path, titel, fassung, stand, parsed.body, parsed.body_line, front.lines)
 
@@ -146,16 +157,22 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
     if edition is None:
         for key in ("ersetzt", "ergaenzt"):
             if key in front.data:
-                problems.add(path, front.lines[key], f"„{key}“ gibt es nur in Blättern einer Länderausgabe (binder/laender/…).")
+                problems.add(
+                    path, front.lines[key], f"„{key}“ gibt es nur in Blättern einer Länderausgabe (binder/laender/…)."
+                )
                 ok = False
     if ergaenzt is not None:
         if blatt is not None:
-            problems.add(path, front.lines["blatt"],
-                         "Ein ergänzendes Blatt hat kein eigenes „blatt“: „ergaenzt“ nennt das Blatt, das es ergänzt.")
+            problems.add(
+                path,
+                front.lines["blatt"],
+                "Ein ergänzendes Blatt hat kein eigenes „blatt“: „ergaenzt“ nennt das Blatt, das es ergänzt.",
+            )
             ok = False
         if not isinstance(ergaenzt, str) or not SHEET_ID.match(ergaenzt):
-            problems.add(path, front.lines["ergaenzt"],
-                         f"„ergaenzt“ muss eine Blattnummer wie „2.3“ nennen, nicht „{ergaenzt}“.")
+            problems.add(
+                path, front.lines["ergaenzt"], f"„ergaenzt“ muss eine Blattnummer wie „2.3“ nennen, nicht „{ergaenzt}“."
+            )
             ok = False
         sheet_id = ergaenzt if isinstance(ergaenzt, str) else ""
     else:
@@ -163,8 +180,11 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
             problems.add(path, front.start_line, "Pflichtangabe „blatt“ fehlt im Blatt.")
             return None
         if not isinstance(blatt, str) or not SHEET_ID.match(blatt):
-            problems.add(path, front.lines["blatt"],
-                         f"„blatt“ muss die Form Register.Nummer haben (z. B. \"2.3\"), nicht „{blatt}“.")
+            problems.add(
+                path,
+                front.lines["blatt"],
+                f'„blatt“ muss die Form Register.Nummer haben (z. B. "2.3"), nicht „{blatt}“.',
+            )
             return None
         sheet_id = blatt
 
@@ -178,14 +198,20 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
     stand = _stand_field(problems, path, front) if "stand" in front.data else None
     aenderung = front.data.get("aenderung")
     if aenderung is not None and aenderung not in AENDERUNG:
-        problems.add(path, front.lines["aenderung"],
-                     f"„aenderung“ ist entweder „inhaltlich“ oder „redaktionell“, nicht „{aenderung}“.")
+        problems.add(
+            path,
+            front.lines["aenderung"],
+            f"„aenderung“ ist entweder „inhaltlich“ oder „redaktionell“, nicht „{aenderung}“.",
+        )
         ok = False
     grund = _text_field(problems, path, front, "grund", required=False) if "grund" in front.data else None
     schlagworte = front.data.get("schlagworte", [])
     if not isinstance(schlagworte, list) or not all(isinstance(s, str) and s.strip() for s in schlagworte):
-        problems.add(path, front.lines.get("schlagworte", front.start_line),
-                     "„schlagworte“ ist eine Liste von Wörtern, z. B. [Geschäftsordnung, Vorsitz].")
+        problems.add(
+            path,
+            front.lines.get("schlagworte", front.start_line),
+            "„schlagworte“ ist eine Liste von Wörtern, z. B. [Geschäftsordnung, Vorsitz].",
+        )
         ok = False
         schlagworte = []
     if not parsed.body.strip():
@@ -195,18 +221,34 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
         # Readers and the supplements need to know what changed and why.
         for key in ("aenderung", "grund"):
             if key not in front.data:
-                problems.add(path, front.lines.get("fassung", front.start_line),
-                             f"Ab Fassung 2 braucht ein Blatt „{key}“: "
-                             + ("„inhaltlich“ oder „redaktionell“." if key == "aenderung" else "den Grund der Änderung in einem Satz."))
+                problems.add(
+                    path,
+                    front.lines.get("fassung", front.start_line),
+                    f"Ab Fassung 2 braucht ein Blatt „{key}“: "
+                    + (
+                        "„inhaltlich“ oder „redaktionell“."
+                        if key == "aenderung"
+                        else "den Grund der Änderung in einem Satz."
+                    ),
+                )
                 ok = False
-    if not ok or None in (titel, fassung, stand):
+    if not ok or titel is None or fassung is None or stand is None:
         return None
     return Sheet(
-        path=path, blatt=sheet_id, titel=titel, fassung=fassung, stand=stand,
-        body=parsed.body, body_line=parsed.body_line, aenderung=aenderung, grund=grund,
-        schlagworte=[s.strip() for s in schlagworte], ersetzt=ersetzt,
+        path=path,
+        blatt=sheet_id,
+        titel=titel,
+        fassung=fassung,
+        stand=stand,
+        body=parsed.body,
+        body_line=parsed.body_line,
+        aenderung=aenderung,
+        grund=grund,
+        schlagworte=[s.strip() for s in schlagworte],
+        ersetzt=ersetzt,
         ergaenzt=ergaenzt if isinstance(ergaenzt, str) else None,
-        lines=front.lines, edition=edition,
+        lines=front.lines,
+        edition=edition,
     )
 
 
@@ -240,9 +282,13 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
         if g is not None:
             missing = [k for k in ("name", *GREMIUM_CASES) if not isinstance(g.get(k), str) or not g.get(k)]
             if missing:
-                problems.add(path, front.lines["gremium"],
-                             "„gremium“ braucht " + ", ".join(f"„{k}“" for k in missing)
-                             + " (die Fälle mit Artikel, z. B. dativ: „der Leitstelle Kriminalprävention“).")
+                problems.add(
+                    path,
+                    front.lines["gremium"],
+                    "„gremium“ braucht "
+                    + ", ".join(f"„{k}“" for k in missing)
+                    + " (die Fälle mit Artikel, z. B. dativ: „der Leitstelle Kriminalprävention“).",
+                )
             else:
                 gremium = Body(**{k: str(v) for k, v in g.items()})
     kontakte: list[Contact] = []
@@ -267,19 +313,25 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
     else:
         for key in variablen:
             if not isinstance(key, str) or not re.match(r"^[a-z_][a-z0-9_]*$", key):
-                problems.add(path, front.lines["variablen"],
-                             f"Variablennamen bestehen aus Kleinbuchstaben, Ziffern und „_“: „{key}“ geht nicht.")
+                problems.add(
+                    path,
+                    front.lines["variablen"],
+                    f"Variablennamen bestehen aus Kleinbuchstaben, Ziffern und „_“: „{key}“ geht nicht.",
+                )
                 ok = False
     ohne = front.data.get("ohne", [])
     if not isinstance(ohne, list) or not all(isinstance(x, (str, float, int)) for x in ohne):
-        problems.add(path, front.lines.get("ohne", 1), "„ohne“ ist eine Liste von Blattnummern, z. B. [\"8.2\"].")
+        problems.add(path, front.lines.get("ohne", 1), '„ohne“ ist eine Liste von Blattnummern, z. B. ["8.2"].')
         ok = False
         ohne = []
     ohne_ids = []
     for x in ohne:
         if not isinstance(x, str):
-            problems.add(path, front.lines["ohne"],
-                         f"Blattnummern in „ohne“ bitte in Anführungszeichen schreiben (\"{x}\"), sonst liest YAML eine Zahl.")
+            problems.add(
+                path,
+                front.lines["ohne"],
+                f'Blattnummern in „ohne“ bitte in Anführungszeichen schreiben ("{x}"), sonst liest YAML eine Zahl.',
+            )
             ok = False
         elif not SHEET_ID.match(x):
             problems.add(path, front.lines["ohne"], f"„{x}“ in „ohne“ ist keine Blattnummer wie „2.3“.")
@@ -289,10 +341,20 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
     if code == "bund" and ohne_ids:
         problems.add(path, front.lines["ohne"], "Die allgemeine Ausgabe kann keine Blätter weglassen.")
         ok = False
-    if not ok or None in (name, titel, gremium):
+    if not ok or name is None or titel is None or gremium is None:
         return None
-    return EditionDef(code, path, name, titel, gremium, kontakte, dict(variablen), ohne_ids,
-                      front.lines, path.parent if code != BASE else None)
+    return EditionDef(
+        code,
+        path,
+        name,
+        titel,
+        gremium,
+        kontakte,
+        dict(variablen),
+        ohne_ids,
+        front.lines,
+        path.parent if code != BASE else None,
+    )
 
 
 def load_binder(root: Path, problems: Problems) -> Binder:
@@ -307,7 +369,11 @@ def load_binder(root: Path, problems: Problems) -> Binder:
         if folder.name in ("laender", "lieferungen") or folder.name.startswith("."):
             continue
         if not REGISTER_FOLDER.match(folder.name):
-            problems.add(folder, 1, f"Der Ordner „{folder.name}“ ist kein Register: Register heißen „NN-name“, z. B. „02-gremiengruendung“.")
+            problems.add(
+                folder,
+                1,
+                f"Der Ordner „{folder.name}“ ist kein Register: Register heißen „NN-name“, z. B. „02-gremiengruendung“.",
+            )
             continue
         reg = load_register(folder, problems)
         if reg is not None:
@@ -319,8 +385,11 @@ def load_binder(root: Path, problems: Problems) -> Binder:
             if sheet is None:
                 continue
             if sheet.register_number != int(folder.name[:2]):
-                problems.add(path, sheet.line_of("blatt"),
-                             f"Blatt {sheet.blatt} gehört zu Register {sheet.register_number}, liegt aber im Ordner „{folder.name}“.")
+                problems.add(
+                    path,
+                    sheet.line_of("blatt"),
+                    f"Blatt {sheet.blatt} gehört zu Register {sheet.register_number}, liegt aber im Ordner „{folder.name}“.",
+                )
                 continue
             base_sheets.append(sheet)
 

@@ -11,8 +11,18 @@ SHEET_ID = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
 STAND = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
 )
 
 

@@ -38,7 +38,7 @@ def select(text: str, edition: str) -> tuple[str, list[PassageProblem]]:
     problems: list[PassageProblem] = []
     open_at: int | None = None
     keep = True
-    for i, (line, in_code) in enumerate(zip(lines, flags), 1):
+    for i, (line, in_code) in enumerate(zip(lines, flags, strict=False), 1):
         stripped = line.strip()
         if in_code or not stripped.startswith(":::"):
             out.append(line if keep else "")
@@ -53,16 +53,24 @@ def select(text: str, edition: str) -> tuple[str, list[PassageProblem]]:
         kind = m.group("kind") if m else ""
         codes = m.group("codes").replace(",", " ").split() if m else []
         if kind not in KINDS:
-            problems.append(PassageProblem(i, f"Unbekannter Abschnitt „::: {kind}“: erlaubt sind „::: nur …“ und „::: ausser …“."))
+            problems.append(
+                PassageProblem(i, f"Unbekannter Abschnitt „::: {kind}“: erlaubt sind „::: nur …“ und „::: ausser …“.")
+            )
             out.append(line if keep else "")
             continue
         if open_at is not None:
-            problems.append(PassageProblem(i, f"Abschnitte lassen sich nicht verschachteln: Der Abschnitt aus Zeile {open_at} ist noch offen."))
+            problems.append(
+                PassageProblem(
+                    i, f"Abschnitte lassen sich nicht verschachteln: Der Abschnitt aus Zeile {open_at} ist noch offen."
+                )
+            )
         unknown = [c for c in codes if c != BASE and c not in LAENDER]
         if not codes:
             problems.append(PassageProblem(i, f"„::: {kind}“ braucht mindestens ein Kürzel, z. B. „::: {kind} sn bw“."))
         for c in unknown:
-            problems.append(PassageProblem(i, f"„{c}“ ist kein Ausgabenkürzel (bund oder ein Länderkürzel wie sn, bw)."))
+            problems.append(
+                PassageProblem(i, f"„{c}“ ist kein Ausgabenkürzel (bund oder ein Länderkürzel wie sn, bw).")
+            )
         open_at = i
         keep = (edition in codes) if kind == "nur" else (edition not in codes)
         out.append("")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from .assemble import AssembledEdition, TextMemo, assemble_edition
 from .deliveries import Snapshot, Withdrawal, check_integrity, load_snapshots, load_withdrawals, previous_version
-from .revisions import mark
 from .laender import BASE
 from .load import load_binder
 from .model import Binder
 from .problems import Problem, Problems
+from .revisions import mark
 from .validate import validate_base, validate_grammar, validate_safety
 
 
@@ -59,4 +59,4 @@ def add_revision_marks(editions: dict[str, AssembledEdition], snapshots: list[Sn
                     sheet.marked_markdown = marked
 
 
-__all__ = ["check", "CheckResult", "BASE"]
+__all__ = ["BASE", "CheckResult", "check"]

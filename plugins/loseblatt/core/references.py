@@ -31,8 +31,10 @@ def relative_link(from_doc: str, to_doc: str) -> str:
 def link_markdown(blatt: str, target: Target, from_doc: str) -> str:
     # The title sits in its own span so that print can show «siehe Blatt 2.3» alone.
     href = relative_link(from_doc, target.doc_path)
-    return (f'[Blatt {blatt}<span class="lb-verweis-titel"> – {target.titel}</span>]'
-            f'({href}){{: .lb-verweis data-blatt="{blatt}" }}')
+    return (
+        f'[Blatt {blatt}<span class="lb-verweis-titel"> – {target.titel}</span>]'
+        f'({href}){{: .lb-verweis data-blatt="{blatt}" }}'
+    )
 
 
 def find_references(text: str) -> list[tuple[int, str]]:
@@ -52,11 +54,19 @@ def resolve(text: str, targets: dict[str, Target], from_doc: str) -> tuple[str, 
         ref = m.group(1).strip()
         line = masked.text.count("\n", 0, m.start()) + 1
         if not SHEET_ID.match(ref):
-            problems.append(ReferenceProblem(line, f"„[[{ref}]]“ ist kein Blattverweis: Verweise nennen eine Blattnummer, z. B. [[2.3]]."))
+            problems.append(
+                ReferenceProblem(
+                    line, f"„[[{ref}]]“ ist kein Blattverweis: Verweise nennen eine Blattnummer, z. B. [[2.3]]."
+                )
+            )
             return m.group(0)
         target = targets.get(ref)
         if target is None:
-            problems.append(ReferenceProblem(line, f"Der Verweis [[{ref}]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt."))
+            problems.append(
+                ReferenceProblem(
+                    line, f"Der Verweis [[{ref}]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt."
+                )
+            )
             return m.group(0)
         return link_markdown(ref, target, from_doc)
 

@@ -11,8 +11,7 @@ import difflib
 
 from .textblocks import code_line_flags
 
-MARK_OPEN = ('<div class="lb-geaendert" markdown="1">\n'
-             '<p class="lb-sr">Geändert in dieser Fassung:</p>\n')
+MARK_OPEN = '<div class="lb-geaendert" markdown="1">\n<p class="lb-sr">Geändert in dieser Fassung:</p>\n'
 MARK_CLOSE = "</div>"
 
 
@@ -24,7 +23,7 @@ def blocks(markdown: str) -> list[str]:
     for i, line in enumerate(lines):
         blank = not line.strip()
         if blank and not flags[i]:
-            nxt = next((l for l in lines[i + 1:] if l.strip()), "")
+            nxt = next((later for later in lines[i + 1 :] if later.strip()), "")
             # A blank line inside an indented container does not end the block.
             if current and nxt.startswith(("    ", "\t")):
                 current.append(line)

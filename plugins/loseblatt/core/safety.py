@@ -14,12 +14,30 @@ from dataclasses import dataclass
 
 from .textblocks import mask_code
 
-DANGEROUS_TAGS = ("script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link",
-                  "meta", "base", "form", "svg", "math", "template", "portal")
+DANGEROUS_TAGS = (
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "style",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "svg",
+    "math",
+    "template",
+    "portal",
+)
 TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>", re.S)
 EVENT_ATTR = re.compile(r"(?:^|[\s/\"'])on[a-z]+\s*=", re.I)
 STYLE_ATTR = re.compile(r"(?:^|[\s/\"'])style\s*=", re.I)
-URL_ATTR = re.compile(r"(?:href|src|srcset|action|formaction|poster|data|xlink:href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
+URL_ATTR = re.compile(
+    r"(?:href|src|srcset|action|formaction|poster|data|xlink:href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I
+)
 MD_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 MD_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 SCRIPT_SCHEME = re.compile(r"^(?:javascript|vbscript|data|file)\s*:", re.I)
@@ -60,10 +78,19 @@ def check_text(text: str, doc_dir: str = "") -> list[SafetyProblem]:
     def check_url(url: str, pos: int, media: bool) -> None:
         url = _clean_url(url)
         if SCRIPT_SCHEME.match(url):
-            problems.append(SafetyProblem(line_at(pos), f"Adressen der Form „{url.split(':')[0].lower()}:“ sind in Blättern nicht erlaubt."))
+            problems.append(
+                SafetyProblem(
+                    line_at(pos), f"Adressen der Form „{url.split(':')[0].lower()}:“ sind in Blättern nicht erlaubt."
+                )
+            )
         elif media and REMOTE.match(url):
-            problems.append(SafetyProblem(line_at(pos), "Bilder und Medien von anderen Websites sind nicht erlaubt: "
-                                                        "Bitte die Datei im Repository unter binder/ ablegen."))
+            problems.append(
+                SafetyProblem(
+                    line_at(pos),
+                    "Bilder und Medien von anderen Websites sind nicht erlaubt: "
+                    "Bitte die Datei im Repository unter binder/ ablegen.",
+                )
+            )
         elif not REMOTE.match(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) and _leaves(url, doc_dir):
             problems.append(SafetyProblem(line_at(pos), f"Der Pfad „{url}“ führt aus dem Ordner binder/ hinaus."))
 
@@ -74,13 +101,26 @@ def check_text(text: str, doc_dir: str = "") -> list[SafetyProblem]:
             problems.append(SafetyProblem(line_at(m.start()), f"{what} sind in Blättern nicht erlaubt."))
             continue
         if EVENT_ATTR.search(attrs):
-            problems.append(SafetyProblem(line_at(m.start()), f"Ereignis-Attribute (on…=) in <{name}> sind nicht erlaubt: "
-                                                              "Sie würden Skripte ausführen."))
+            problems.append(
+                SafetyProblem(
+                    line_at(m.start()),
+                    f"Ereignis-Attribute (on…=) in <{name}> sind nicht erlaubt: Sie würden Skripte ausführen.",
+                )
+            )
         if STYLE_ATTR.search(attrs):
-            problems.append(SafetyProblem(line_at(m.start()), f"Stilangaben (style=) in <{name}> sind nicht erlaubt: "
-                                                              "Sie könnten Inhalte verdecken oder überlagern."))
+            problems.append(
+                SafetyProblem(
+                    line_at(m.start()),
+                    f"Stilangaben (style=) in <{name}> sind nicht erlaubt: "
+                    "Sie könnten Inhalte verdecken oder überlagern.",
+                )
+            )
         for um in URL_ATTR.finditer(attrs):
-            check_url(um.group(1), m.start(), media=name in MEDIA_TAGS or um.group(0).lower().startswith(("src", "poster", "data")))
+            check_url(
+                um.group(1),
+                m.start(),
+                media=name in MEDIA_TAGS or um.group(0).lower().startswith(("src", "poster", "data")),
+            )
     for m in MD_LINK.finditer(masked):
         check_url(m.group(2), m.start(), media=bool(m.group(1)))
     for m in MD_REF_DEF.finditer(masked):
@@ -88,5 +128,9 @@ def check_text(text: str, doc_dir: str = "") -> list[SafetyProblem]:
     # Attribute lists ({: onclick=… }) reach the HTML too.
     for m in re.finditer(r"\{:?[^}\n]*\}", masked):
         if EVENT_ATTR.search(" " + m.group(0)[1:]) or STYLE_ATTR.search(" " + m.group(0)[1:]):
-            problems.append(SafetyProblem(line_at(m.start()), "Attribute mit Skripten oder Stilangaben ({: … }) sind nicht erlaubt."))
+            problems.append(
+                SafetyProblem(
+                    line_at(m.start()), "Attribute mit Skripten oder Stilangaben ({: … }) sind nicht erlaubt."
+                )
+            )
     return problems

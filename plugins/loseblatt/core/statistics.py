@@ -65,7 +65,8 @@ def table(title: str, rows: list[Row]) -> str:
     lines = [f"| {title} | Blätter | Wörter | Mittel | kleinstes |", "|---|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r.label} | {r.sheets} | {r.words} | {r.average} | {r.minimum} |")
-    total = Row("Summe", sum(r.sheets for r in rows), sum(r.words for r in rows),
-                [c for r in rows for c in r.word_counts])
+    total = Row(
+        "Summe", sum(r.sheets for r in rows), sum(r.words for r in rows), [c for r in rows for c in r.word_counts]
+    )
     lines.append(f"| **{total.label}** | {total.sheets} | {total.words} | {total.average} | {total.minimum} |")
     return "\n".join(lines)

@@ -32,10 +32,15 @@ def check_grammar(text: str) -> list[StyleFinding]:
     for m in _ARTICLE_BEFORE_NAME.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
         word = m.group("word")
-        findings.append(StyleFinding(line, (
-            f"„{word} {{{{ land.gremium.{m.group('field')} }}}}“ passt nicht in jeder Ausgabe "
-            "(„beim Leitstelle …“). Nehmen Sie die Form mit Artikel: {{ land.gremium.nominativ }}, "
-            "{{ land.gremium.genitiv }}, {{ land.gremium.dativ }} oder {{ land.gremium.akkusativ }}, "
-            "z. B. „bei {{ land.gremium.dativ }}“."
-        )))
+        findings.append(
+            StyleFinding(
+                line,
+                (
+                    f"„{word} {{{{ land.gremium.{m.group('field')} }}}}“ passt nicht in jeder Ausgabe "
+                    "(„beim Leitstelle …“). Nehmen Sie die Form mit Artikel: {{ land.gremium.nominativ }}, "
+                    "{{ land.gremium.genitiv }}, {{ land.gremium.dativ }} oder {{ land.gremium.akkusativ }}, "
+                    "z. B. „bei {{ land.gremium.dativ }}“."
+                ),
+            )
+        )
     return findings

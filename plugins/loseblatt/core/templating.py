@@ -9,9 +9,9 @@ arithmetic that could blow up memory is capped.
 from __future__ import annotations
 
 import operator
-from functools import lru_cache
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -118,6 +118,5 @@ def render(text: str, context: dict[str, Any]) -> tuple[str, TemplateProblem | N
         return text, TemplateProblem(_line_of(exc, masked.text), _german(exc))
     except (ArithmeticError, TypeError, ValueError, OverflowError, RecursionError) as exc:
         # Sandbox lets plain Python errors through (e.g. 1/0): still the editor's mistake.
-        return text, TemplateProblem(_line_of(exc, masked.text),
-                                     f"Fehler beim Einsetzen der Variablen: {exc}")
+        return text, TemplateProblem(_line_of(exc, masked.text), f"Fehler beim Einsetzen der Variablen: {exc}")
     return masked.restore(out), None

@@ -35,8 +35,12 @@ def code_line_flags(lines: list[str]) -> list[bool]:
                 flags[i] = True
         else:
             flags[i] = True
-            if m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) \
-                    and not line.strip()[len(m.group("fence")):].strip():
+            if (
+                m
+                and m.group("fence")[0] == fence[0]
+                and len(m.group("fence")) >= len(fence)
+                and not line.strip()[len(m.group("fence")) :].strip()
+            ):
                 fence = None
     return flags
 
@@ -57,7 +61,7 @@ def mask_code(text: str) -> Masked:
     lines = text.split("\n")
     out: list[str] = []
     block: list[str] = []
-    for line, is_code in zip(lines, code_line_flags(lines)):
+    for line, is_code in zip(lines, code_line_flags(lines), strict=False):
         if is_code:
             block.append(line)
             continue

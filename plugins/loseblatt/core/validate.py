@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .model import Binder
+from .model import Binder, Sheet
 from .problems import Problems
 from .safety import check_text
 from .style import check_grammar
@@ -24,14 +24,15 @@ def validate_safety(binder: Binder, problems: Problems) -> None:
     texts += [(s.path, s.body, s.body_line) for sheets in binder.state_sheets.values() for s in sheets]
     root = binder.root.resolve()
     folders: dict[Path, str] = {}  # resolving is slow; files of one folder share the answer
-    for path, body, first_line in texts:
-        path = Path(path)
+    for name, body, first_line in texts:
+        path = Path(name)
         if path.is_symlink():  # a linked file may lead elsewhere than its folder
             folder = _folder_in_binder(path.resolve().parent, root)
         else:
-            folder = folders.get(path.parent)
-            if folder is None:
-                folder = folders[path.parent] = _folder_in_binder(path.parent.resolve(), root)
+            cached = folders.get(path.parent)
+            if cached is None:
+                cached = folders[path.parent] = _folder_in_binder(path.parent.resolve(), root)
+            folder = cached
         for p in _scan(body, folder):
             problems.add(path, first_line + p.line - 1, p.message)
 
@@ -54,12 +55,15 @@ def _folder_in_binder(folder: Path, root: Path) -> str:
 
 
 def validate_base(binder: Binder, problems: Problems) -> None:
-    seen = {}
+    seen: dict[str, Sheet] = {}
     for sheet in binder.base_sheets:
         first = seen.get(sheet.blatt)
         if first is not None:
-            problems.add(sheet.path, sheet.line_of("blatt"),
-                         f"Blattnummer {sheet.blatt} ist doppelt vergeben (auch in {problems.relative(first.path)}). "
-                         "Jede Nummer gibt es nur einmal, und sie wird nie wiederverwendet.")
+            problems.add(
+                sheet.path,
+                sheet.line_of("blatt"),
+                f"Blattnummer {sheet.blatt} ist doppelt vergeben (auch in {problems.relative(first.path)}). "
+                "Jede Nummer gibt es nur einmal, und sie wird nie wiederverwendet.",
+            )
         else:
             seen[sheet.blatt] = sheet

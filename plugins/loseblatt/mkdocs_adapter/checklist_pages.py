@@ -28,13 +28,15 @@ def checklist_markdown(cl: Checklist, edition: AssembledEdition, from_doc: str) 
 
 def controls(scope: str) -> str:
     """Buttons that need script are hidden until the script shows them."""
-    return (f'<div class="lb-steuerung" data-lb-steuerung="{scope}" hidden>\n'
-            '<button type="button" class="md-button" data-lb-aktion="export">Stand exportieren</button>\n'
-            '<label class="md-button lb-import">Stand importieren '
-            '<input type="file" accept="application/json,.json" data-lb-aktion="import"></label>\n'
-            '<button type="button" class="md-button" data-lb-aktion="reset">Alle Haken löschen</button>\n'
-            '<p class="lb-meldung" role="status" aria-live="polite"></p>\n'
-            "</div>\n")
+    return (
+        f'<div class="lb-steuerung" data-lb-steuerung="{scope}" hidden>\n'
+        '<button type="button" class="md-button" data-lb-aktion="export">Stand exportieren</button>\n'
+        '<label class="md-button lb-import">Stand importieren '
+        '<input type="file" accept="application/json,.json" data-lb-aktion="import"></label>\n'
+        '<button type="button" class="md-button" data-lb-aktion="reset">Alle Haken löschen</button>\n'
+        '<p class="lb-meldung" role="status" aria-live="polite"></p>\n'
+        "</div>\n"
+    )
 
 
 def overview_page(edition: AssembledEdition) -> str:
@@ -47,16 +49,17 @@ def overview_page(edition: AssembledEdition) -> str:
         "übertragen. Mit «Stand exportieren» sichern Sie die Haken in einer Datei, die Sie weitergeben "
         "und mit «Stand importieren» auf einem anderen Gerät wieder einlesen können.\n",
         controls("ausgabe"),
-        f"Insgesamt {total} Punkte in "
-        f"{sum(len(s.checklists) for r in regs for s in r.sheets)} Checklisten.\n",
+        f"Insgesamt {total} Punkte in {sum(len(s.checklists) for r in regs for s in r.sheets)} Checklisten.\n",
     ]
     for reg in regs:
         lines.append(f"## Register {reg.register.number}: {reg.register.titel}\n")
         lines.append(f"[Alle Checklisten dieses Registers auf einer Seite]({rel(OVERVIEW, register_page_path(reg))})\n")
         for sheet in reg.sheets:
             for cl in sheet.checklists:
-                lines.append(f'- [{cl.title}]({rel(OVERVIEW, sheet.doc_path)}) – Blatt {sheet.blatt}, '
-                             f'{len(cl.items)} Punkte <span class="lb-fortschritt-kurz" data-lb-liste="{cl.id}" data-lb-gesamt="{len(cl.items)}"></span>')
+                lines.append(
+                    f"- [{cl.title}]({rel(OVERVIEW, sheet.doc_path)}) – Blatt {sheet.blatt}, "
+                    f'{len(cl.items)} Punkte <span class="lb-fortschritt-kurz" data-lb-liste="{cl.id}" data-lb-gesamt="{len(cl.items)}"></span>'
+                )
         lines.append("")
     return "\n".join(lines) + "\n"
 

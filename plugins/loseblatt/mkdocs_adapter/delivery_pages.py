@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..core.assemble import AssembledEdition
 from ..core.deliveries import EditionChanges
-from ..core.history import Delivery, EditionHistory, date_de as _date, filing_rows, pages_de as _pages
-from ..core.model import stand_long, stand_short
-from ..render import print_html as names
+from ..core.history import Delivery, EditionHistory, filing_rows
+from ..core.history import date_de as _date
+from ..core.history import pages_de as _pages
+from ..core.model import stand_short
 from .pages import esc, page_url_to, rel
 
 VERZEICHNIS = "verzeichnis.md"
@@ -32,63 +33,87 @@ def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages:
         "aktuell. Fehlt ein Blatt oder ist eine ältere Fassung abgeheftet, drucken Sie das Blatt neu aus.\n",
     ]
     if last:
-        lines.append(f"Letzte Ergänzungslieferung: [{last.name} vom {_date(last.datum)}]({rel(VERZEICHNIS, delivery_doc(last.name))}).\n")
+        lines.append(
+            f"Letzte Ergänzungslieferung: [{last.name} vom {_date(last.datum)}]({rel(VERZEICHNIS, delivery_doc(last.name))}).\n"
+        )
     for reg in edition.registers:
         r = reg.register
         lines.append(f"## Register {r.number}: {r.titel}\n")
         lines.append("| Blatt | Titel | Fassung | Stand | Umfang |\n|---|---|---|---|---|")
-        lines.append(f"| Registerblatt {r.number} | [{r.titel}]({rel(VERZEICHNIS, reg.doc_path)}) | {r.fassung} "
-                     f"| {stand_short(r.stand)} | – |")
+        lines.append(
+            f"| Registerblatt {r.number} | [{r.titel}]({rel(VERZEICHNIS, reg.doc_path)}) | {r.fassung} "
+            f"| {stand_short(r.stand)} | – |"
+        )
         for s in reg.sheets:
-            lines.append(f"| {s.blatt} | [{s.titel}]({rel(VERZEICHNIS, s.doc_path)}) | {s.fassung_label} "
-                         f"| {stand_short(s.stand)} | {_pages(pages.get(s.blatt))} |")
+            lines.append(
+                f"| {s.blatt} | [{s.titel}]({rel(VERZEICHNIS, s.doc_path)}) | {s.fassung_label} "
+                f"| {stand_short(s.stand)} | {_pages(pages.get(s.blatt))} |"
+            )
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
-def _changes_markdown(changes: EditionChanges, from_doc: str, edition: AssembledEdition, heading: str = "###") -> list[str]:
+def _changes_markdown(
+    changes: EditionChanges, from_doc: str, edition: AssembledEdition, heading: str = "###"
+) -> list[str]:
     targets = {s.blatt: s.doc_path for s in edition.sheets}
 
     def link(blatt: str, titel: str) -> str:
-        return f"[Blatt {blatt} – {titel}]({rel(from_doc, targets[blatt])})" if blatt in targets else f"Blatt {blatt} – {titel}"
+        return (
+            f"[Blatt {blatt} – {titel}]({rel(from_doc, targets[blatt])})"
+            if blatt in targets
+            else f"Blatt {blatt} – {titel}"
+        )
 
     out = []
     if changes.new:
         out.append(f"{heading} Neue Blätter\n")
-        out += [f"- {link(r.blatt, r.titel)} (Fassung {r.fassung_label}, Stand {stand_short(r.stand)})" for r in changes.new]
+        out += [
+            f"- {link(r.blatt, r.titel)} (Fassung {r.fassung_label}, Stand {stand_short(r.stand)})" for r in changes.new
+        ]
         out.append("")
     if changes.changed:
         out.append(f"{heading} Geänderte Blätter\n")
         for old, new in changes.changed:
             kind = {"inhaltlich": "inhaltlich", "redaktionell": "redaktionell"}.get(new.aenderung or "", "")
             why = f": {new.grund}" if new.grund else ""
-            out.append(f"- {link(new.blatt, new.titel)}, Fassung {old.fassung_label} → {new.fassung_label}"
-                       + (f" ({kind}{why})" if kind or why else ""))
+            out.append(
+                f"- {link(new.blatt, new.titel)}, Fassung {old.fassung_label} → {new.fassung_label}"
+                + (f" ({kind}{why})" if kind or why else "")
+            )
         out.append("")
     if changes.withdrawn:
         out.append(f"{heading} Entfallene Blätter\n")
         for old, w in changes.withdrawn:
-            out.append(f"- Blatt {old.blatt} – {old.titel} (zuletzt Fassung {old.fassung_label})"
-                       + (f": {w.grund}" if w else ""))
+            out.append(
+                f"- Blatt {old.blatt} – {old.titel} (zuletzt Fassung {old.fassung_label})"
+                + (f": {w.grund}" if w else "")
+            )
         out.append("")
     return out
 
 
 def whats_new_page(edition: AssembledEdition, history: EditionHistory) -> str:
-    lines = ["# Was ist neu\n",
-             "Hier steht, was jede Ergänzungslieferung gebracht hat: neue, geänderte und entfallene Blätter, "
-             "jeweils mit dem Grund der Änderung. Die neueste Lieferung steht oben.\n"]
+    lines = [
+        "# Was ist neu\n",
+        "Hier steht, was jede Ergänzungslieferung gebracht hat: neue, geänderte und entfallene Blätter, "
+        "jeweils mit dem Grund der Änderung. Die neueste Lieferung steht oben.\n",
+    ]
     if history.pending:
         lines.append("## Seit der letzten Lieferung\n")
-        lines.append("Diese Änderungen sind schon auf der Website, aber noch in keiner Ergänzungslieferung enthalten.\n")
+        lines.append(
+            "Diese Änderungen sind schon auf der Website, aber noch in keiner Ergänzungslieferung enthalten.\n"
+        )
         lines += _changes_markdown(history.pending, NEU, edition)
     if not history.deliveries:
         lines.append("Bisher wurde keine Ergänzungslieferung veröffentlicht.\n")
     for d in reversed(history.deliveries):
         lines.append(f"## Lieferung {d.name} vom {_date(d.datum)}\n")
         if d.previous is None:
-            lines.append(f"Erste Lieferung: der Ordner mit {len(d.changes.new)} Blättern. "
-                         f"[Zur Lieferung]({rel(NEU, delivery_doc(d.name))})\n")
+            lines.append(
+                f"Erste Lieferung: der Ordner mit {len(d.changes.new)} Blättern. "
+                f"[Zur Lieferung]({rel(NEU, delivery_doc(d.name))})\n"
+            )
             continue
         if not d.changes:
             lines.append("Diese Lieferung brachte für diese Ausgabe keine Änderungen.\n")
@@ -100,24 +125,29 @@ def whats_new_page(edition: AssembledEdition, history: EditionHistory) -> str:
 
 def delivery_page(edition: AssembledEdition, d: Delivery, with_pdf: bool, use_directory_urls: bool) -> str:
     doc = delivery_doc(d.name)
-    lines = [f"# Ergänzungslieferung {d.name}\n",
-             f"{esc(edition.definition.titel)} · Lieferung vom {_date(d.datum)}\n"]
+    lines = [f"# Ergänzungslieferung {d.name}\n", f"{esc(edition.definition.titel)} · Lieferung vom {_date(d.datum)}\n"]
     if d.previous is None:
-        lines.append(f"Dies ist die erste Lieferung: der vollständige Ordner mit {len(d.changes.new)} Blättern. "
-                     f"Drucken Sie ihn als [ganze Ausgabe]({rel(doc, 'index.md')}) aus und prüfen Sie ihn mit dem "
-                     f"[Verzeichnis der gültigen Blätter]({rel(doc, VERZEICHNIS)}).\n")
+        lines.append(
+            f"Dies ist die erste Lieferung: der vollständige Ordner mit {len(d.changes.new)} Blättern. "
+            f"Drucken Sie ihn als [ganze Ausgabe]({rel(doc, 'index.md')}) aus und prüfen Sie ihn mit dem "
+            f"[Verzeichnis der gültigen Blätter]({rel(doc, VERZEICHNIS)}).\n"
+        )
         return "\n".join(lines) + "\n"
     if not d.changes:
         lines.append("Für diese Ausgabe enthält diese Lieferung keine Änderungen. Ihr Ordner bleibt, wie er ist.\n")
         return "\n".join(lines) + "\n"
     if with_pdf:
         href = page_url_to(doc, f"lieferungen/{supplement_pdf_name(d.name)}", use_directory_urls)
-        lines.append(f'<p class="lb-downloads"><a class="md-button lb-pdf" href="{esc(href)}" download>'
-                     "Lieferung als PDF (Ablageanweisung und neue Blätter)</a></p>\n")
+        lines.append(
+            f'<p class="lb-downloads"><a class="md-button lb-pdf" href="{esc(href)}" download>'
+            "Lieferung als PDF (Ablageanweisung und neue Blätter)</a></p>\n"
+        )
     lines.append("## Ablageanweisung\n")
-    lines.append("Nehmen Sie die links genannten Blätter aus Ihrem Ordner und heften Sie die rechts genannten "
-                 "an derselben Stelle ein. Jedes Blatt hat eigene Seitenzahlen; es werden immer ganze Blätter "
-                 "getauscht.\n")
+    lines.append(
+        "Nehmen Sie die links genannten Blätter aus Ihrem Ordner und heften Sie die rechts genannten "
+        "an derselben Stelle ein. Jedes Blatt hat eigene Seitenzahlen; es werden immer ganze Blätter "
+        "getauscht.\n"
+    )
     lines.append("| Herausnehmen | Einfügen |\n|---|---|")
     lines += [f"| {out} | {put} |" for out, put in filing_rows(d.changes)]
     lines.append("")
@@ -127,13 +157,20 @@ def delivery_page(edition: AssembledEdition, d: Delivery, with_pdf: bool, use_di
 
 
 def deliveries_index(edition: AssembledEdition, history: EditionHistory) -> str:
-    lines = ["# Ergänzungslieferungen\n",
-             "Eine Ergänzungslieferung enthält nur die neuen und geänderten Blätter und sagt, welche Blätter "
-             "Sie aus Ihrem gedruckten Ordner herausnehmen und welche Sie einfügen.\n"]
+    lines = [
+        "# Ergänzungslieferungen\n",
+        "Eine Ergänzungslieferung enthält nur die neuen und geänderten Blätter und sagt, welche Blätter "
+        "Sie aus Ihrem gedruckten Ordner herausnehmen und welche Sie einfügen.\n",
+    ]
     for d in reversed(history.deliveries):
-        summary = ("erste Lieferung" if d.previous is None else
-                   f"{len(d.changes.new)} neu, {len(d.changes.changed)} geändert, {len(d.changes.withdrawn)} entfallen")
-        lines.append(f"- [Lieferung {d.name} vom {_date(d.datum)}]({rel(LIEFERUNGEN, delivery_doc(d.name))}): {summary}")
+        summary = (
+            "erste Lieferung"
+            if d.previous is None
+            else f"{len(d.changes.new)} neu, {len(d.changes.changed)} geändert, {len(d.changes.withdrawn)} entfallen"
+        )
+        lines.append(
+            f"- [Lieferung {d.name} vom {_date(d.datum)}]({rel(LIEFERUNGEN, delivery_doc(d.name))}): {summary}"
+        )
     if not history.deliveries:
         lines.append("Bisher wurde keine Ergänzungslieferung veröffentlicht.")
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from ..core.assemble import AssembledEdition
+from ..core.history import EditionHistory
 from ..core.laender import BASE
 
 
@@ -28,7 +29,7 @@ class EditionJob:
     use_directory_urls: bool
     versions: list[dict]
     pdf: bool = False
-    history: object = None  # core.history.EditionHistory
+    history: EditionHistory | None = None
     page_counts: dict | None = None
     serve_url: str | None = None
     backwards: bool = False  # work through the pages from the last to the first
@@ -84,14 +85,31 @@ def build_edition(job: EditionJob) -> EditionResult:
     logger.addHandler(collect)
     try:
         started = time.perf_counter()
-        cfg = load_config(job.config_file, site_dir=job.site_dir, strict=job.strict,
-                          use_directory_urls=job.use_directory_urls)
+        cfg = load_config(
+            job.config_file, site_dir=job.site_dir, strict=job.strict, use_directory_urls=job.use_directory_urls
+        )
+        from .plugin import LoseblattPlugin  # the plugin module imports this one
+
         plugin = cfg.plugins["loseblatt"]
-        plugin.assign_edition(job.edition, site_url=job.site_url, versions=job.versions, pdf=job.pdf,
-                              history=job.history, page_counts=job.page_counts, backwards=job.backwards)
+        if not isinstance(plugin, LoseblattPlugin):
+            raise TypeError("mkdocs.yml must use the loseblatt plugin")
+        plugin.assign_edition(
+            job.edition,
+            site_url=job.site_url,
+            versions=job.versions,
+            pdf=job.pdf,
+            history=job.history,
+            page_counts=job.page_counts,
+            backwards=job.backwards,
+        )
         build(cfg, serve_url=job.serve_url)
-        return EditionResult(code, True, warnings=collect.messages, render_stats=dict(plugin.render_stats),
-                             seconds=round(time.perf_counter() - started, 3))
+        return EditionResult(
+            code,
+            True,
+            warnings=collect.messages,
+            render_stats=dict(plugin.render_stats),
+            seconds=round(time.perf_counter() - started, 3),
+        )
     except (Abort, BuildError, ConfigurationError) as exc:
         return EditionResult(code, False, str(exc), collect.messages)
     finally:
@@ -125,5 +143,4 @@ def build_editions(jobs: list[EditionJob], parallel: int) -> list[EditionResult]
     for i, job in enumerate(jobs):
         job.backwards = i % 2 == 1
     with ProcessPoolExecutor(max_workers=n, mp_context=_context()) as pool:
-        results = list(pool.map(build_edition, jobs))
-    return results
+        return list(pool.map(build_edition, jobs))

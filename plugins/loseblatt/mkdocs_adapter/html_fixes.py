@@ -52,6 +52,6 @@ def sort_sitemap(xml: str) -> str:
     if not entries:
         return xml
     head = xml[: xml.index(entries[0])]
-    tail = xml[xml.rindex(entries[-1]) + len(entries[-1]):]
-    keyed = sorted(entries, key=lambda e: (m.group(1) if (m := _LOC.search(e)) else ""))
+    tail = xml[xml.rindex(entries[-1]) + len(entries[-1]) :]
+    keyed = sorted(entries, key=lambda e: m.group(1) if (m := _LOC.search(e)) else "")
     return head + "".join(e if e.endswith("\n") else e + "\n" for e in keyed) + tail

@@ -26,16 +26,27 @@ import os
 from pathlib import Path
 
 TEMPLATE = "loseblatt-seite.html"
-TEMPLATE_SOURCE = ('{% if loseblatt_seite is defined %}{{ loseblatt_seite }}'
-                   '{% else %}{% include "main.html" %}{% endif %}')
+TEMPLATE_SOURCE = (
+    '{% if loseblatt_seite is defined %}{{ loseblatt_seite }}{% else %}{% include "main.html" %}{% endif %}'
+)
 CONTEXT_KEY = "loseblatt_seite"
 # Private-use characters: they cannot come from content by accident.
 NAME = "\ue000loseblatt-name\ue001"
 URL = "https://loseblatt.invalid/\ue000url\ue001/"
 VERSION = b"page-cache 2"
 # site_name and site_url are edition-specific and stand in the page as placeholders.
-CONFIG_KEYS = ("site_description", "site_author", "copyright", "repo_url", "repo_name",
-               "edit_uri", "use_directory_urls", "extra_css", "extra_javascript", "extra_templates")
+CONFIG_KEYS = (
+    "site_description",
+    "site_author",
+    "copyright",
+    "repo_url",
+    "repo_name",
+    "edit_uri",
+    "use_directory_urls",
+    "extra_css",
+    "extra_javascript",
+    "extra_templates",
+)
 EDITION_EXTRA = ("ausgabe",)  # extra values of ours that no template shows
 PRUNE_SAFE = {"navigation.prune"}
 PRUNE_UNSAFE = {"navigation.tabs", "navigation.sections", "navigation.expand"}
@@ -73,11 +84,20 @@ def site_fingerprint(config, code_files: list[Path]) -> str | None:
                 custom.append((str(path), st.st_size, st.st_mtime_ns))
     extra = {k: v for k, v in dict(config.extra).items() if k not in EDITION_EXTRA}
     h = hashlib.sha256(VERSION)
-    h.update(_json({
-        "mkdocs": mkdocs.__version__, "material": material, "epoch": epoch,
-        "theme": {"name": theme.name, "dirs": list(theme.dirs), "vars": dict(theme)}, "custom": custom,
-        "config": {k: config.get(k) for k in CONFIG_KEYS}, "extra": extra, "plugins": list(config.plugins),
-    }).encode())
+    h.update(
+        _json(
+            {
+                "mkdocs": mkdocs.__version__,
+                "material": material,
+                "epoch": epoch,
+                "theme": {"name": theme.name, "dirs": list(theme.dirs), "vars": dict(theme)},
+                "custom": custom,
+                "config": {k: config.get(k) for k in CONFIG_KEYS},
+                "extra": extra,
+                "plugins": list(config.plugins),
+            }
+        ).encode()
+    )
     for path in code_files:
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -86,7 +106,7 @@ def site_fingerprint(config, code_files: list[Path]) -> str | None:
 def can_share_navigation(features) -> bool:
     """Whether nav_view describes what Material draws; otherwise the whole navigation counts."""
     features = set(features or ())
-    return PRUNE_SAFE <= features and not (PRUNE_UNSAFE & features)
+    return features >= PRUNE_SAFE and not (PRUNE_UNSAFE & features)
 
 
 def _children(item) -> list:
@@ -99,8 +119,15 @@ def _meta(item) -> list:
 
 
 def _leaf(item, page) -> list:
-    return [type(item).__name__, item.title, getattr(item, "url", None), getattr(item, "is_index", False),
-            item is page, bool(getattr(item, "active", False)), _meta(item)]
+    return [
+        type(item).__name__,
+        item.title,
+        getattr(item, "url", None),
+        getattr(item, "is_index", False),
+        item is page,
+        bool(getattr(item, "active", False)),
+        _meta(item),
+    ]
 
 
 def _collapsed(section) -> list:
@@ -146,9 +173,17 @@ def _neighbour(page) -> list | None:
 def page_key(site: str, nav_part: str, page) -> str:
     h = hashlib.sha256(site.encode())
     h.update(nav_part.encode())
-    for part in (page.file.src_uri, page.url, page.canonical_url, page.edit_url, page.title, _json(page.meta),
-                 _json(_toc(page.toc or [])), _json([_neighbour(page.previous_page), _neighbour(page.next_page)]),
-                 _json([a.title for a in page.ancestors])):
+    for part in (
+        page.file.src_uri,
+        page.url,
+        page.canonical_url,
+        page.edit_url,
+        page.title,
+        _json(page.meta),
+        _json(_toc(page.toc or [])),
+        _json([_neighbour(page.previous_page), _neighbour(page.next_page)]),
+        _json([a.title for a in page.ancestors]),
+    ):
         h.update(str(part).encode() + b"\0")
     h.update((page.content or "").encode())
     return h.hexdigest()
@@ -171,7 +206,7 @@ class Placeholders:
 
     def neutral_url(self, url: str | None) -> str | None:
         if url and self.site_url and url.startswith(self.site_url):
-            return URL + url[len(self.site_url):]
+            return URL + url[len(self.site_url) :]
         return url
 
     def fill(self, html: str) -> str:
@@ -252,8 +287,12 @@ class SharedPages:
         site = site_fingerprint(config, code_files)
         if site is None:
             return None
-        shared = cls(PageCache(folder), site, Placeholders(config.site_name, config.site_url),
-                     can_share_navigation(config.theme.get("features")))
+        shared = cls(
+            PageCache(folder),
+            site,
+            Placeholders(config.site_name, config.site_url),
+            can_share_navigation(config.theme.get("features")),
+        )
         config.site_name = NAME
         return shared
 

@@ -47,8 +47,8 @@ def register_nav_items(reg: AssembledRegister) -> list:
         return items
     groups = []
     for i in range(0, len(reg.sheets), NAV_GROUP):
-        chunk = reg.sheets[i:i + NAV_GROUP]
-        groups.append({f"Blätter {chunk[0].blatt}–{chunk[-1].blatt}": items[i:i + NAV_GROUP]})
+        chunk = reg.sheets[i : i + NAV_GROUP]
+        groups.append({f"Blätter {chunk[0].blatt}–{chunk[-1].blatt}": items[i : i + NAV_GROUP]})
     return groups
 
 
@@ -73,8 +73,7 @@ def sheet_page(sheet: AssembledSheet, pdf: str = "") -> str:
     grund = ""
     if sheet.grund and sheet.fassung_label != "1":
         art = "Inhaltliche" if sheet.aenderung == "inhaltlich" else "Redaktionelle"
-        grund = (f'\n<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> '
-                 f"{esc(sheet.grund)}</p>\n")
+        grund = f'\n<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> {esc(sheet.grund)}</p>\n'
     links = f'\n<p class="lb-downloads">{pdf}</p>\n' if pdf else ""
     return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.display_markdown.strip()}\n{links}"
 
@@ -94,8 +93,10 @@ def register_page(reg: AssembledRegister, pdf: str = "") -> str:
     if reg.sheets:
         lines.append("| Blatt | Titel | Fassung | Stand |\n|---|---|---|---|")
         for s in reg.sheets:
-            lines.append(f"| {s.blatt} | [{s.titel}]({rel(reg.doc_path, s.doc_path)}) "
-                         f"| {s.fassung_label} | {stand_long(s.stand)} |")
+            lines.append(
+                f"| {s.blatt} | [{s.titel}]({rel(reg.doc_path, s.doc_path)}) "
+                f"| {s.fassung_label} | {stand_long(s.stand)} |"
+            )
     else:
         lines.append("In dieser Ausgabe enthält das Register noch keine Blätter.")
     return "\n".join(lines) + "\n"
@@ -124,8 +125,9 @@ def chooser_page(editions: dict[str, str]) -> str:
         if code in editions:
             lines.append(f'<li><a href="{code}/">{esc(name)}</a> <span class="lb-hinweis">Landesausgabe</span></li>')
         else:
-            lines.append(f'<li><a href="{BASE}/">{esc(name)}</a> '
-                         '<span class="lb-hinweis">allgemeine Ausgabe</span></li>')
+            lines.append(
+                f'<li><a href="{BASE}/">{esc(name)}</a> <span class="lb-hinweis">allgemeine Ausgabe</span></li>'
+            )
     lines.append("</ul>\n")
     if BASE in editions:
         lines.append(f'Ohne Landesbezug: <a href="{BASE}/">{esc(editions[BASE])}</a>.\n')

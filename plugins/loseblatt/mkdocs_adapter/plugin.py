@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-import shutil
-import time
-import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -30,20 +30,19 @@ from mkdocs.structure.pages import Page
 
 from ..core import pipeline
 from ..core.assemble import AssembledEdition
+from ..core.history import EditionHistory, edition_history
 from ..core.laender import BASE
 from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
-from ..core.history import EditionHistory, edition_history
-from . import checklist_pages, delivery_pages, index_pages, pages
 from ..render import print_html as pdf_names
+from . import checklist_pages, delivery_pages, index_pages, page_cache, pages
 from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
 from .html_fixes import sort_sitemap, tidy
 from .manifest import write_manifest, write_versions
 from .publish import Publisher
-from . import page_cache
-from .render_cache import EditionPage, Rendered, RenderCache, markdown_fingerprint, nav_titles
+from .render_cache import EditionPage, RenderCache, Rendered, markdown_fingerprint, nav_titles
 from .search_entries import add_to_index, entries_for, search_config
 
 log = get_plugin_logger(__name__)
@@ -60,15 +59,19 @@ def source_date_epoch(project_root: Path, binder_dir: Path) -> int:
     import subprocess
 
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project_root, capture_output=True,
-                             text=True, timeout=10)
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=project_root, capture_output=True, text=True, timeout=10
+        )
         if out.returncode == 0 and out.stdout.strip().isdigit():
             return int(out.stdout.strip())
     except (OSError, subprocess.SubprocessError):
         pass
-    stands = [line.split(":", 1)[1].strip() for f in binder_dir.rglob("*.md")
-              for line in f.read_text(encoding="utf-8", errors="replace").splitlines()[:15]
-              if line.startswith("stand:")]
+    stands = [
+        line.split(":", 1)[1].strip()
+        for f in binder_dir.rglob("*.md")
+        for line in f.read_text(encoding="utf-8", errors="replace").splitlines()[:15]
+        if line.startswith("stand:")
+    ]
     newest = max((s for s in stands if len(s) == 7), default="2021-09")
     return calendar.timegm((int(newest[:4]), int(newest[5:7]), 1, 0, 0, 0))
 
@@ -122,13 +125,27 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.production_dir: Path | None = None
 
     # ----- roles ---------------------------------------------------------------
-    def assign_edition(self, edition: AssembledEdition, *, site_url: str | None, versions: list[dict],
-                       pdf: bool = False, history: EditionHistory | None = None,
-                       page_counts: dict[str, int] | None = None, backwards: bool = False) -> None:
+    def assign_edition(
+        self,
+        edition: AssembledEdition,
+        *,
+        site_url: str | None,
+        versions: list[dict],
+        pdf: bool = False,
+        history: EditionHistory | None = None,
+        page_counts: dict[str, int] | None = None,
+        backwards: bool = False,
+    ) -> None:
         """Called by the edition worker before the build: the next build builds `edition`."""
-        self._assignment = {"edition": edition, "edition_site_url": site_url, "versions": versions,
-                            "with_pdf": pdf, "history": history or EditionHistory(),
-                            "page_counts": page_counts or {}, "backwards": backwards}
+        self._assignment = {
+            "edition": edition,
+            "edition_site_url": site_url,
+            "versions": versions,
+            "with_pdf": pdf,
+            "history": history or EditionHistory(),
+            "page_counts": page_counts or {},
+            "backwards": backwards,
+        }
 
     def pdf_enabled(self) -> bool:
         env = os.environ.get(PDF_ENV, "").strip().lower()
@@ -181,8 +198,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             return available
         unknown = [c for c in wanted if c not in available]
         if unknown:
-            raise PluginError(f"Unbekannte Ausgabe(n) {', '.join(unknown)} in {AUSGABE_ENV} oder „ausgaben“; "
-                              f"vorhanden sind: {', '.join(available)}.")
+            raise PluginError(
+                f"Unbekannte Ausgabe(n) {', '.join(unknown)} in {AUSGABE_ENV} oder „ausgaben“; "
+                f"vorhanden sind: {', '.join(available)}."
+            )
         return [c for c in available if c in wanted]
 
     def _configure_coordinator(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -196,8 +215,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             for problem in result.problems:
                 log.error(problem.format())
             n = len(result.problems)
-            raise PluginError(f"Der Ordner enthält {n} Fehler (siehe oben); es wird nichts veröffentlicht. "
-                              "Mit „loseblatt check“ lassen sie sich ohne Build prüfen.")
+            raise PluginError(
+                f"Der Ordner enthält {n} Fehler (siehe oben); es wird nichts veröffentlicht. "
+                "Mit „loseblatt check“ lassen sie sich ohne Build prüfen."
+            )
         self.result = result
         self.codes = self.selected_editions(list(result.binder.editions))
         config.nav = ["index.md"]
@@ -219,19 +240,34 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         docs = sorted(p.relative_to(config.docs_dir).as_posix() for p in Path(config.docs_dir).rglob("*.md"))
         nav: list = [{"Start": "index.md"}]
         for reg in ed.registers:
-            nav.append({pages.register_nav_title(reg): [reg.doc_path] + pages.register_nav_items(reg)})
+            nav.append({pages.register_nav_title(reg): [reg.doc_path, *pages.register_nav_items(reg)]})
         checklist_regs = checklist_pages.registers_with_checklists(ed)
         if checklist_regs:
-            nav.append({"Checklisten": [checklist_pages.OVERVIEW] + [
-                {f"Register {r.register.number}: {r.register.titel}": checklist_pages.register_page_path(r)}
-                for r in checklist_regs]})
+            nav.append(
+                {
+                    "Checklisten": [checklist_pages.OVERVIEW]
+                    + [
+                        {f"Register {r.register.number}: {r.register.titel}": checklist_pages.register_page_path(r)}
+                        for r in checklist_regs
+                    ]
+                }
+            )
         nav.append({"Stichwortverzeichnis": index_pages.STICHWORTE})
-        nav.append({"Loseblattsammlung": [
-            {"Verzeichnis der gültigen Blätter": delivery_pages.VERZEICHNIS},
-            {"Was ist neu": delivery_pages.NEU},
-            {"Ergänzungslieferungen": [delivery_pages.LIEFERUNGEN] + [
-                {f"Lieferung {d.name}": delivery_pages.delivery_doc(d.name)} for d in reversed(self.history.deliveries)]},
-        ]})
+        nav.append(
+            {
+                "Loseblattsammlung": [
+                    {"Verzeichnis der gültigen Blätter": delivery_pages.VERZEICHNIS},
+                    {"Was ist neu": delivery_pages.NEU},
+                    {
+                        "Ergänzungslieferungen": [delivery_pages.LIEFERUNGEN]
+                        + [
+                            {f"Lieferung {d.name}": delivery_pages.delivery_doc(d.name)}
+                            for d in reversed(self.history.deliveries)
+                        ]
+                    },
+                ]
+            }
+        )
         order = [p for p in self.config.seiten if p in docs] + [p for p in docs if p not in self.config.seiten]
         nav += [p for p in order if p != "index.md"]
         config.nav = nav
@@ -246,8 +282,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         for name in CSS + JS:
             files.append(File.generated(config, f"assets/loseblatt/{name}", abs_src_path=str(ASSETS / name)))
         for name in FONTS:
-            files.append(File.generated(config, f"assets/loseblatt/fonts/{name}",
-                                        abs_src_path=str(ASSETS / "fonts" / name)))
+            files.append(
+                File.generated(config, f"assets/loseblatt/fonts/{name}", abs_src_path=str(ASSETS / "fonts" / name))
+            )
         if not self.is_edition:
             # The coordinator's own site is only the chooser; docs/ pages belong to each edition.
             for f in [f for f in files if f.is_documentation_page()]:
@@ -266,15 +303,23 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         for reg in ed.registers:
             links = ""
             if self.with_pdf:
-                links = pages.pdf_link(reg.doc_path, pdf_names.register_pdf_name(reg.register.number),
-                                       "Register als PDF", dir_urls)
+                links = pages.pdf_link(
+                    reg.doc_path, pdf_names.register_pdf_name(reg.register.number), "Register als PDF", dir_urls
+                )
                 if any(s.checklists for s in reg.sheets):
-                    links += " " + pages.pdf_link(reg.doc_path, pdf_names.checklists_pdf_name(reg.register.number),
-                                                  "Checklisten als PDF", dir_urls)
+                    links += " " + pages.pdf_link(
+                        reg.doc_path,
+                        pdf_names.checklists_pdf_name(reg.register.number),
+                        "Checklisten als PDF",
+                        dir_urls,
+                    )
             add(reg.doc_path, pages.register_page(reg, links))
             for sheet in reg.sheets:
-                link = pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF",
-                                      dir_urls) if self.with_pdf else ""
+                link = (
+                    pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF", dir_urls)
+                    if self.with_pdf
+                    else ""
+                )
                 add(sheet.doc_path, pages.sheet_page(sheet, link))
         history = self.history
         add(index_pages.STICHWORTE, index_pages.keyword_page(ed))
@@ -292,8 +337,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.render_cache = RenderCache(self.cache_dir() / "html", markdown_fingerprint(config))
         self.search_config = search_config(config)
         if self.config.seitencache:
-            self.shared = page_cache.SharedPages.for_build(config, self.cache_dir() / "seiten",
-                                                          [Path(__file__).with_name("html_fixes.py")])
+            self.shared = page_cache.SharedPages.for_build(
+                config, self.cache_dir() / "seiten", [Path(__file__).with_name("html_fixes.py")]
+            )
         if self.backwards:
             # Only the order of work changes: sitemap and search index are sorted on output.
             docs = [f for f in files if f.is_documentation_page()]
@@ -326,8 +372,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         if page.file.src_uri == "index.md":
             text = text.rstrip() + "\n\n" + pages.registers_overview(ed) + "\n"
             if self.with_pdf:
-                link = pages.pdf_link("index.md", pdf_names.edition_pdf_name(ed.code), "Ganze Ausgabe als PDF",
-                                      config.use_directory_urls)
+                link = pages.pdf_link(
+                    "index.md", pdf_names.edition_pdf_name(ed.code), "Ganze Ausgabe als PDF", config.use_directory_urls
+                )
                 text += f'\n<p class="lb-downloads">{link}</p>\n'
         return text + self.abbreviations
 
@@ -355,8 +402,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         key = self.render_keys.pop(uri, None)
         if key is not None:
             links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
-            self.render_cache.put(key, Rendered(html, page.toc, getattr(page, "_title_from_render", None),
-                                                set(page.present_anchor_ids or ()), links))
+            self.render_cache.put(
+                key,
+                Rendered(
+                    html, page.toc, getattr(page, "_title_from_render", None), set(page.present_anchor_ids or ()), links
+                ),
+            )
         return html
 
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav):
@@ -367,7 +418,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
 
             html = self.shared.lookup(page, nav)
             if html is not None:
-                context[page_cache.CONTEXT_KEY] = Markup(html)
+                context[page_cache.CONTEXT_KEY] = Markup(html)  # noqa: S704 - our own rendered page
         self._search_entries(page)
         return context
 
@@ -416,9 +467,13 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         site.parent.mkdir(parents=True, exist_ok=True)
         self.production_dir = Path(tempfile.mkdtemp(prefix=".loseblatt-ausgaben-", dir=site.parent))
         settings = ProductionSettings(
-            config_file=config.config_file_path, site_url=config.site_url or "", strict=bool(config.strict),
-            use_directory_urls=config.use_directory_urls, markdown_extensions=list(config.markdown_extensions),
-            mdx_configs=dict(config.mdx_configs or {}))
+            config_file=config.config_file_path,
+            site_url=config.site_url or "",
+            strict=bool(config.strict),
+            use_directory_urls=config.use_directory_urls,
+            markdown_extensions=list(config.markdown_extensions),
+            mdx_configs=dict(config.mdx_configs or {}),
+        )
         self.production = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loseblatt")
         self.production_future = self.production.submit(self._produce, settings, self.production_dir)
 
@@ -432,8 +487,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             pdfs = self._build_pdfs(settings, editions, histories, out / ".pdf")
         self.timings["pdf"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-        counts = {ed.code: ({b: n for b, (_, n) in pdfs[ed.code].sheets.items()} if ed.code in pdfs
-                            else histories[ed.code].pages) for ed in editions}
+        counts = {
+            ed.code: (
+                {b: n for b, (_, n) in pdfs[ed.code].sheets.items()} if ed.code in pdfs else histories[ed.code].pages
+            )
+            for ed in editions
+        }
         self._build_editions(settings, out, histories, counts)
         self.timings["html"] = round(time.perf_counter() - started, 3)
         for ed in editions:
@@ -462,8 +521,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         if self.is_edition:
             # In navigation order, so that the index is the same on every build.
             order = [p.file.src_uri for p in self.nav_pages] if self.nav_pages else sorted(self.search_entries)
-            add_to_index(Path(config.site_dir), [e for uri in order for e in self.search_entries.get(uri, [])],
-                         [p.url for p in self.nav_pages])
+            add_to_index(
+                Path(config.site_dir),
+                [e for uri in order for e in self.search_entries.get(uri, [])],
+                [p.url for p in self.nav_pages],
+            )
             if self.shared is not None:
                 self.shared.record(self.edition.code)
                 self.render_stats["seiten_gerendert"] = len(self.shared.rendered)
@@ -514,20 +576,26 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         ]
         results = build_editions(jobs, self.config.parallel)
         self.timings["ausgaben"] = {r.code: r.seconds for r in results}
-        self.timings["markdown"] = {k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")}
-        self.timings["seiten"] = {k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results)
-                                  for k in ("gerendert", "aus_cache")}
+        self.timings["markdown"] = {
+            k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")
+        }
+        self.timings["seiten"] = {
+            k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results) for k in ("gerendert", "aus_cache")
+        }
         self.timings["seiten_gerendert"] = sorted(p for r in results for p in r.render_stats.get("seiten_neu", []))
         failed = [r for r in results if not r.ok]
         if failed:
             details = "; ".join(f"{r.code}: {r.error}" for r in failed)
-            raise PluginError(f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht.")
+            raise PluginError(
+                f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht."
+            )
         pages = self.cache_dir() / "seiten"
         if pages.is_dir():
             page_cache.PageCache(pages).prune(set(self.result.binder.editions))
 
-    def _build_pdfs(self, settings: ProductionSettings, editions: list[AssembledEdition], histories: dict,
-                    out: Path) -> dict:
+    def _build_pdfs(
+        self, settings: ProductionSettings, editions: list[AssembledEdition], histories: dict, out: Path
+    ) -> dict:
         from ..print_adapter.build import PdfBuilder, renderer_from, worker_count
         from ..print_adapter.store import PdfStore
 
@@ -541,8 +609,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 step["last"] = done // tenth
                 log.info(f"PDF {done}/{total}")
 
-        builder = PdfBuilder(renderer_from(settings.markdown_extensions, settings.mdx_configs),
-                             PdfStore(cache / "pdf"), worker_count(self.config.parallel), progress)
+        builder = PdfBuilder(
+            renderer_from(settings.markdown_extensions, settings.mdx_configs),
+            PdfStore(cache / "pdf"),
+            worker_count(self.config.parallel),
+            progress,
+        )
         dirs = {ed.code: out / ed.code for ed in editions}
         result = builder.build(editions, dirs)
         builder.build_supplements(editions, histories, dirs)
@@ -553,7 +625,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         try:
             self._finish_production()
-        except Exception:  # noqa: BLE001 - the build already failed; its own error is reported
+        except Exception:  # noqa: BLE001, S110 - the build already failed; its own error is reported
             pass
         if self.production_dir is not None:
             shutil.rmtree(self.production_dir, ignore_errors=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
 
 MD_LINK_TARGET = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
 VERSION = b"render-cache 1"
@@ -24,7 +25,7 @@ VERSION = b"render-cache 1"
 @dataclass
 class Rendered:
     html: str
-    toc: object
+    toc: TableOfContents
     title: str | None
     anchors: set[str]
     links: dict[str, dict[str, str]]  # target src_uri -> {anchor: original link}
@@ -49,14 +50,14 @@ class RenderCache:
     def get(self, key: str) -> Rendered | None:
         try:
             with open(self.folder / f"{key}.pickle", "rb") as f:
-                return pickle.load(f)
+                return pickle.load(f)  # noqa: S301 - our own cache folder
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
             return None
 
     def get_search(self, key: str) -> list[dict] | None:
         try:
             with open(self.folder / f"{key}.suche", "rb") as f:
-                return pickle.load(f)
+                return pickle.load(f)  # noqa: S301 - our own cache folder
         except (OSError, EOFError, pickle.UnpicklingError):
             return None
 
@@ -75,8 +76,13 @@ class RenderCache:
 
 def markdown_fingerprint(config) -> str:
     """Everything besides the page's Markdown that shapes its HTML."""
-    return repr((list(config.markdown_extensions), sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items()),
-                 config.use_directory_urls))
+    return repr(
+        (
+            list(config.markdown_extensions),
+            sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items()),
+            config.use_directory_urls,
+        )
+    )
 
 
 class EditionPage(Page):
@@ -101,8 +107,11 @@ class EditionPage(Page):
         self.toc = done.toc
         self._title_from_render = done.title
         self.present_anchor_ids = set(done.anchors)
-        self.links_to_anchors = {f: dict(anchors) for target, anchors in done.links.items()
-                                 if (f := files.get_file_from_path(target)) is not None}
+        self.links_to_anchors = {
+            f: dict(anchors)
+            for target, anchors in done.links.items()
+            if (f := files.get_file_from_path(target)) is not None
+        }
 
 
 def nav_titles(nav: list) -> dict[str, str]:

@@ -1,1 +1,1 @@
-"""Print adapter: assembled editions → PDFs with WeasyPrint, cached, assembled with pypdf."""
+"""Print adapter: assembled editions → PDFs with WeasyPrint, cached, joined with pikepdf."""

@@ -27,6 +27,10 @@ def join(parts: list[Part], title: str, identifier: str = "") -> bytes:
         for part in parts:
             src = pikepdf.Pdf.open(io.BytesIO(part.pdf))
             sources.append(src)
+            # Exactly the bookmarks defined here: pikepdf 10.18+ would also copy each part's own
+            # outline (WeasyPrint makes one from the headings).
+            if pikepdf.Name.Outlines in src.Root:
+                del src.Root[pikepdf.Name.Outlines]
             start = len(out.pages)
             out.add_pages_from(src)
             item = pikepdf.OutlineItem(part.title, start)

@@ -2,7 +2,7 @@
 
 Per-sheet documents are rendered once per distinct content (cache keyed by a hash of HTML,
 styles, fonts and WeasyPrint's version) and spread over worker processes; register and
-edition PDFs are joined from them with pypdf and cached by the keys of their parts.
+edition PDFs are joined from them with pikepdf and cached by the keys of their parts.
 """
 
 from __future__ import annotations
@@ -30,8 +30,14 @@ class Doc:
     """A document to print. Its cache key comes from its inputs, so a cached PDF is found
     without building the HTML; the HTML is built only when the PDF must be rendered."""
 
-    def __init__(self, label: str, make_html: Callable[[], str], inputs: str | None = None,
-                 forms: bool = False, fingerprint: str = ""):
+    def __init__(
+        self,
+        label: str,
+        make_html: Callable[[], str],
+        inputs: str | None = None,
+        forms: bool = False,
+        fingerprint: str = "",
+    ):
         self.label = label  # "<edition>:<file name>", for progress and stats
         self._make_html = make_html
         self._html: str | None = None
@@ -81,7 +87,7 @@ _worker_docs: list[Doc] = []
 
 
 def _init_worker(docs: list[Doc]) -> None:
-    global _worker_docs
+    global _worker_docs  # noqa: PLW0603 - per-process state of a forked worker
     _worker_docs = docs
 
 
@@ -97,8 +103,9 @@ def _pool_context():
 
 
 class PdfBuilder:
-    def __init__(self, renderer: PrintRenderer, store: PdfStore, workers: int,
-                 progress: Callable[[int, int], None] | None = None):
+    def __init__(
+        self, renderer: PrintRenderer, store: PdfStore, workers: int, progress: Callable[[int, int], None] | None = None
+    ):
         self.renderer = renderer
         self.store = store
         self.workers = max(1, workers)
@@ -135,8 +142,12 @@ class PdfBuilder:
             ctx = _pool_context()
             todo = list(missing.items())
             if ctx.get_start_method() == "fork":
-                pool = ProcessPoolExecutor(max_workers=min(self.workers, total), mp_context=ctx,
-                                           initializer=_init_worker, initargs=([doc for _, doc in todo],))
+                pool = ProcessPoolExecutor(
+                    max_workers=min(self.workers, total),
+                    mp_context=ctx,
+                    initializer=_init_worker,
+                    initargs=([doc for _, doc in todo],),
+                )
                 submit = lambda i, doc: pool.submit(_render_at, i)  # noqa: E731
             else:
                 pool = ProcessPoolExecutor(max_workers=min(self.workers, total), mp_context=ctx)
@@ -155,10 +166,9 @@ class PdfBuilder:
         self.stats.rendered.append(doc.label)
         return result[1]
 
-    def joined(self, label: str, title: str, parts: list[tuple[str, str, int]],
-               pdfs: dict[str, int]) -> str:
+    def joined(self, label: str, title: str, parts: list[tuple[str, str, int]], pdfs: dict[str, int]) -> str:
         """Join parts (key, bookmark, level); cached by the parts' keys; returns the key."""
-        h = hashlib.sha256(b"join 1\n" + title.encode())
+        h = hashlib.sha256(b"join 2\n" + title.encode())  # 2: parts' own outlines dropped
         for key, bookmark, level in parts:
             h.update(f"{key}|{bookmark}|{level}\n".encode())
         key = h.hexdigest()
@@ -177,21 +187,34 @@ class PdfBuilder:
         docs: list[Doc] = []
         for ed in editions:
             code = ed.code
-            plan = {"sheets": {}, "dividers": {}, "checklists": {}}
+            plan: dict[str, dict] = {"sheets": {}, "dividers": {}, "checklists": {}}
             for reg in ed.registers:
                 n = reg.register.number
-                d = Doc(f"{code}:{names.divider_pdf_name(n)}", partial(r.register_divider, ed, reg),
-                        r.divider_inputs(ed, reg), fingerprint=fp)
+                d = Doc(
+                    f"{code}:{names.divider_pdf_name(n)}",
+                    partial(r.register_divider, ed, reg),
+                    r.divider_inputs(ed, reg),
+                    fingerprint=fp,
+                )
                 plan["dividers"][n] = d
                 docs.append(d)
                 for s in reg.sheets:
-                    d = Doc(f"{code}:{names.sheet_pdf_name(s.blatt)}", partial(r.sheet, ed, s),
-                            r.sheet_inputs(ed, s), fingerprint=fp)
+                    d = Doc(
+                        f"{code}:{names.sheet_pdf_name(s.blatt)}",
+                        partial(r.sheet, ed, s),
+                        r.sheet_inputs(ed, s),
+                        fingerprint=fp,
+                    )
                     plan["sheets"][s.blatt] = d
                     docs.append(d)
                 if any(s.checklists for s in reg.sheets):
-                    d = Doc(f"{code}:{names.checklists_pdf_name(n)}", partial(r.register_checklists, ed, reg),
-                            r.checklists_inputs(ed, reg), forms=True, fingerprint=fp)
+                    d = Doc(
+                        f"{code}:{names.checklists_pdf_name(n)}",
+                        partial(r.register_checklists, ed, reg),
+                        r.checklists_inputs(ed, reg),
+                        forms=True,
+                        fingerprint=fp,
+                    )
                     plan["checklists"][n] = d
                     docs.append(d)
             plans[code] = plan
@@ -226,21 +249,27 @@ class PdfBuilder:
                     parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 0))
                     edition_parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 1))
                 reg_name = names.register_pdf_name(n)
-                self.store.place(self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs),
-                                 target / reg_name)
+                self.store.place(
+                    self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs),
+                    target / reg_name,
+                )
                 info.registers[n] = reg_name
                 if n in plan["checklists"]:
                     name = names.checklists_pdf_name(n)
                     self.store.place(plan["checklists"][n].key, target / name)
                     info.checklists[n] = name
             ed_name = names.edition_pdf_name(code)
-            self.store.place(self.joined(f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}",
-                                         edition_parts, pdfs), target / ed_name)
+            self.store.place(
+                self.joined(f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}", edition_parts, pdfs),
+                target / ed_name,
+            )
             info.edition = ed_name
             out[code] = info
         return out
 
-    def build_supplements(self, editions: list[AssembledEdition], histories: dict, site_dirs: dict[str, Path]) -> dict[str, list[str]]:
+    def build_supplements(
+        self, editions: list[AssembledEdition], histories: dict, site_dirs: dict[str, Path]
+    ) -> dict[str, list[str]]:
         """A PDF per delivery and edition: cover with filing instructions, then the new and changed
         sheets as delivered, with revision marks. Editions without changes get no PDF."""
         from ..core.history import filing_rows
@@ -257,13 +286,19 @@ class PdfBuilder:
                 sheet_docs = []
                 for rec in d.changes.inserted():
                     sheet = names.sheet_from_record(rec, before.get(rec.blatt))
-                    doc = Doc(f"{ed.code}:lieferung-{d.name}:{names.sheet_pdf_name(rec.blatt)}", partial(r.sheet, ed, sheet),
-                              r.sheet_inputs(ed, sheet), fingerprint=fp)
+                    doc = Doc(
+                        f"{ed.code}:lieferung-{d.name}:{names.sheet_pdf_name(rec.blatt)}",
+                        partial(r.sheet, ed, sheet),
+                        r.sheet_inputs(ed, sheet),
+                        fingerprint=fp,
+                    )
                     sheet_docs.append((doc, f"Blatt {rec.blatt} – {rec.titel}"))
                 reasons = [(new.blatt, new.titel, new.grund or "") for _, new in d.changes.changed]
-                cover = Doc(f"{ed.code}:lieferung-{d.name}:ablageanweisung",
-                            partial(names.supplement_cover, r, ed, d.name, d.datum, filing_rows(d.changes), reasons),
-                            fingerprint=fp)
+                cover = Doc(
+                    f"{ed.code}:lieferung-{d.name}:ablageanweisung",
+                    partial(names.supplement_cover, r, ed, d.name, d.datum, filing_rows(d.changes), reasons),
+                    fingerprint=fp,
+                )
                 docs += [cover] + [doc for doc, _ in sheet_docs]
                 plans.append((ed, d, cover, sheet_docs))
         pdfs = self.render_all(docs)
@@ -271,8 +306,12 @@ class PdfBuilder:
         for ed, d, cover, sheet_docs in plans:
             parts = [(cover.key, "Ablageanweisung", 0)] + [(doc.key, title, 0) for doc, title in sheet_docs]
             name = f"{d.name}.pdf"
-            key = self.joined(f"{ed.code}:lieferungen/{name}",
-                              f"Kommune beugt vor! – {ed.definition.titel} – Ergänzungslieferung {d.name}", parts, pdfs)
+            key = self.joined(
+                f"{ed.code}:lieferungen/{name}",
+                f"Kommune beugt vor! – {ed.definition.titel} – Ergänzungslieferung {d.name}",
+                parts,
+                pdfs,
+            )
             target = site_dirs[ed.code] / "lieferungen"
             target.mkdir(parents=True, exist_ok=True)
             self.store.place(key, target / name)
@@ -281,8 +320,17 @@ class PdfBuilder:
 
     def write_stats(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"gerendert": sorted(self.stats.rendered), "aus_cache": self.stats.reused,
-                                    "zusammengefuegt": sorted(self.stats.joined)}, indent=1, ensure_ascii=False))
+        path.write_text(
+            json.dumps(
+                {
+                    "gerendert": sorted(self.stats.rendered),
+                    "aus_cache": self.stats.reused,
+                    "zusammengefuegt": sorted(self.stats.joined),
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
 
 
 def renderer_from(markdown_extensions: list, mdx_configs: dict) -> PrintRenderer:

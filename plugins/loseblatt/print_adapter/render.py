@@ -7,8 +7,14 @@ from functools import lru_cache
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-STYLE_FILES = ("print.css", "fonts.css", "fonts/Lato-Regular.ttf", "fonts/Lato-Bold.ttf",
-               "fonts/Lato-Italic.ttf", "fonts/Lato-BoldItalic.ttf")
+STYLE_FILES = (
+    "print.css",
+    "fonts.css",
+    "fonts/Lato-Regular.ttf",
+    "fonts/Lato-Bold.ttf",
+    "fonts/Lato-Italic.ttf",
+    "fonts/Lato-BoldItalic.ttf",
+)
 RENDER_VERSION = "1"  # raise when the rendering code changes in a way the inputs do not show
 
 
@@ -20,7 +26,7 @@ def local_fetcher():
         def fetch(self, url, headers=None):
             if not url.startswith("file://"):
                 raise ValueError(f"Druckfassung lädt nichts aus dem Netz: {url}")
-            path = Path(url[len("file://"):].split("?")[0]).resolve()
+            path = Path(url[len("file://") :].split("?")[0]).resolve()
             if ASSETS not in path.parents:
                 raise ValueError(f"Datei außerhalb der Druckvorlagen: {path}")
             return super().fetch(url, headers)

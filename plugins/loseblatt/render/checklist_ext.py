@@ -44,18 +44,25 @@ class ChecklistProcessor(BlockProcessor):
         block = blocks.pop(0)
         m = OPENER.match(block)
         if m:
-            fieldset = etree.SubElement(parent, "fieldset", {"class": "lb-checkliste", "data-checkliste": m.group("id")})
+            fieldset = etree.SubElement(
+                parent, "fieldset", {"class": "lb-checkliste", "data-checkliste": m.group("id")}
+            )
             legend = etree.SubElement(fieldset, "legend")
             legend.text = f"Checkliste: {m.group('title')}"
             etree.SubElement(fieldset, "ul", {"class": "lb-punkte"})
-            status = etree.SubElement(fieldset, "p", {"class": "lb-fortschritt"})
-            body = [block[m.end():]]
+            etree.SubElement(fieldset, "p", {"class": "lb-fortschritt"})
+            body = [block[m.end() :]]
         else:
-            fieldset = self._open_fieldset(parent)
+            found = self._open_fieldset(parent)
+            if found is None:  # test() only lets indented blocks through after an open list
+                raise RuntimeError("checklist continuation without a list")
+            fieldset = found
             body = [block]
         while blocks and blocks[0].startswith("    "):
             body.append(blocks.pop(0))
-        ul = fieldset.find("ul")
+        ul, status = fieldset.find("ul"), fieldset.find("p")
+        if ul is None or status is None:  # every fieldset is made by _open_fieldset or above
+            raise RuntimeError("checklist fieldset without list or status")
         for line in (line for chunk in body for line in chunk.split("\n")):
             im = CANON_ITEM.match(line[4:] if line.startswith("    ") else line.strip())
             if not im:
@@ -66,7 +73,6 @@ class ChecklistProcessor(BlockProcessor):
             label = etree.SubElement(li, "label", {"for": ident})
             label.text = im.group("text")
         n = len(ul)
-        status = fieldset.find("p")
         status.set("data-fortschritt", str(n))
         status.text = "1 Punkt" if n == 1 else f"{n} Punkte"
         return True

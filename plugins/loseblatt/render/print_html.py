@@ -13,7 +13,6 @@ from pathlib import Path
 import markdown
 
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
-from ..core.checklists import Checklist
 from ..core.model import stand_long, stand_short
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -64,9 +63,11 @@ class Running:
         foot = css_string(self.foot)
         if self.page_numbers:
             foot += ' " · Seite " counter(page) " von " counter(pages)'
-        return ("@page { @top-left { content: " + css_string(self.left) + "; } "
-                "@top-right { content: " + css_string(self.right) + "; } "
-                "@bottom-left { content: " + foot + "; } }")
+        return (
+            "@page { @top-left { content: " + css_string(self.left) + "; } "
+            "@top-right { content: " + css_string(self.right) + "; } "
+            "@bottom-left { content: " + foot + "; } }"
+        )
 
 
 class PrintRenderer:
@@ -82,29 +83,66 @@ class PrintRenderer:
         # What shapes every document besides its own inputs: Markdown settings and this code.
         code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("print_html.py", "checklist_ext.py"))
         self.fingerprint = hashlib.sha256(
-            repr((self.extensions, sorted((k, repr(v)) for k, v in configs.items()))).encode() + code).hexdigest()
+            repr((self.extensions, sorted((k, repr(v)) for k, v in configs.items()))).encode() + code
+        ).hexdigest()
 
     @staticmethod
     def sheet_inputs(edition: AssembledEdition, sheet: AssembledSheet) -> str:
-        return repr(("blatt", edition.definition.titel, sheet.blatt, sheet.titel, sheet.fassung_label, sheet.stand,
-                     sheet.grund, sheet.aenderung, sheet.schlagworte, sheet.register.number, sheet.register.titel,
-                     sheet.display_markdown, edition.abbreviations))
+        return repr(
+            (
+                "blatt",
+                edition.definition.titel,
+                sheet.blatt,
+                sheet.titel,
+                sheet.fassung_label,
+                sheet.stand,
+                sheet.grund,
+                sheet.aenderung,
+                sheet.schlagworte,
+                sheet.register.number,
+                sheet.register.titel,
+                sheet.display_markdown,
+                edition.abbreviations,
+            )
+        )
 
     @staticmethod
     def checklists_inputs(edition: AssembledEdition, reg: AssembledRegister) -> str:
         from ..core.references import resolve
 
         targets = edition.targets()
-        lists = [(s.blatt, s.stand, cl.id, cl.title, [(i.id, resolve(i.text, targets, s.doc_path)[0]) for i in cl.items])
-                 for s in reg.sheets for cl in s.checklists]
-        return repr(("checklisten", edition.definition.titel, reg.register.number, reg.register.titel,
-                     reg.register.stand, lists))
+        lists = [
+            (s.blatt, s.stand, cl.id, cl.title, [(i.id, resolve(i.text, targets, s.doc_path)[0]) for i in cl.items])
+            for s in reg.sheets
+            for cl in s.checklists
+        ]
+        return repr(
+            (
+                "checklisten",
+                edition.definition.titel,
+                reg.register.number,
+                reg.register.titel,
+                reg.register.stand,
+                lists,
+            )
+        )
 
     @staticmethod
     def divider_inputs(edition: AssembledEdition, reg: AssembledRegister) -> str:
         r = reg.register
-        return repr(("register", edition.definition.titel, r.number, r.titel, r.fassung, r.stand, reg.markdown,
-                     [(s.blatt, s.titel) for s in reg.sheets], edition.abbreviations))
+        return repr(
+            (
+                "register",
+                edition.definition.titel,
+                r.number,
+                r.titel,
+                r.fassung,
+                r.stand,
+                reg.markdown,
+                [(s.blatt, s.titel) for s in reg.sheets],
+                edition.abbreviations,
+            )
+        )
 
     def markdown(self, text: str) -> str:
         if self._md is None:
@@ -115,13 +153,21 @@ class PrintRenderer:
         out = SHEET_LINK.sub(lambda m: f'href="{m.group(1)}.pdf"', out)
         return DOC_LINK.sub('href="#"', out)
 
-    def document(self, title: str, body: str, running: Running | None, *, keywords: list[str] | None = None,
-                 date: str | None = None, css_extra: str = "") -> str:
+    def document(
+        self,
+        title: str,
+        body: str,
+        running: Running | None,
+        *,
+        keywords: list[str] | None = None,
+        date: str | None = None,
+        css_extra: str = "",
+    ) -> str:
         head = [
             '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
             f"<title>{esc(title)}</title>",
             '<meta name="author" content="Stiftung Deutsches Forum Kriminalprävention und Landespräventionsgremien">',
-            f'<meta name="generator" content="loseblatt">',
+            '<meta name="generator" content="loseblatt">',
         ]
         if keywords:
             head.append(f'<meta name="keywords" content="{esc(", ".join(keywords))}">')
@@ -158,18 +204,24 @@ class PrintRenderer:
         )
         foot = f"Blatt {sheet.blatt} · Fassung {sheet.fassung_label} · Stand {stand_short(sheet.stand)}"
         running = self.running_for(edition, f"Register {reg.number} · {reg.titel}", foot)
-        return self.document(f"Blatt {sheet.blatt} – {sheet.titel}", body, running,
-                             keywords=sheet.schlagworte, date=f"{sheet.stand}-01")
+        return self.document(
+            f"Blatt {sheet.blatt} – {sheet.titel}", body, running, keywords=sheet.schlagworte, date=f"{sheet.stand}-01"
+        )
 
     def register_divider(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
         r = reg.register
         # Ids and titles only: a sheet's new Fassung must not force a new divider page.
         rows = "".join(f"<tr><td>{esc(s.blatt)}</td><td>{esc(s.titel)}</td></tr>" for s in reg.sheets)
-        table = ("<table><thead><tr><th>Blatt</th><th>Titel</th></tr></thead>"
-                 f"<tbody>{rows}</tbody></table>") if rows else "<p>In dieser Ausgabe enthält das Register noch keine Blätter.</p>"
-        body = (f'<article class="lb-register-trenner"><h1>Register {r.number}: {esc(r.titel)}</h1>'
-                + self.markdown(reg.markdown + "\n\n" + edition.abbreviations)
-                + f"<h2>Blätter in diesem Register</h2>{table}</article>")
+        table = (
+            (f"<table><thead><tr><th>Blatt</th><th>Titel</th></tr></thead><tbody>{rows}</tbody></table>")
+            if rows
+            else "<p>In dieser Ausgabe enthält das Register noch keine Blätter.</p>"
+        )
+        body = (
+            f'<article class="lb-register-trenner"><h1>Register {r.number}: {esc(r.titel)}</h1>'
+            + self.markdown(reg.markdown + "\n\n" + edition.abbreviations)
+            + f"<h2>Blätter in diesem Register</h2>{table}</article>"
+        )
         foot = f"Registerblatt {r.number} · Fassung {r.fassung} · Stand {stand_short(r.stand)}"
         running = self.running_for(edition, f"Register {r.number} · {r.titel}", foot)
         return self.document(f"Register {r.number} – {r.titel}", body, running, date=f"{r.stand}-01")
@@ -181,10 +233,14 @@ class PrintRenderer:
         d = edition.definition
         rows = []
         for reg in edition.registers:
-            rows.append(f'<tr class="lb-reg"><th colspan="3">Register {reg.register.number}: {esc(reg.register.titel)}</th></tr>')
+            rows.append(
+                f'<tr class="lb-reg"><th colspan="3">Register {reg.register.number}: {esc(reg.register.titel)}</th></tr>'
+            )
             for s in reg.sheets:
-                rows.append(f"<tr><td>{esc(s.blatt)}</td><td>{esc(s.titel)}</td>"
-                            f'<td class="lb-zahl">{pages.get(s.blatt, "")}</td></tr>')
+                rows.append(
+                    f"<tr><td>{esc(s.blatt)}</td><td>{esc(s.titel)}</td>"
+                    f'<td class="lb-zahl">{pages.get(s.blatt, "")}</td></tr>'
+                )
         body = (
             '<section class="lb-deckblatt">'
             '<p class="lb-reihe">Beratungsordner zur kommunalen Kriminalprävention</p>'
@@ -192,7 +248,8 @@ class PrintRenderer:
             f'<p class="lb-ausgabe">{esc(d.titel)}</p>'
             '<p class="lb-angaben">'
             f"Herausgegeben von der Stiftung Deutsches Forum Kriminalprävention mit den Landespräventionsgremien"
-            + (f"<br>Für diese Ausgabe: {esc(d.gremium.name)}" if not d.is_base else "") + "</p></section>"
+            + (f"<br>Für diese Ausgabe: {esc(d.gremium.name)}" if not d.is_base else "")
+            + "</p></section>"
             '<section class="lb-inhalt"><h1>Inhalt</h1>'
             "<p>Jedes Blatt zählt seine Seiten für sich, damit es bei einer Änderung allein ausgetauscht werden kann.</p>"
             '<table><thead><tr><th>Blatt</th><th>Titel</th><th class="lb-zahl">Seiten</th></tr></thead>'
@@ -205,21 +262,28 @@ class PrintRenderer:
         from ..core.references import resolve
         from .checklist_ext import dom_id
 
-        parts = [f"<article><h1>Checklisten: Register {reg.register.number} – {esc(reg.register.titel)}</h1>",
-                 "<p>Zum Ausdrucken und Abhaken in der Sitzung. Die Kästchen lassen sich auch am Bildschirm ankreuzen.</p>"]
+        parts = [
+            f"<article><h1>Checklisten: Register {reg.register.number} – {esc(reg.register.titel)}</h1>",
+            "<p>Zum Ausdrucken und Abhaken in der Sitzung. Die Kästchen lassen sich auch am Bildschirm ankreuzen.</p>",
+        ]
         for sheet in reg.sheets:
             for cl in sheet.checklists:
                 items = "".join(
                     f'<li><input type="checkbox" id="{dom_id(i.id)}" name="{dom_id(i.id)}" title="{esc(self._plain(i.text))}">'
                     f'<label for="{dom_id(i.id)}">{self._inline(resolve(i.text, edition.targets(), sheet.doc_path)[0])}</label></li>'
-                    for i in cl.items)
-                parts.append(f'<fieldset class="lb-checkliste"><legend>{esc(cl.title)} (Blatt {esc(sheet.blatt)})</legend>'
-                             f'<ul class="lb-punkte">{items}</ul></fieldset>')
+                    for i in cl.items
+                )
+                parts.append(
+                    f'<fieldset class="lb-checkliste"><legend>{esc(cl.title)} (Blatt {esc(sheet.blatt)})</legend>'
+                    f'<ul class="lb-punkte">{items}</ul></fieldset>'
+                )
         parts.append("</article>")
         r = reg.register
         running = self.running_for(edition, f"Register {r.number} · {r.titel}", f"Checklisten Register {r.number}")
         latest = max([s.stand for s in reg.sheets if s.checklists] or [r.stand])
-        return self.document(f"Checklisten Register {r.number} – {r.titel}", "".join(parts), running, date=f"{latest}-01")
+        return self.document(
+            f"Checklisten Register {r.number} – {r.titel}", "".join(parts), running, date=f"{latest}-01"
+        )
 
     def _inline(self, text: str) -> str:
         out = self.markdown(text)
@@ -238,9 +302,19 @@ def sheet_from_record(record, marked_against=None) -> AssembledSheet:
 
     reg = Register(record.register, "", Path(), record.register_titel, 1, record.stand, "", 1)
     sheet = AssembledSheet(
-        blatt=record.blatt, titel=record.titel, fassung=record.fassung, stand=record.stand, register=reg,
-        doc_path="", markdown=record.markdown, sources=[], origin="", aenderung=record.aenderung,
-        grund=record.grund, extension_fassung=record.fassung_ergaenzung)
+        blatt=record.blatt,
+        titel=record.titel,
+        fassung=record.fassung,
+        stand=record.stand,
+        register=reg,
+        doc_path="",
+        markdown=record.markdown,
+        sources=[],
+        origin="",
+        aenderung=record.aenderung,
+        grund=record.grund,
+        extension_fassung=record.fassung_ergaenzung,
+    )
     if marked_against is not None and record.aenderung == "inhaltlich":
         marked, n = mark(marked_against.markdown, record.markdown)
         if n:
@@ -248,13 +322,20 @@ def sheet_from_record(record, marked_against=None) -> AssembledSheet:
     return sheet
 
 
-def supplement_cover(renderer: PrintRenderer, edition: AssembledEdition, name: str, datum: str,
-                     rows: list[tuple[str, str]], changed: list[tuple[str, str, str]]) -> str:
+def supplement_cover(
+    renderer: PrintRenderer,
+    edition: AssembledEdition,
+    name: str,
+    datum: str,
+    rows: list[tuple[str, str]],
+    changed: list[tuple[str, str, str]],
+) -> str:
     """Cover and filing instructions of a supplement; `changed` is (blatt, titel, grund)."""
     y, m, d = datum.split("-")
     table = "".join(f"<tr><td>{esc(a)}</td><td>{esc(b)}</td></tr>" for a, b in rows)
-    reasons = "".join(f"<li><strong>Blatt {esc(b)} – {esc(t)}</strong>{': ' + esc(g) if g else ''}</li>"
-                      for b, t, g in changed)
+    reasons = "".join(
+        f"<li><strong>Blatt {esc(b)} – {esc(t)}</strong>{': ' + esc(g) if g else ''}</li>" for b, t, g in changed
+    )
     body = (
         '<section class="lb-deckblatt lb-lieferung">'
         '<p class="lb-reihe">Beratungsordner zur kommunalen Kriminalprävention</p>'
@@ -269,7 +350,11 @@ def supplement_cover(renderer: PrintRenderer, edition: AssembledEdition, name: s
         + (f"<h2>Was sich geändert hat</h2><ul>{reasons}</ul>" if reasons else "")
         + "</section>"
     )
-    running = Running(f"{BINDER_TITLE} · {edition.definition.titel}", f"Ergänzungslieferung {name}",
-                      f"Ergänzungslieferung {name} · Ablageanweisung")
-    return renderer.document(f"{BINDER_TITLE} – {edition.definition.titel} – Ergänzungslieferung {name}",
-                             body, running, date=datum)
+    running = Running(
+        f"{BINDER_TITLE} · {edition.definition.titel}",
+        f"Ergänzungslieferung {name}",
+        f"Ergänzungslieferung {name} · Ablageanweisung",
+    )
+    return renderer.document(
+        f"{BINDER_TITLE} – {edition.definition.titel} – Ergänzungslieferung {name}", body, running, date=datum
+    )
