@@ -36,11 +36,11 @@ def test_base_sheets_count_and_words(real):
     assert all(r.sheets >= 1 for r in rows)
 
 
-def test_every_state_has_four_own_sheets(real):
+def test_every_state_has_six_own_sheets(real):
     rows = {r.label.split()[0]: r for r in state_statistics(real.binder, real.editions)}
     assert set(STATES) <= set(rows)
     for code in STATES:
-        assert rows[code].sheets >= 4, code
+        assert rows[code].sheets >= 6, code
         full = [s for s in real.binder.state_sheets[code] if not s.ergaenzt]
         assert len(full) >= 3 and all(len(s.body.split()) >= 350 for s in full), code
         # The state edition uses the overlay: at least one replacement or extension of a base sheet.
@@ -116,3 +116,73 @@ def test_statistics_command_reports_the_table():
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "| 2 Gremiengründung |" in proc.stdout and "| sn Sachsen |" in proc.stdout
+
+
+# ----- the style sheet (docs/stil.md), as far as a machine can check it --------------------------
+
+STYLE_FILES = [
+    *sorted((ROOT / "binder").rglob("*.md")),
+    *sorted((ROOT / "binder").rglob("*.yml")),
+    *(p for p in sorted((ROOT / "docs").glob("*.md")) if p.name not in ("stil.md", "mitmachen.md")),
+]
+# Code spans and fenced blocks show syntax, not prose.
+CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`", re.M | re.S)
+RULES = {
+    "Name der Stiftung ohne „für“": re.compile(r"Deutsches Forum Kriminal"),
+    "das DFK ist sächlich": re.compile(r"\b(die|der|bei der|von der|zur|einer) DFK\b(?!-)"),
+    "Guillemets statt „…“": re.compile(r"[«»]"),
+    "Datum mit Ziffern statt „12. Juni 2018“": re.compile(r"\b\d{1,2}\.\d{1,2}\.(19|20)\d\d\b"),
+    "„Blatt“ vor einem Blattverweis": re.compile(r"\bBlatt \\?\[\["),
+    "Platzhalter": re.compile(r"\b(lorem|ipsum|todo|tbd|fixme)\b|\bXY\b", re.I),
+}
+
+
+def prose(path) -> str:
+    return CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), path.read_text(encoding="utf-8"))
+
+
+def test_style_sheet_rules_hold_in_every_file():
+    found = []
+    for path in STYLE_FILES:
+        text = prose(path)
+        for rule, pattern in RULES.items():
+            for m in pattern.finditer(text):
+                line = text.count("\n", 0, m.start()) + 1
+                found.append(f"{path.relative_to(ROOT)}:{line}: {rule}: {m.group(0)!r}")
+    assert found == [], "\n".join(found)
+
+
+def test_style_rules_catch_what_they_should(tmp_path):
+    """The patterns themselves: each catches its mistake and lets the right form pass."""
+    wrong = {
+        "Name der Stiftung ohne „für“": "die Stiftung Deutsches Forum Kriminalprävention",
+        "das DFK ist sächlich": "bei der DFK",
+        "Guillemets statt „…“": "«so»",
+        "Datum mit Ziffern statt „12. Juni 2018“": "am 12.06.2018",
+        "„Blatt“ vor einem Blattverweis": "siehe Blatt [[2.3]]",
+    }
+    right = "das DFK, beim DFK, „so“, am 12. Juni 2018, siehe [[2.3]], `«code»`"
+    for rule, text in wrong.items():
+        assert RULES[rule].search(text), rule
+    page = tmp_path / "seite.md"
+    page.write_text(right)
+    assert not any(p.search(prose(page)) for p in RULES.values())
+
+
+def long_sentences(text: str, limit: int = 35) -> list[str]:
+    plain = re.sub(r"\[\[[^\]]+\]\]|\{\{[^}]+\}\}|\([^)]*\)", "x", text)
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„])|\n\s*\n|\n\s*[-*|#!]", plain)
+    return [s for s in sentences if len(s.split()) > limit]
+
+
+def test_long_sentences_are_reported_as_warnings(real):
+    """Sentences over 35 words are a warning for the editors, not an error."""
+    import warnings
+
+    count = 0
+    for sheet in all_sheets(real):
+        for sentence in long_sentences(CODE.sub(" ", sheet.body)):
+            count += 1
+            warnings.warn(f"{sheet.path.relative_to(ROOT)}: Satz mit {len(sentence.split())} Wörtern", stacklevel=1)
+    assert long_sentences("Ein kurzer Satz. " + "Wort " * 40 + "Ende.") and not long_sentences("Kurz. Auch kurz.")
+    assert count < 40  # a handful may stay where a list-like sentence reads better
