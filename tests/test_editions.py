@@ -156,6 +156,15 @@ INJECTIONS = [
     "{{ (land.name ~ 'x') * 10000000 }}",
     "{% set x = land.__class__ %}{{ x }}",
     "{{ range(100000000) | list }}",
+    # Unbounded work or output, and changes to data other sheets share:
+    "{% for a in land.name %}{% for b in land.name %}{{ a }}{% endfor %}{% endfor %}",
+    "{{ land.name.center(1000000000) }}",
+    "{{ land.name | center(1000000000) }}",
+    "{{ land.name | indent(1000000000) }}",
+    "{% set _ = var.update({'im_land': 'x'}) %}",
+    "{{ var.update({'im_land': 'x'}) }}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "{{ land.name | format }}",
 ]
 
 
@@ -166,6 +175,18 @@ def test_template_injection_is_refused(payload):
     assert problem is not None, out
     assert problem.line == 2
     assert "Sicherheitsgrenze" in problem.message or "Unbekannte Variable" in problem.message
+
+
+def test_allowed_template_forms_still_work():
+    context = {"land": {"name": "Sachsen", "code": "sn", "gremium": {"dativ": "dem LPR"}}, "var": {"x": "y"}}
+    text = "{{ land.name }} {{ land['code'] | upper }} bei {{ land.gremium.dativ }}{% if land.code in ('sn', 'bw') %} ja{% endif %}"
+    assert render(text, context) == ("Sachsen SN bei dem LPR ja", None)
+
+
+def test_variable_names_that_shadow_methods_are_refused(project):
+    project.edit("binder/laender/sn/ausgabe.yml", "variablen:\n", "variablen:\n  items: Punkte\n")
+    msgs = [m for m in problems(project) if "reserviert" in m]
+    assert len(msgs) == 1 and msgs[0].startswith("binder/laender/sn/ausgabe.yml:")
 
 
 def test_injection_fails_check_with_clear_message(project):

@@ -32,6 +32,8 @@ GREMIUM_CASES = ("nominativ", "genitiv", "dativ", "akkusativ")
 GREMIUM_KEYS = ("name", "kurz", "adresse", "web", *GREMIUM_CASES)
 CONTACT_KEYS = ("name", "rolle", "telefon", "email", "web")
 AENDERUNG = ("inhaltlich", "redaktionell")
+# {{ var.items }} would find the dict's method, not the value: such names are refused.
+_DICT_METHODS = frozenset(name for name in dir(dict) if not name.startswith("_"))
 
 
 def _closest(word: str, options: tuple[str, ...] | list[str]) -> str:
@@ -312,7 +314,15 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
         variablen = {}
     else:
         for key in variablen:
-            if not isinstance(key, str) or not re.match(r"^[a-z_][a-z0-9_]*$", key):
+            if isinstance(key, str) and key in _DICT_METHODS:
+                problems.add(
+                    path,
+                    front.lines["variablen"],
+                    f"Der Variablenname „{key}“ ist reserviert ({{{{ var.{key} }}}} fände nicht Ihren Wert); "
+                    "bitte einen anderen Namen wählen.",
+                )
+                ok = False
+            elif not isinstance(key, str) or not re.match(r"^[a-z_][a-z0-9_]*$", key):
                 problems.add(
                     path,
                     front.lines["variablen"],

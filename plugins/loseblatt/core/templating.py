@@ -1,9 +1,11 @@
 """Edition variables in sheets ({{ land.name }}), rendered in a Jinja2 sandbox.
 
-Sheets are written by many editors through pull requests, so templates are
-untrusted: the sandbox refuses attribute tricks (`''.__class__`), the default
-globals (`cycler`, `lipsum`, …) are removed, undefined names are errors, and
-arithmetic that could blow up memory is capped.
+Sheets are written by many editors through pull requests, so templates are untrusted.
+Safety comes from an allow-list of what a template may contain at all: output of names
+and their fields (`{{ land.gremium.dativ }}`), comparisons and `{% if %}`, and a few
+text filters. Loops, assignments, calls, arithmetic and macros are refused before
+anything runs, so work and output are bounded by the size of the text. The immutable
+sandbox, without default globals and with undefined names as errors, stays as backstop.
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from .textblocks import mask_code
 
 MAX_RESULT = 10_000  # characters or list items one binary operation may produce
 
 
-class _BinderSandbox(SandboxedEnvironment):
+class _BinderSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(["*", "**", "+"])
 
     def call_binop(self, context, operator_name, left, right):
@@ -52,7 +54,65 @@ def make_environment() -> SandboxedEnvironment:
         comment_end_string="\x00#}",
     )
     env.globals.clear()
+    env.filters = {name: env.filters[name] for name in ALLOWED_FILTERS}
     return env
+
+
+# What a template may contain (Jinja's syntax tree): anything else is refused unrun.
+ALLOWED_NODES = (
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.If,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Getitem,
+    nodes.Const,
+    nodes.Tuple,
+    nodes.List,
+    nodes.Compare,
+    nodes.Operand,
+    nodes.And,
+    nodes.Or,
+    nodes.Not,
+    nodes.CondExpr,
+    nodes.Concat,
+    nodes.Test,
+    nodes.Filter,
+)
+ALLOWED_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "length", "first", "last")
+MAX_OUTPUT_GROWTH = 100_000  # characters a template may add to its text
+
+
+def _refused(node: nodes.Node) -> SecurityError | None:
+    """The first node that is not allowed, as an error with its line, or None."""
+    for n in (node, *node.find_all(nodes.Node)):
+        why = _why_refused(n)
+        if why is not None:
+            error = SecurityError(why)
+            error.lineno = n.lineno  # type: ignore[attr-defined]
+            return error
+    return None
+
+
+def _why_refused(n: nodes.Node) -> str | None:
+    if not isinstance(n, ALLOWED_NODES):
+        kind = {
+            nodes.For: "Schleifen ({% for %})",
+            nodes.Assign: "Zuweisungen ({% set %})",
+            nodes.Call: "Aufrufe von Funktionen",
+            nodes.Macro: "Makros",
+        }.get(type(n), f"„{type(n).__name__}“")
+        return f"{kind} sind in Blättern nicht erlaubt; erlaubt sind {{{{ name.feld }}}} und {{% if %}}"
+    if isinstance(n, nodes.Name) and n.ctx != "load":
+        return "Zuweisungen sind in Blättern nicht erlaubt"
+    if isinstance(n, nodes.Getattr) and n.attr.startswith("_"):
+        return f"„{n.attr}“ ist kein Feld einer Variablen"
+    if isinstance(n, nodes.Getitem) and not (isinstance(n.arg, nodes.Const) and not str(n.arg.value).startswith("_")):
+        return "in [ … ] ist nur ein fester Name oder eine Zahl erlaubt"
+    if isinstance(n, nodes.Filter) and n.name not in ALLOWED_FILTERS:
+        return f"der Filter „{n.name}“ ist nicht erlaubt (erlaubt: {', '.join(ALLOWED_FILTERS)})"
+    return None
 
 
 _ENV = make_environment()
@@ -112,8 +172,13 @@ def render(text: str, context: dict[str, Any]) -> tuple[str, TemplateProblem | N
     if not has_template(masked.text):
         return text, None
     try:
+        refused = _refused(_ENV.parse(masked.text))
+        if refused is not None:
+            raise refused
         template = _compile(masked.text)
         out = template.render(context)
+        if len(out) > len(masked.text) + MAX_OUTPUT_GROWTH:
+            raise SecurityError("die eingesetzten Variablen ergäben einen zu langen Text")
     except TemplateError as exc:
         return text, TemplateProblem(_line_of(exc, masked.text), _german(exc))
     except (ArithmeticError, TypeError, ValueError, OverflowError, RecursionError) as exc:
