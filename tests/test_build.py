@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 
@@ -162,3 +163,22 @@ def test_large_registers_are_grouped_in_the_navigation():
     assert [next(iter(g)) for g in big][:2] == ["Blätter 2.1–2.20", "Blätter 2.21–2.40"]
     assert sum(len(next(iter(g.values()))) for g in big) == 111
     assert max(len(next(iter(g.values()))) for g in big) == NAV_GROUP
+
+
+# Words that show a printed sentence went wrong: doubled «siehe», a preposition before an added
+# «siehe», and template or Markdown debris.
+PRINT_DEBRIS = re.compile(r"\bsiehe\s+siehe\b|\b(in|mit|aus|nach|zu|von)\s+siehe\s+Blatt|\{\{|\}\}|\[\[|\]\]|\*\*|\{%")
+
+
+@pytest.mark.slow
+def test_printed_words_of_every_pdf_of_the_real_binder(real_site):
+    pdfs = sorted(real_site.rglob("*.pdf"))
+    assert len(pdfs) > 100
+    found = []
+    for pdf in pdfs:
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        found += [f"{pdf.relative_to(real_site)}: {m.group(0)!r}" for m in PRINT_DEBRIS.finditer(text)]
+    assert found == [], "\n".join(found[:50])
+    assert PRINT_DEBRIS.search("Die Liste in siehe Blatt 2.1") and not PRINT_DEBRIS.search("siehe Blatt 2.1")

@@ -80,9 +80,11 @@ def test_pdf_metadata_language_and_tags(printed):
     assert fonts and all("Lato" in f for f in fonts), fonts
 
 
-def test_references_print_as_siehe_blatt(printed):
+def test_references_print_in_the_authors_words(printed):
+    """A Blattverweis prints as «Blatt 2.3» where the author put it: no added «siehe», no title."""
     text = PdfReader(printed.site / "sn/pdf/blatt-1-1.pdf").pages[0].extract_text()
-    assert "siehe Blatt 2.3" in text and "Thema 3" not in text
+    assert "Blatt 2.3" in text and "Thema 3" not in text
+    assert "siehe Blatt" not in text  # the fixture's sentence has no «siehe» of its own
 
 
 def test_manifest_page_counts_match(printed):
