@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter import load_yaml_list
+from .german import german_sort_key
 from .problems import Problems
 
 GLOSSARY_FILE = "glossar.yml"
@@ -55,7 +56,7 @@ def load_glossary(root: Path, problems: Problems) -> list[Term]:
             continue
         seen.add(begriff.lower())
         terms.append(Term(begriff.strip(), " ".join(erklaerung.split()), langform.strip() if langform else None))
-    return sorted(terms, key=lambda t: t.begriff.lower())
+    return sorted(terms, key=lambda t: german_sort_key(t.begriff))
 
 
 def glossary_markdown(terms: list[Term]) -> str:

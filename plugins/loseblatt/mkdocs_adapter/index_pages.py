@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from ..core.assemble import AssembledEdition
+from ..core.german import german_sort_key
 from ..core.model import sheet_sort_key
 from .pages import rel
 
 STICHWORTE = "stichwortverzeichnis.md"
-
-
-def _sort_key(word: str) -> tuple:
-    # German order without relying on the machine's locale: Ä as A, ß as ss.
-    base = word.lower().replace("ß", "ss")
-    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
-    return (base, word)
 
 
 def keyword_index(edition: AssembledEdition) -> dict[str, list]:
@@ -25,7 +17,7 @@ def keyword_index(edition: AssembledEdition) -> dict[str, list]:
             index.setdefault(word, []).append(sheet)
     return {
         w: sorted(sheets, key=lambda s: sheet_sort_key(s.blatt))
-        for w, sheets in sorted(index.items(), key=lambda kv: _sort_key(kv[0]))
+        for w, sheets in sorted(index.items(), key=lambda kv: german_sort_key(kv[0]))
     }
 
 
@@ -38,7 +30,7 @@ def keyword_page(edition: AssembledEdition) -> str:
     ]
     letter = None
     for word, sheets in index.items():
-        first = _sort_key(word)[0][:1].upper() or "#"
+        first = german_sort_key(word)[0][:1].upper() or "#"
         if first != letter:
             letter = first
             lines.append(f"\n## {letter}\n")
