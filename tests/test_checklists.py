@@ -122,7 +122,34 @@ def test_ticks_survive_reload_stay_per_edition_and_round_trip(built, tmp_path):
         assert not page.locator(box).is_checked()
         page.goto(f"{url}/sn/checklisten/")
         page.locator('input[data-lb-aktion="import"]').set_input_files(str(exported))
-        page.get_by_text("1 erledigte Punkte importiert").wait_for()
+        page.get_by_text("1 erledigte Punkte hinzugefügt").wait_for()
+        page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
+        assert page.locator(box).is_checked()
+        # Import adds to the ticks already set (a colleague's file never clears work).
+        other = page.locator("fieldset.lb-checkliste input").nth(1)
+        other.check()
+        page.goto(f"{url}/sn/checklisten/")
+        page.locator('input[data-lb-aktion="import"]').set_input_files(str(exported))
+        page.get_by_text("0 erledigte Punkte hinzugefügt").wait_for()
+        page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
+        assert page.locator(box).is_checked() and page.locator("fieldset.lb-checkliste input").nth(1).is_checked()
+        # Files of the wrong shape or size are refused with a message and change nothing.
+        page.goto(f"{url}/sn/checklisten/")
+        for name, content in (
+            ("null.json", "null"),
+            ("liste.json", "[1, 2]"),
+            ("punkte-null.json", json.dumps({"format": "loseblatt-checklisten/1", "punkte": None})),
+            ("punkte-liste.json", json.dumps({"format": "loseblatt-checklisten/1", "punkte": [item]})),
+        ):
+            bad = tmp_path / name
+            bad.write_text(content)
+            page.locator('input[data-lb-aktion="import"]').set_input_files(str(bad))
+            page.get_by_text("Diese Datei enthält keinen Stand von Checklisten dieses Ordners.").first.wait_for()
+            page.evaluate("document.querySelectorAll('.lb-meldung').forEach(p => p.textContent = '')")
+        big = tmp_path / "gross.json"
+        big.write_text('{"format": "loseblatt-checklisten/1", "punkte": {}, "x": "' + "a" * (1024 * 1024) + '"}')
+        page.locator('input[data-lb-aktion="import"]').set_input_files(str(big))
+        page.get_by_text("Die Datei ist zu groß").first.wait_for()
         page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
         assert page.locator(box).is_checked()
         context.close()

@@ -27,11 +27,14 @@
     }
   }
 
+  // Returns whether the ticks were stored, so that callers do not report success over a failure.
   function save(state) {
     try {
       localStorage.setItem(KEY, JSON.stringify(state));
+      return true;
     } catch (e) {
       say("Die Haken konnten in diesem Browser nicht gespeichert werden.");
+      return false;
     }
   }
 
@@ -90,21 +93,32 @@
     say("Der Stand wurde als Datei gespeichert.");
   }
 
+  var MAX_IMPORT = 1024 * 1024;  // a real export of every list is a few kilobytes
+
+  // Adds the imported ticks to the ones already set: importing a colleague's file never clears work.
   function importState(file) {
+    if (file.size > MAX_IMPORT) {
+      say("Die Datei ist zu groß (über 1 MB) und enthält keinen Stand von Checklisten.");
+      return;
+    }
     var reader = new FileReader();
     reader.onload = function () {
       var data;
       try { data = JSON.parse(reader.result); } catch (e) { data = null; }
-      if (!data || data.format !== FORMAT || typeof data.punkte !== "object") {
+      var punkte = data && typeof data === "object" && !Array.isArray(data) ? data.punkte : null;
+      if (data === null || data.format !== FORMAT || !punkte || typeof punkte !== "object" || Array.isArray(punkte)) {
         say("Diese Datei enthält keinen Stand von Checklisten dieses Ordners.");
         return;
       }
-      var state = {};
-      Object.keys(data.punkte).forEach(function (k) { if (data.punkte[k] === true) { state[k] = true; } });
-      save(state);
+      var state = load();
+      var added = 0;
+      Object.keys(punkte).forEach(function (k) {
+        if (punkte[k] === true && state[k] !== true) { state[k] = true; added += 1; }
+      });
+      if (!save(state)) { return; }
       refresh();
       var from = data.ausgabe && data.ausgabe !== edition ? " (aus der Ausgabe „" + data.ausgabe + "“)" : "";
-      say(Object.keys(state).length + " erledigte Punkte importiert" + from + ".");
+      say(added + " erledigte Punkte hinzugefügt" + from + "; bereits gesetzte Haken bleiben erhalten.");
     };
     reader.readAsText(file);
   }
