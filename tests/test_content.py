@@ -66,7 +66,8 @@ def test_no_placeholder_text(real):
     for sheet in all_sheets(real):
         assert not pattern.search(sheet.body), sheet.path
     for page in (ROOT / "docs").glob("*.md"):
-        assert not pattern.search(page.read_text()), page
+        if page.name != "stil.md":  # the style sheet names the forbidden words
+            assert not pattern.search(page.read_text()), page
 
 
 def test_actionable_sheets_have_checklists(real):
