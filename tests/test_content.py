@@ -187,3 +187,27 @@ def test_long_sentences_are_reported_as_warnings(real):
             warnings.warn(f"{sheet.path.relative_to(ROOT)}: Satz mit {len(sentence.split())} Wörtern", stacklevel=1)
     assert long_sentences("Ein kurzer Satz. " + "Wort " * 40 + "Ende.") and not long_sentences("Kurz. Auch kurz.")
     assert count < 40  # a handful may stay where a list-like sentence reads better
+
+
+LAENDER = (
+    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
+    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
+    "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
+)  # fmt: skip
+
+
+def test_contacts_sheet_serves_all_sixteen_laender(real):
+    """Readers from the ten Länder without an edition find their state body in 9.1 of bund."""
+    sheet = next(s for s in real.editions["bund"].sheets if s.blatt == "9.1")
+    missing = [land for land in LAENDER if not re.search(rf"\b{re.escape(land)}\b", sheet.markdown)]
+    assert missing == []
+
+
+def test_new_topics_and_templates_exist(real):
+    titles = {s.blatt: s.titel for s in real.editions["bund"].sheets}
+    templates = [b for b, t in titles.items() if t.startswith("Vorlage")]
+    assert len(templates) >= 11, templates  # 9.3–9.6 and the seven new ones
+    for blatt in ("1.7", "2.9", "2.10", "5.8", "7.10", "7.11", "7.12"):
+        assert blatt in titles, blatt
+    sheets = {s.blatt: s for s in real.editions["bund"].sheets}
+    assert all(len(sheets[b].markdown.split()) >= 400 for b in ("1.7", "2.9", "2.10", "5.8", "7.10", "7.11", "7.12"))
