@@ -64,6 +64,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/reuse lint --quiet || $(VENV)/bin/reuse lint
 	$(VENV)/bin/zizmor --offline --min-severity medium .github
+	$(VENV)/bin/uv lock --check --quiet || { echo "Fehler: uv.lock passt nicht zu pyproject.toml – bitte „make lock“ ausführen."; exit 1; }
 	$(VENV)/bin/uv export --frozen --all-extras --all-groups --no-emit-project --format requirements-txt --no-header --quiet \
 	  | diff -q - <(grep -v '^#' $(LOCK)) >/dev/null \
 	  || { echo "Fehler: $(LOCK) passt nicht zu uv.lock – bitte „make lock“ ausführen."; exit 1; }

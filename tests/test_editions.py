@@ -302,3 +302,21 @@ def test_environment_variable_limits_editions(project):
     project.build(env={"LOSEBLATT_AUSGABE": "sn"})
     assert (project.site / "sn/index.html").is_file()
     assert not (project.site / "bund").exists()
+
+
+def test_body_with_preposition_contracts_like_german():
+    from loseblatt.core.german import contracted_forms
+
+    assert contracted_forms("dem Landespräventionsrat Sachsen") == {
+        "bei": "beim Landespräventionsrat Sachsen",
+        "von": "vom Landespräventionsrat Sachsen",
+        "zu": "zum Landespräventionsrat Sachsen",
+    }
+    assert contracted_forms("der Leitstelle Kriminalprävention")["zu"] == "zur Leitstelle Kriminalprävention"
+    assert contracted_forms("der Leitstelle Kriminalprävention")["bei"] == "bei der Leitstelle Kriminalprävention"
+    assert contracted_forms("den Räten")["bei"] == "bei den Räten"
+
+
+def test_edition_context_offers_the_contracted_forms(project):
+    context = edition(project, "sn").context["land"]["gremium"]
+    assert context["bei"] == "beim Landespräventionsrat Sachsen", context

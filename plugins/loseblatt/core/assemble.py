@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .checklists import Checklist, canonicalize, extract
+from .german import contracted_forms
 from .glossary import abbreviations_markdown, glossary_markdown
 from .laender import BASE
 from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
@@ -115,7 +116,7 @@ def template_context(edef: EditionDef, binder: Binder | None = None) -> dict[str
         "code": edef.code,
         "name": edef.name,
         "titel": edef.titel,
-        "gremium": vars(edef.gremium).copy(),
+        "gremium": {**vars(edef.gremium), **contracted_forms(edef.gremium.dativ)},
         "kontakte": [vars(c).copy() for c in edef.kontakte],
     }
     return {

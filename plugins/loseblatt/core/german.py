@@ -11,3 +11,13 @@ def german_sort_key(word: str) -> tuple[str, str]:
     base = word.casefold().replace("ß", "ss")
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
     return (base, word)
+
+
+def contracted_forms(dativ: str) -> dict[str, str]:
+    """Preposition and article as German writes them: «beim Landespräventionsrat», «bei der
+    Leitstelle»; «vom …», «von der …»; «zum …», «zur …». `dativ` carries its article."""
+    article, _, rest = dativ.partition(" ")
+    forms = {"dem": ("beim", "vom", "zum"), "der": ("bei der", "von der", "zur")}.get(article)
+    if forms is None or not rest:  # no article to contract (or a plural): keep it as written
+        return {"bei": f"bei {dativ}", "von": f"von {dativ}", "zu": f"zu {dativ}"}
+    return {key: f"{prep} {rest}" for key, prep in zip(("bei", "von", "zu"), forms, strict=True)}
