@@ -176,4 +176,11 @@ def test_marks_only_changed_blocks():
     new = "Eins.\n\nZwei, jetzt anders.\n\n- a\n- b\n\nDrei.\n\nVier."
     assert changed_blocks(old, new) == [1, 4]
     marked, n = mark(old, new)
-    assert n == 2 and marked.count("lb-geaendert") == 2 and marked.startswith("Eins.")
+    assert n == 2 and marked.startswith("Eins.")
+    # Rendered with the site's extension: two marked containers, each with its text alternative.
+    import markdown
+
+    html = markdown.markdown(marked, extensions=["loseblatt.render.safe_markdown"])
+    assert html.count('<div class="lb-geaendert">') == 2
+    assert html.count('<p class="lb-sr">Geändert in dieser Fassung:</p>') == 2
+    assert "%%%" not in html and "<p>Eins.</p>" in html

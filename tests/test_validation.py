@@ -118,7 +118,7 @@ def test_garbage_never_tracebacks(project):
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     out = proc.stdout
-    assert "binder/01-grundlagen/kaputt.md:1: Die Datei ist nicht in UTF-8 gespeichert." in out
+    assert "binder/01-grundlagen/kaputt.md:1: Die Datei ist nicht in UTF-8 gespeichert" in out
     assert "binder/laender/xx:1: „xx“ ist kein Länderkürzel" in out
     assert "binder/laender/sn/ausgabe.yml:1:" in out
 

@@ -23,7 +23,7 @@ from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
 from .passages import select
 from .problems import Problems
 from .references import REFERENCE, Target, resolve
-from .templating import has_template, render
+from .templating import TrustedMarkdown, has_template, render
 
 
 @dataclass
@@ -59,8 +59,7 @@ class AssembledSheet:
     @property
     def source(self) -> str:
         """The assembled sheet source: what the reader gets, as one canonical text."""
-        head = f"blatt: {self.blatt}\ntitel: {self.titel}\nfassung: {self.fassung_label}\nstand: {self.stand}\n---\n"
-        return head + self.markdown
+        return sheet_source(self.blatt, self.titel, self.fassung_label, self.stand, self.markdown)
 
     @property
     def sha256(self) -> str:
@@ -123,8 +122,13 @@ def template_context(edef: EditionDef, binder: Binder | None = None) -> dict[str
         "land": land,
         "ausgabe": {"code": edef.code, "titel": edef.titel},
         "var": dict(edef.variablen),
-        "glossar": glossary_markdown(binder.glossary) if binder else "",
+        "glossar": TrustedMarkdown(glossary_markdown(binder.glossary) if binder else ""),
     }
+
+
+def sheet_source(blatt: str, titel: str, fassung_label: str, stand: str, markdown: str) -> str:
+    """One canonical text per assembled sheet; its hash tells whether a reader sees a change."""
+    return f"blatt: {blatt}\ntitel: {titel}\nfassung: {fassung_label}\nstand: {stand}\n---\n{markdown}"
 
 
 class TextMemo:

@@ -17,6 +17,7 @@ Withdrawn sheets are listed in `binder/entfallen.yml`:
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -24,10 +25,12 @@ from pathlib import Path
 
 import yaml
 
-from .assemble import AssembledEdition, AssembledSheet
+from .assemble import AssembledEdition, AssembledSheet, sheet_source
 from .frontmatter import load_yaml_list
+from .inputs import read_text
 from .model import SHEET_ID, STAND, Binder, sheet_sort_key
 from .problems import Problems
+from .references import TITLE_SEPARATOR, escape_markdown
 
 FOLDER = "lieferungen"
 WITHDRAWN_FILE = "entfallen.yml"
@@ -173,6 +176,56 @@ def load_withdrawals(root: Path, problems: Problems) -> list[Withdrawal]:
     return out
 
 
+# Snapshots up to this software's 0.1 stored Blattverweise with the title in raw HTML. They are
+# read in today's form, so that an unchanged sheet compares as unchanged and renders without
+# raw HTML; the hash follows, where it was the hash of that text.
+_LEGACY_REFERENCE = re.compile(r'\[Blatt ([0-9.]+)<span class="lb-verweis-titel"> – (.*?)</span>\]')
+_LEGACY_MARK = re.compile(
+    r'<div class="lb-geaendert" markdown="1">\n<p class="lb-sr">[^<]*</p>\n\n(.*?)\n\n</div>', re.S
+)
+
+
+def _current_markdown(text: str) -> str:
+    text = _LEGACY_MARK.sub(lambda m: m.group(1), text)
+    return _LEGACY_REFERENCE.sub(
+        lambda m: f"[Blatt {m.group(1)}{TITLE_SEPARATOR}{escape_markdown(html.unescape(m.group(2)))}]", text
+    )
+
+
+def _current_hash(record: dict, stored: str, current: str) -> str:
+    if stored == current:
+        return record["sha256"]
+    label = (
+        f"{record['fassung']}/{record['fassung_ergaenzung']}"
+        if record.get("fassung_ergaenzung")
+        else str(record["fassung"])
+    )
+    fields = (record["blatt"], record["titel"], label, record["stand"])
+    if text_hash(sheet_source(*fields, stored)) != record["sha256"]:
+        return record["sha256"]
+    return text_hash(sheet_source(*fields, current))
+
+
+_RECORD_TYPES = {
+    "blatt": str, "titel": str, "fassung": int, "stand": str, "register": int,
+    "register_titel": str, "sha256": str, "quelle": str,
+}  # fmt: skip
+
+
+class SnapshotError(ValueError):
+    """A snapshot that is readable JSON but not what `loseblatt lieferung` writes (German text)."""
+
+
+def _checked_record(record: object) -> bool:
+    if not isinstance(record, dict):
+        raise SnapshotError("ein Blatt ist kein Eintrag mit Angaben")
+    for key, kind in _RECORD_TYPES.items():
+        value = record.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise SnapshotError(f"„{key}“ von Blatt {record.get('blatt')!r} fehlt oder hat den falschen Typ")
+    return True
+
+
 def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
     folder = Path(root) / FOLDER
     if not folder.is_dir():
@@ -182,11 +235,14 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
         if not NAME.match(path.stem):
             problems.add(path, 1, f"Lieferungen heißen „JJJJ-N.json“ (z. B. 2027-1.json), nicht „{path.name}“.")
             continue
+        text = read_text(path, problems, "Die Lieferung", max_bytes=200_000_000)
+        if text is None:
+            continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("unbekanntes Format")
-            sources = data["quellen"]
+            sources = {key: _current_markdown(text) for key, text in data["quellen"].items()}
             editions = {}
             for code, ed in data["ausgaben"].items():
                 editions[code] = {
@@ -197,7 +253,7 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
                         stand=s["stand"],
                         register=s["register"],
                         register_titel=s["register_titel"],
-                        sha256=s["sha256"],
+                        sha256=_current_hash(s, data["quellen"][s["quelle"]], sources[s["quelle"]]),
                         markdown=sources[s["quelle"]],
                         seiten=s.get("seiten"),
                         fassung_ergaenzung=s.get("fassung_ergaenzung"),
@@ -205,6 +261,7 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
                         grund=s.get("grund"),
                     )
                     for s in ed["blaetter"]
+                    if _checked_record(s)
                 }
             snapshots.append(
                 Snapshot(
@@ -216,11 +273,16 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
                     data["einheiten"],
                 )
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            detail = f"Angabe {exc} fehlt" if isinstance(exc, KeyError) else "unerwarteter Aufbau"
+            if isinstance(exc, json.JSONDecodeError):
+                detail = f"kein gültiges JSON in Zeile {exc.lineno}"
+            elif isinstance(exc, ValueError):
+                detail = str(exc)
             problems.add(
                 path,
                 1,
-                f"Die Lieferung ist beschädigt und lässt sich nicht lesen ({exc}). "
+                f"Die Lieferung ist beschädigt und lässt sich nicht lesen ({detail}). "
                 "Lieferungen werden nur mit „loseblatt lieferung“ geschrieben.",
             )
     return sorted(snapshots, key=lambda s: name_key(s.name))

@@ -81,14 +81,35 @@ def parse_yaml_mapping(yaml_text: str, first_line: int = 1) -> FrontMatter:
     """Parse a YAML mapping, remembering each top-level key's line; raw scalars for RAW_KEYS."""
     if FAST_LOADER is not yaml.SafeLoader:
         try:
-            return _parse_mapping(FAST_LOADER(yaml_text), first_line)
+            return _parse_mapping(lambda: FAST_LOADER(yaml_text), first_line)
         except FrontMatterError:
             pass  # reported below, worded by the pure-Python parser
-    return _parse_mapping(yaml.SafeLoader(yaml_text), first_line)
+    return _parse_mapping(lambda: yaml.SafeLoader(yaml_text), first_line)
 
 
-def _parse_mapping(loader, first_line: int) -> FrontMatter:
+def _refuse_aliases(node, first_line: int) -> None:
+    """Anchors and aliases (&a, *a) let a few lines stand for millions of values; editors never
+    need them. A node met twice is an alias; each node is visited once, so this stays linear."""
+    seen: set[int] = set()
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if id(n) in seen:
+            raise FrontMatterError(
+                first_line + n.start_mark.line,
+                "YAML-Anker und -Verweise (&name, *name) sind nicht erlaubt: Bitte die Angaben ausschreiben.",
+            )
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            todo.extend(x for pair in n.value for x in pair)
+        elif isinstance(n, yaml.SequenceNode):
+            todo.extend(n.value)
+
+
+def _parse_mapping(make_loader, first_line: int) -> FrontMatter:
+    loader = None
     try:
+        loader = make_loader()
         node = loader.get_single_node()
         if node is None:
             return FrontMatter({}, {}, first_line - 1)
@@ -97,6 +118,7 @@ def _parse_mapping(loader, first_line: int) -> FrontMatter:
                 first_line + node.start_mark.line,
                 "Der Kopfbereich muss aus Angaben der Form „schluessel: wert“ bestehen.",
             )
+        _refuse_aliases(node, first_line)
         data: dict[str, Any] = {}
         lines: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -120,8 +142,11 @@ def _parse_mapping(loader, first_line: int) -> FrontMatter:
         raise FrontMatterError(line, f"YAML-Syntaxfehler: {yaml_hint(exc.problem)}.") from None
     except yaml.YAMLError as exc:  # non-marked YAML errors carry no position
         raise FrontMatterError(first_line, f"YAML-Syntaxfehler: {yaml_hint(str(exc))}.") from None
+    except RecursionError:
+        raise FrontMatterError(first_line, "Die YAML-Angaben sind zu tief verschachtelt.") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml_list(path, problems, what: str):
@@ -131,13 +156,26 @@ def load_yaml_list(path, problems, what: str):
     """
     from pathlib import Path
 
+    from .inputs import read_text
+
+    text = read_text(Path(path), problems)
+    if text is None:
+        return None
     try:
-        loader = yaml.SafeLoader(Path(path).read_text(encoding="utf-8"))
+        loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
+            if node is not None:
+                _refuse_aliases(node, 1)
             data = loader.construct_document(node) if node is not None else []
         finally:
             loader.dispose()
+    except FrontMatterError as exc:
+        problems.add(path, exc.line, f"Fehler in {what}: {exc.message}")
+        return None
+    except RecursionError:
+        problems.add(path, 1, f"Fehler in {what}: Die YAML-Angaben sind zu tief verschachtelt.")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
         problems.add(path, (mark.line + 1) if mark else 1, f"YAML-Syntaxfehler in {what}: {yaml_hint(exc.problem)}.")

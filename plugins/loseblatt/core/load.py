@@ -12,6 +12,7 @@ from typing import Any
 
 from .frontmatter import FrontMatterError, parse_yaml_mapping, split
 from .glossary import load_glossary
+from .inputs import read_text
 from .laender import BASE, LAENDER
 from .model import SHEET_ID, STAND, Binder, Body, Contact, EditionDef, Register, Sheet
 from .problems import Problems
@@ -83,6 +84,9 @@ def _stand_field(problems, path, front) -> str | None:
     return text
 
 
+PLAIN_FIELD = re.compile(r"^[^<>\x00-\x1f\x7f]*$")
+
+
 def _text_field(problems, path, front, key, required=True) -> str | None:
     value = front.data.get(key)
     if value is None and not required:
@@ -90,14 +94,21 @@ def _text_field(problems, path, front, key, required=True) -> str | None:
     if not isinstance(value, str) or not value.strip():
         problems.add(path, front.lines.get(key, front.start_line), f"„{key}“ muss ein Text sein.")
         return None
+    if not PLAIN_FIELD.match(value):
+        # Titles and names reach navigation, <title>, PDF bookmarks and search: the theme strips
+        # tags and decodes entities there, so markup characters are refused at the source.
+        problems.add(
+            path,
+            front.lines.get(key, front.start_line),
+            f"„{key}“ darf keine spitzen Klammern (< >), Zeilenumbrüche oder Steuerzeichen enthalten.",
+        )
+        return None
     return value.strip()
 
 
 def _read(path: Path, problems: Problems):
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(path, 1, "Die Datei ist nicht in UTF-8 gespeichert.")
+    text = read_text(path, problems)
+    if text is None:
         return None
     try:
         return split(text)
@@ -266,14 +277,13 @@ def _mapping_of(problems, path, line, value, keys, what) -> dict[str, Any] | Non
 
 
 def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
         front = parse_yaml_mapping(text, first_line=1)
     except FrontMatterError as exc:
         problems.add(path, exc.line, exc.message)
-        return None
-    except UnicodeDecodeError:
-        problems.add(path, 1, "Die Datei ist nicht in UTF-8 gespeichert.")
         return None
     ok = _check_keys(problems, path, front, EDITION_REQUIRED, EDITION_OPTIONAL, "Ausgabe")
     name = _text_field(problems, path, front, "name") if "name" in front.data else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,11 +39,17 @@ class Problems:
         self.items.append(Problem(self.relative(path), max(int(line), 1), message, edition))
 
     def relative(self, path: Path | str) -> str:
-        p = Path(path)
+        # The path as the editor sees it: a symbolic link is named, not the file it leads to.
+        p = Path(os.path.abspath(path))
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            try:
+                return p.relative_to(root).as_posix()
+            except ValueError:
+                continue
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return p.as_posix()
+            return Path(path).as_posix()
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -28,13 +28,20 @@ def relative_link(from_doc: str, to_doc: str) -> str:
     return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
 
 
+# Link text «Blatt 2.3 – Titel»: the rendering splits off the title at this separator so that
+# print can show «Blatt 2.3» alone (render/safe_markdown.py).
+TITLE_SEPARATOR = " – "
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+.!|>-])")
+
+
+def escape_markdown(text: str) -> str:
+    """A field as text inside Markdown: every character that could start markup is escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def link_markdown(blatt: str, target: Target, from_doc: str) -> str:
-    # The title sits in its own span so that print can show «siehe Blatt 2.3» alone.
     href = relative_link(from_doc, target.doc_path)
-    return (
-        f'[Blatt {blatt}<span class="lb-verweis-titel"> – {target.titel}</span>]'
-        f'({href}){{: .lb-verweis data-blatt="{blatt}" }}'
-    )
+    return f'[Blatt {blatt}{TITLE_SEPARATOR}{escape_markdown(target.titel)}]({href}){{: .lb-verweis data-blatt="{blatt}" }}'
 
 
 def find_references(text: str) -> list[tuple[int, str]]:

@@ -11,8 +11,9 @@ import difflib
 
 from .textblocks import code_line_flags
 
-MARK_OPEN = '<div class="lb-geaendert" markdown="1">\n<p class="lb-sr">Geändert in dieser Fassung:</p>\n'
-MARK_CLOSE = "</div>"
+# Plain-text fences around a changed passage; render/safe_markdown.py makes the marked container.
+CHANGED_START = "%%% geaendert"
+CHANGED_END = "%%%"
 
 
 def blocks(markdown: str) -> list[str]:
@@ -59,7 +60,7 @@ def mark(old: str, new: str) -> tuple[str, int]:
     out = []
     for i, block in enumerate(parts):
         if i in changed and not block.startswith(("#", "<")):
-            out.append(f"{MARK_OPEN}\n{block}\n\n{MARK_CLOSE}")
+            out.append(f"{CHANGED_START}\n\n{block}\n\n{CHANGED_END}")
         else:
             out.append(block)
     return "\n\n".join(out) + "\n", len(changed)

@@ -10,6 +10,7 @@ sandbox, without default globals and with undefined names as errors, stays as ba
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,8 +23,25 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .textblocks import mask_code
 
 
+class TrustedMarkdown(str):
+    """Markdown that the core generated from checked data (the glossary): inserted as it is."""
+
+
+# Characters with which an inserted value could start or complete Markdown markup: a link or
+# image ([ ] ( ) !), an attribute list ({ }), code (`), emphasis (* _), a table cell (|), a
+# quote (>). Values are escaped, so what a variable holds is always shown as text.
+_VALUE_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|>])")
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, TrustedMarkdown) or not isinstance(value, str):
+        return value
+    return _VALUE_SPECIAL.sub(r"\\\1", value)
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
+        finalize=_as_text,
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -59,6 +77,7 @@ ALLOWED_NODES = (
     nodes.Filter,
 )
 ALLOWED_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "length", "first", "last")
+_PLAIN_CONSTANT = re.compile(r"^[\w\s.,;:–-]*$")
 MAX_OUTPUT_GROWTH = 100_000  # characters a template may add to its text
 
 
@@ -88,6 +107,8 @@ def _why_refused(n: nodes.Node) -> str | None:
         return f"„{n.attr}“ ist kein Feld einer Variablen"
     if isinstance(n, nodes.Getitem) and not (isinstance(n.arg, nodes.Const) and not str(n.arg.value).startswith("_")):
         return "in [ … ] ist nur ein fester Name oder eine Zahl erlaubt"
+    if isinstance(n, nodes.Const) and isinstance(n.value, str) and not _PLAIN_CONSTANT.match(n.value):
+        return "feste Texte in Variablen bestehen nur aus Buchstaben, Ziffern, Leerzeichen und . , ; : –"
     if isinstance(n, nodes.Filter) and n.name not in ALLOWED_FILTERS:
         return f"der Filter „{n.name}“ ist nicht erlaubt (erlaubt: {', '.join(ALLOWED_FILTERS)})"
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..core.assemble import AssembledEdition, AssembledRegister
 from ..core.checklists import Checklist
 from ..core.references import resolve
+from ..render.trusted import trusted_html
 from .pages import rel
 
 OVERVIEW = "checklisten/index.md"
@@ -29,13 +30,16 @@ def checklist_markdown(cl: Checklist, edition: AssembledEdition, from_doc: str) 
 def controls(scope: str) -> str:
     """Buttons that need script are hidden until the script shows them."""
     return (
-        f'<div class="lb-steuerung" data-lb-steuerung="{scope}" hidden>\n'
-        '<button type="button" class="md-button" data-lb-aktion="export">Stand exportieren</button>\n'
-        '<label class="md-button lb-import">Stand importieren '
-        '<input type="file" accept="application/json,.json" data-lb-aktion="import"></label>\n'
-        '<button type="button" class="md-button" data-lb-aktion="reset">Alle Haken löschen</button>\n'
-        '<p class="lb-meldung" role="status" aria-live="polite"></p>\n'
-        "</div>\n"
+        trusted_html(
+            f'<div class="lb-steuerung" data-lb-steuerung="{scope}" hidden>\n'
+            '<button type="button" class="md-button" data-lb-aktion="export">Stand exportieren</button>\n'
+            '<label class="md-button lb-import">Stand importieren '
+            '<input type="file" accept="application/json,.json" data-lb-aktion="import"></label>\n'
+            '<button type="button" class="md-button" data-lb-aktion="reset">Alle Haken löschen</button>\n'
+            '<p class="lb-meldung" role="status" aria-live="polite"></p>\n'
+            "</div>"
+        )
+        + "\n"
     )
 
 
@@ -58,7 +62,10 @@ def overview_page(edition: AssembledEdition) -> str:
             for cl in sheet.checklists:
                 lines.append(
                     f"- [{cl.title}]({rel(OVERVIEW, sheet.doc_path)}) – Blatt {sheet.blatt}, "
-                    f'{len(cl.items)} Punkte <span class="lb-fortschritt-kurz" data-lb-liste="{cl.id}" data-lb-gesamt="{len(cl.items)}"></span>'
+                    f"{len(cl.items)} Punkte "
+                    + trusted_html(
+                        f'<span class="lb-fortschritt-kurz" data-lb-liste="{cl.id}" data-lb-gesamt="{len(cl.items)}"></span>'
+                    )
                 )
         lines.append("")
     return "\n".join(lines) + "\n"

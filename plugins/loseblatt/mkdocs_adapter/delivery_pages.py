@@ -8,6 +8,7 @@ from ..core.history import Delivery, EditionHistory, filing_rows
 from ..core.history import date_de as _date
 from ..core.history import pages_de as _pages
 from ..core.model import stand_short
+from ..render.trusted import trusted_html
 from .pages import esc, page_url_to, rel
 
 VERZEICHNIS = "verzeichnis.md"
@@ -139,8 +140,11 @@ def delivery_page(edition: AssembledEdition, d: Delivery, with_pdf: bool, use_di
     if with_pdf:
         href = page_url_to(doc, f"lieferungen/{supplement_pdf_name(d.name)}", use_directory_urls)
         lines.append(
-            f'<p class="lb-downloads"><a class="md-button lb-pdf" href="{esc(href)}" download>'
-            "Lieferung als PDF (Ablageanweisung und neue Blätter)</a></p>\n"
+            trusted_html(
+                f'<p class="lb-downloads"><a class="md-button lb-pdf" href="{esc(href)}" download>'
+                "Lieferung als PDF (Ablageanweisung und neue Blätter)</a></p>"
+            )
+            + "\n"
         )
     lines.append("## Ablageanweisung\n")
     lines.append(

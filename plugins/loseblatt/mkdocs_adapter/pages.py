@@ -8,6 +8,8 @@ import posixpath
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
 from ..core.laender import BASE, LAENDER
 from ..core.model import stand_long
+from ..core.references import escape_markdown
+from ..render.trusted import trusted_html
 
 
 def esc(text: str) -> str:
@@ -31,8 +33,9 @@ def pdf_link(doc_path: str, pdf_name: str, text: str, use_directory_urls: bool =
     return f'<a class="md-button lb-pdf" href="{esc(href)}" download>{esc(text)}</a>'
 
 
+# Navigation titles reach the theme's templates, which insert them unescaped: they are HTML.
 def sheet_nav_title(sheet: AssembledSheet) -> str:
-    return f"{sheet.blatt} {sheet.titel}"
+    return f"{sheet.blatt} {esc(sheet.titel)}"
 
 
 NAV_GROUP = 20  # sheets per navigation group in large registers
@@ -53,19 +56,22 @@ def register_nav_items(reg: AssembledRegister) -> list:
 
 
 def register_nav_title(reg: AssembledRegister) -> str:
-    return f"{reg.register.number} {reg.register.titel}"
+    return f"{reg.register.number} {esc(reg.register.titel)}"
 
 
 def sheet_header(sheet: AssembledSheet) -> str:
     """The sheet's head: register, number, Fassung and Stand, as on the printed page."""
     reg = sheet.register
     return (
-        '<div class="lb-kopf" role="group" aria-label="Angaben zum Blatt">\n'
-        f'<span class="lb-kopf-register">Register {reg.number} · {esc(reg.titel)}</span>\n'
-        f'<span class="lb-kopf-blatt">Blatt {esc(sheet.blatt)}</span>\n'
-        f'<span class="lb-kopf-fassung">Fassung {esc(sheet.fassung_label)}</span>\n'
-        f'<span class="lb-kopf-stand">Stand: {stand_long(sheet.stand)}</span>\n'
-        "</div>\n"
+        trusted_html(
+            '<div class="lb-kopf" role="group" aria-label="Angaben zum Blatt">\n'
+            f'<span class="lb-kopf-register">Register {reg.number} · {esc(reg.titel)}</span>\n'
+            f'<span class="lb-kopf-blatt">Blatt {esc(sheet.blatt)}</span>\n'
+            f'<span class="lb-kopf-fassung">Fassung {esc(sheet.fassung_label)}</span>\n'
+            f'<span class="lb-kopf-stand">Stand: {stand_long(sheet.stand)}</span>\n'
+            "</div>"
+        )
+        + "\n"
     )
 
 
@@ -73,28 +79,38 @@ def sheet_page(sheet: AssembledSheet, pdf: str = "") -> str:
     grund = ""
     if sheet.grund and sheet.fassung_label != "1":
         art = "Inhaltliche" if sheet.aenderung == "inhaltlich" else "Redaktionelle"
-        grund = f'\n<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> {esc(sheet.grund)}</p>\n'
-    links = f'\n<p class="lb-downloads">{pdf}</p>\n' if pdf else ""
-    return f"# {sheet.titel}\n\n{sheet_header(sheet)}{grund}\n{sheet.display_markdown.strip()}\n{links}"
+        grund = (
+            "\n"
+            + trusted_html(
+                f'<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> {esc(sheet.grund)}</p>'
+            )
+            + "\n"
+        )
+    links = "\n" + trusted_html(f'<p class="lb-downloads">{pdf}</p>') + "\n" if pdf else ""
+    title = escape_markdown(sheet.titel)
+    return f"# {title}\n\n{sheet_header(sheet)}{grund}\n{sheet.display_markdown.strip()}\n{links}"
 
 
 def register_page(reg: AssembledRegister, pdf: str = "") -> str:
     r = reg.register
     lines = [
-        f"# Register {r.number}: {r.titel}\n",
-        '<div class="lb-kopf" role="group" aria-label="Angaben zum Registerblatt">\n'
-        f'<span class="lb-kopf-register">Registerblatt {r.number}</span>\n'
-        f'<span class="lb-kopf-fassung">Fassung {r.fassung}</span>\n'
-        f'<span class="lb-kopf-stand">Stand: {stand_long(r.stand)}</span>\n</div>\n',
+        f"# Register {r.number}: {escape_markdown(r.titel)}\n",
+        trusted_html(
+            '<div class="lb-kopf" role="group" aria-label="Angaben zum Registerblatt">\n'
+            f'<span class="lb-kopf-register">Registerblatt {r.number}</span>\n'
+            f'<span class="lb-kopf-fassung">Fassung {r.fassung}</span>\n'
+            f'<span class="lb-kopf-stand">Stand: {stand_long(r.stand)}</span>\n</div>'
+        )
+        + "\n",
         reg.markdown.strip() + "\n",
-        (f'<p class="lb-downloads">{pdf}</p>\n' if pdf else ""),
+        (trusted_html(f'<p class="lb-downloads">{pdf}</p>') + "\n" if pdf else ""),
         "## Blätter in diesem Register\n",
     ]
     if reg.sheets:
         lines.append("| Blatt | Titel | Fassung | Stand |\n|---|---|---|---|")
         for s in reg.sheets:
             lines.append(
-                f"| {s.blatt} | [{s.titel}]({rel(reg.doc_path, s.doc_path)}) "
+                f"| {s.blatt} | [{escape_markdown(s.titel)}]({rel(reg.doc_path, s.doc_path)}) "
                 f"| {s.fassung_label} | {stand_long(s.stand)} |"
             )
     else:
@@ -107,7 +123,9 @@ def registers_overview(edition: AssembledEdition, from_doc: str = "index.md") ->
     for reg in edition.registers:
         n = len(reg.sheets)
         count = "1 Blatt" if n == 1 else f"{n} Blätter"
-        lines.append(f"{reg.register.number}. [{reg.register.titel}]({rel(from_doc, reg.doc_path)}) ({count})")
+        lines.append(
+            f"{reg.register.number}. [{escape_markdown(reg.register.titel)}]({rel(from_doc, reg.doc_path)}) ({count})"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -119,16 +137,17 @@ def chooser_page(editions: dict[str, str]) -> str:
         "Den Beratungsordner zur kommunalen Kriminalprävention gibt es als allgemeine Ausgabe "
         "und in Ausgaben der Länder, die eigene Blätter zu Landesstrategie, Förderung und "
         "Ansprechpartnern enthalten. Wählen Sie Ihr Land:\n",
-        '<ul class="lb-laender">',
     ]
+    items = ['<ul class="lb-laender">']
     for code, name in sorted(LAENDER.items(), key=lambda kv: kv[1]):
         if code in editions:
-            lines.append(f'<li><a href="{code}/">{esc(name)}</a> <span class="lb-hinweis">Landesausgabe</span></li>')
+            items.append(f'<li><a href="{code}/">{esc(name)}</a> <span class="lb-hinweis">Landesausgabe</span></li>')
         else:
-            lines.append(
+            items.append(
                 f'<li><a href="{BASE}/">{esc(name)}</a> <span class="lb-hinweis">allgemeine Ausgabe</span></li>'
             )
-    lines.append("</ul>\n")
+    items.append("</ul>")
+    lines.append(trusted_html("\n".join(items)) + "\n")
     if BASE in editions:
-        lines.append(f'Ohne Landesbezug: <a href="{BASE}/">{esc(editions[BASE])}</a>.\n')
+        lines.append(f"Ohne Landesbezug: [{escape_markdown(editions[BASE])}]({BASE}/).\n")
     return "\n".join(lines)

@@ -36,6 +36,7 @@ from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
 from ..render import print_html as pdf_names
+from ..render.trusted import trusted_html
 from . import checklist_pages, delivery_pages, index_pages, page_cache, pages
 from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
@@ -51,7 +52,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CSS = ["fonts.css", "loseblatt.css"]
 FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt"]
 JS = ["checklisten.js", "ausgaben.js"]
-MARKDOWN_EXTENSIONS = ["loseblatt.render.checklist_ext"]
+MARKDOWN_EXTENSIONS = ["loseblatt.render.checklist_ext", "loseblatt.render.safe_markdown"]
 
 
 def source_date_epoch(project_root: Path, binder_dir: Path) -> int:
@@ -375,7 +376,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                 link = pages.pdf_link(
                     "index.md", pdf_names.edition_pdf_name(ed.code), "Ganze Ausgabe als PDF", config.use_directory_urls
                 )
-                text += f'\n<p class="lb-downloads">{link}</p>\n'
+                text += "\n" + trusted_html(f'<p class="lb-downloads">{link}</p>') + "\n"
         return text + self.abbreviations
 
     def _from_cache(self, markdown: str, page: Page, files: Files) -> str:
