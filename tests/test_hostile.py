@@ -283,3 +283,17 @@ def test_cli_reports_without_traceback(project):
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert f"{REL}:{FIRST}: HTML (<script>)" in proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_a_refused_page_is_refused_again_from_the_cache(project):
+    """A strict build that failed on a broken link fails again: the cached page repeats
+    MkDocs' warning instead of publishing the link."""
+    project.write(REL, HEAD + "Siehe [die fehlende Seite](fehlt.md).\n")
+    for _ in range(2):
+        proc = project.build(check=False)
+        assert proc.returncode != 0
+        assert "fehlt.md" in proc.stdout + proc.stderr
+        assert not project.site.exists()
+    # The second build had the converted pages in the cache (written by the first).
+    assert any((project.path / ".cache/loseblatt").rglob("*.pickle"))

@@ -406,7 +406,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             self.render_cache.put(
                 key,
                 Rendered(
-                    html, page.toc, getattr(page, "_title_from_render", None), set(page.present_anchor_ids or ()), links
+                    html,
+                    page.toc,
+                    getattr(page, "_title_from_render", None),
+                    set(page.present_anchor_ids or ()),
+                    links,
+                    getattr(page, "render_warnings", ()),
                 ),
             )
         return html

@@ -8,6 +8,7 @@ with the same link targets. MkDocs still runs its page events; only the conversi
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import posixpath
@@ -19,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 MD_LINK_TARGET = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
-VERSION = b"render-cache 1"
+VERSION = b"render-cache 2"
 
 
 @dataclass
@@ -29,6 +30,9 @@ class Rendered:
     title: str | None
     anchors: set[str]
     links: dict[str, dict[str, str]]  # target src_uri -> {anchor: original link}
+    # MkDocs' warnings while converting (e.g. a link to a missing page): emitted again on every
+    # cache hit, so that a strict build fails as often as the page is built.
+    warnings: tuple[tuple[str, int, str], ...] = ()
 
 
 class RenderCache:
@@ -76,13 +80,34 @@ class RenderCache:
 
 def markdown_fingerprint(config) -> str:
     """Everything besides the page's Markdown that shapes its HTML."""
+    from ..fingerprint import code_fingerprint
+
     return repr(
         (
+            code_fingerprint(),
             list(config.markdown_extensions),
             sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items()),
             config.use_directory_urls,
         )
     )
+
+
+class _CollectWarnings(logging.Handler):
+    """Records MkDocs' warnings while one page is converted (they still go to the log)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+    def __enter__(self) -> _CollectWarnings:
+        logging.getLogger("mkdocs").addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("mkdocs").removeHandler(self)
 
 
 class EditionPage(Page):
@@ -98,11 +123,17 @@ class EditionPage(Page):
         # Material's search plugin skips it.
         self.meta.setdefault("search", {"exclude": True})
 
+    render_warnings: tuple[tuple[str, int, str], ...] = ()
+
     def render(self, config, files) -> None:
         done, self.prerendered = self.prerendered, None
         if done is None:
-            super().render(config, files)
+            with _CollectWarnings() as collected:
+                super().render(config, files)
+            self.render_warnings = tuple(collected.records)
             return
+        for name, level, message in done.warnings:
+            logging.getLogger(name).log(level, message)
         self.content = done.html
         self.toc = done.toc
         self._title_from_render = done.title

@@ -39,7 +39,9 @@ def style_fingerprint() -> str:
     """Everything besides the HTML that shapes a PDF: stylesheets, fonts, WeasyPrint's version."""
     import weasyprint
 
-    h = hashlib.sha256(f"weasyprint {weasyprint.__version__} render {RENDER_VERSION}".encode())
+    from ..fingerprint import code_fingerprint
+
+    h = hashlib.sha256(f"weasyprint {weasyprint.__version__} render {RENDER_VERSION} {code_fingerprint()}".encode())
     for name in STYLE_FILES:
         h.update(name.encode())
         h.update((ASSETS / name).read_bytes())
