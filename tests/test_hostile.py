@@ -297,3 +297,77 @@ def test_a_refused_page_is_refused_again_from_the_cache(project):
         assert not project.site.exists()
     # The second build had the converted pages in the cache (written by the first).
     assert any((project.path / ".cache/loseblatt").rglob("*.pickle"))
+
+
+# ----- publish integrity ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_second_build_in_the_same_folder_is_refused_while_the_first_runs(project):
+    import fcntl
+
+    staging = project.path / ".site-staging-999999"
+    staging.mkdir()
+    with (project.path / ".site.lock").open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another build is running
+        proc = project.build(check=False)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "Ein anderer Build schreibt gerade" in proc.stdout + proc.stderr
+    assert staging.is_dir()  # the running build's work is not touched
+    assert not project.site.exists()
+
+
+@pytest.mark.slow
+def test_leftovers_of_killed_builds_are_removed(project):
+    for name in (".site-old-4242", ".site-staging-4243", ".loseblatt-ausgaben-x"):
+        (project.path / name / "alt").mkdir(parents=True)
+    project.build()
+    left = sorted(p.name for p in project.path.iterdir() if p.name.startswith((".site-", ".loseblatt-ausgaben")))
+    assert left == []
+
+
+_ORPHAN = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+sys.path.insert(0, sys.argv[1])
+from loseblatt.workers import die_with_parent
+
+def work(_):
+    return os.getpid()
+
+def sleep_forever(_):
+    time.sleep(600)
+
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent)
+    print(pool.submit(work, 0).result(), flush=True)
+    pool.submit(sleep_forever, 0)
+    time.sleep(600)
+"""
+
+
+def test_workers_end_when_the_build_is_killed(tmp_path):
+    import signal
+    import time
+
+    from conftest import ROOT
+
+    script = tmp_path / "orphan.py"
+    script.write_text(_ORPHAN)
+    proc = subprocess.Popen([sys.executable, str(script), str(ROOT / "plugins")], stdout=subprocess.PIPE, text=True)
+    worker = int(proc.stdout.readline())
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for _ in range(50):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{worker}/stat") as f:
+            if f.read().split()[2] == "Z":  # ended, waiting to be reaped by init
+                break
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker outlived the killed build")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory
 from ..core.laender import BASE
+from ..workers import die_with_parent
 
 
 @dataclass
@@ -142,5 +143,5 @@ def build_editions(jobs: list[EditionJob], parallel: int) -> list[EditionResult]
     jobs = sorted(jobs, key=lambda j: (j.edition.code != BASE, -len(j.edition.sheets)))
     for i, job in enumerate(jobs):
         job.backwards = i % 2 == 1
-    with ProcessPoolExecutor(max_workers=n, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=die_with_parent) as pool:
         return list(pool.map(build_edition, jobs))

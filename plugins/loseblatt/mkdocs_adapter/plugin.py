@@ -42,7 +42,7 @@ from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
 from .html_fixes import sort_sitemap, tidy
 from .manifest import write_manifest, write_versions
-from .publish import Publisher
+from .publish import Publisher, SiteBusy
 from .render_cache import EditionPage, RenderCache, Rendered, markdown_fingerprint, nav_titles
 from .search_entries import add_to_index, entries_for, search_config
 
@@ -224,7 +224,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.codes = self.selected_editions(list(result.binder.editions))
         config.nav = ["index.md"]
         if self.command == "build":
-            self.publisher = Publisher(Path(config.site_dir))
+            try:
+                self.publisher = Publisher(Path(config.site_dir))
+            except SiteBusy as exc:
+                raise PluginError(str(exc)) from None
             config.site_dir = str(self.publisher.staging)
         self._start_production(config)
         return config

@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core.assemble import AssembledEdition
 from ..render import print_html as names
 from ..render.print_html import PrintRenderer
+from ..workers import die_with_parent
 from .assemble import Part, join
 from .render import cache_key, render_pdf
 from .store import PdfStore
@@ -89,6 +90,7 @@ _worker_docs: list[Doc] = []
 def _init_worker(docs: list[Doc]) -> None:
     global _worker_docs  # noqa: PLW0603 - per-process state of a forked worker
     _worker_docs = docs
+    die_with_parent()
 
 
 def _render_at(index: int) -> tuple[bytes, int]:
@@ -150,7 +152,9 @@ class PdfBuilder:
                 )
                 submit = lambda i, doc: pool.submit(_render_at, i)  # noqa: E731
             else:
-                pool = ProcessPoolExecutor(max_workers=min(self.workers, total), mp_context=ctx)
+                pool = ProcessPoolExecutor(
+                    max_workers=min(self.workers, total), mp_context=ctx, initializer=die_with_parent
+                )
                 submit = lambda i, doc: pool.submit(_render, doc.html, doc.forms)  # noqa: E731
             with pool:
                 futures = {submit(i, doc): (key, doc) for i, (key, doc) in enumerate(todo)}
