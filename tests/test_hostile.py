@@ -371,3 +371,23 @@ def test_workers_end_when_the_build_is_killed(tmp_path):
     else:
         os.kill(worker, signal.SIGKILL)
         pytest.fail("the worker outlived the killed build")
+
+
+def test_backstop_sanitizer_judges_by_allow_list():
+    from loseblatt.render.sanitize import refused
+
+    ok = (
+        '<h2 id="a">T</h2><p class="x">Text <a class="lb-verweis" data-blatt="2.3" href="../b/">Blatt</a> '
+        '<a href="https://example.org">x</a> <abbr title="t">PKS</abbr></p>'
+        '<table><tr><th style="text-align: left;">a</th></tr></table>'
+    )
+    assert refused(ok) is None
+    for bad in (
+        '<p onclick="alert(1)">x</p>',
+        '<a href="javascript:alert(1)">x</a>',
+        "<script>alert(1)</script>",
+        '<p style="position:fixed">x</p>',
+        '<iframe src="https://example.org"></iframe>',
+        '<img src="x" onerror="alert(1)">',
+    ):
+        assert refused(bad) is not None, bad

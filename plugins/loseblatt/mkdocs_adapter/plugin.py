@@ -36,6 +36,7 @@ from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
 from ..render import print_html as pdf_names
+from ..render.sanitize import refused
 from ..render.trusted import trusted_html
 from . import checklist_pages, delivery_pages, index_pages, page_cache, pages
 from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
@@ -404,6 +405,14 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         if self.shared is not None and "template" not in page.meta:
             page.meta["template"] = page_cache.TEMPLATE
         key = self.render_keys.pop(uri, None)
+        if isinstance(page, EditionPage) and key is not None:
+            # Converted now (a cached page passed this when it was converted).
+            excess = refused(html)
+            if excess is not None:
+                raise PluginError(
+                    f"{uri} (Ausgabe {self.edition.code if self.edition else '?'}): Die Seite enthielte Markup außerhalb "
+                    f"der erlaubten Liste: „…{excess}…“. Bitte melden: Das sollte die Prüfung schon abfangen."
+                )
         if key is not None:
             links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
             self.render_cache.put(
