@@ -51,4 +51,29 @@ def test_code_may_show_html(project):
 
 def test_ordinary_links_and_local_images_pass(project):
     project.write(REL, HEAD + "\n[Beccaria](https://www.beccaria.de/) und ![Plan](bilder/plan.png) und [[2.3]].\n")
+    (project.binder / "02-gremiengruendung/bilder").mkdir()
+    (project.binder / "02-gremiengruendung/bilder/plan.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     assert project.check().problems == []
+
+
+def test_missing_image_is_reported(project):
+    project.write(REL, HEAD + "\n![Plan](bilder/fehlt.png)\n")
+    msgs = [p.format() for p in project.check().problems]
+    assert any(m.startswith(f"{REL}:9: Das Bild „bilder/fehlt.png“ fehlt") for m in msgs), msgs
+
+
+@pytest.mark.slow
+def test_images_are_published_beside_their_sheet_in_every_edition(project):
+    (project.binder / "laender/sn/bilder").mkdir()
+    (project.binder / "laender/sn/bilder/karte.png").write_bytes(b"\x89PNG\r\n\x1a\nsn")
+    project.write("binder/laender/sn/bild.md", HEAD.replace('"2.4"', '"2.53"') + "\n![Karte](bilder/karte.png)\n")
+    (project.binder / "02-gremiengruendung/bilder").mkdir()
+    (project.binder / "02-gremiengruendung/bilder/plan.png").write_bytes(b"\x89PNG\r\n\x1a\nbund")
+    project.write(REL, HEAD + "\n![Plan](bilder/plan.png)\n")
+    project.build()
+    for code in ("bund", "sn"):
+        assert (project.site / code / "02-gremiengruendung/bilder/plan.png").read_bytes().endswith(b"bund")
+        page = project.html(f"{code}/02-gremiengruendung/blatt-2-4/index.html")
+        assert 'src="../bilder/plan.png"' in page
+    assert (project.site / "sn/02-gremiengruendung/bilder/karte.png").read_bytes().endswith(b"sn")
+    assert not (project.site / "bund/02-gremiengruendung/bilder/karte.png").exists()

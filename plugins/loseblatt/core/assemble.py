@@ -48,6 +48,18 @@ class AssembledSheet:
     # The markdown with revision marks against the previous Fassung, if there are any.
     marked_markdown: str | None = None
 
+    def images(self) -> list[tuple[str, Path]]:
+        """(address relative to the page's Markdown file, source file) of every image shown."""
+        from .markup import images
+
+        found = []
+        for source in (self.base, self.extension):
+            if source is not None:
+                for _, src in images(source.body):
+                    clean = src.split("#", 1)[0].split("?", 1)[0]
+                    found.append((clean, Path(source.path).parent / clean))
+        return found
+
     @property
     def display_markdown(self) -> str:
         return self.marked_markdown if self.marked_markdown is not None else self.markdown

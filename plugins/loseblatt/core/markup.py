@@ -131,6 +131,7 @@ class AllowedAddresses(Treeprocessor):
         super().__init__(md)
         self.findings = findings
         self.doc_dir = doc_dir
+        self.images: list[str] = []  # allowed image addresses (files of the binder), in order
 
     def run(self, root: Element) -> None:
         for elem in root.iter():
@@ -142,6 +143,8 @@ class AllowedAddresses(Treeprocessor):
                 if why is not None:
                     self.findings.append(Finding(url, why))
                     del elem.attrib[attr]
+                elif elem.tag == "img" and attr == "src":
+                    self.images.append(url)
 
 
 class MarkupRules(Extension):
@@ -163,6 +166,8 @@ class MarkupRules(Extension):
 
     def reset(self) -> None:
         self.findings.clear()
+        if hasattr(self, "addresses"):
+            self.addresses.images.clear()
 
 
 # The extensions that shape how a sheet is parsed (mkdocs.yml); the rules come last.
@@ -180,15 +185,25 @@ def _detector() -> tuple[Markdown, MarkupRules]:
     return Markdown(extensions=[*_PARSING, rules]), rules
 
 
-@lru_cache(maxsize=8192)
 def findings(text: str, doc_dir: str | None = None) -> tuple[tuple[int, str], ...]:
     """(line, message) for everything in `text` that rendering would refuse."""
+    return _parse(text, doc_dir)[0]
+
+
+def images(text: str) -> tuple[tuple[int, str], ...]:
+    """(line, address) of every image the text shows from the binder (relative addresses)."""
+    return _parse(text, None)[1]
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, doc_dir: str | None) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
     if not any(mark in text for mark in _CAN_PRODUCE):
-        return ()  # no raw HTML, attribute list, link or image: nothing the rules could refuse
+        return (), ()  # no raw HTML, attribute list, link or image: nothing the rules could refuse
     md, rules = _detector()
     md.reset()
     rules.addresses.doc_dir = doc_dir
     md.convert(text)
+    shown = tuple((_line_of(text, src), src) for src in rules.addresses.images)
     out = []
     pos = 0
     for f in rules.findings:
@@ -199,4 +214,9 @@ def findings(text: str, doc_dir: str | None = None) -> tuple[tuple[int, str], ..
             pos = at
         line = text.count("\n", 0, at) + 1 if at >= 0 else 1
         out.append((line, f.message))
-    return tuple(out)
+    return tuple(out), shown
+
+
+def _line_of(text: str, snippet: str) -> int:
+    at = text.find(snippet)
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from .markup import images
 from .model import Binder, Sheet
 from .problems import Problems
 from .safety import check_text
@@ -35,6 +36,14 @@ def validate_safety(binder: Binder, problems: Problems) -> None:
             folder = cached
         for p in _scan(body, folder):
             problems.add(path, first_line + p.line - 1, p.message)
+        for line, src in images(body):
+            target = path.parent / src.split("#", 1)[0].split("?", 1)[0]
+            if not target.is_file() or target.is_symlink():
+                problems.add(
+                    path,
+                    first_line + line - 1,
+                    f"Das Bild „{src}“ fehlt: Die Datei gehört neben das Blatt (erwartet: {problems.relative(target)}).",
+                )
 
 
 def validate_grammar(binder: Binder, problems: Problems) -> None:

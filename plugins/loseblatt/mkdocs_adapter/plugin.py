@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
 import tempfile
 import time
@@ -326,6 +327,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                     else ""
                 )
                 add(sheet.doc_path, pages.sheet_page(sheet, link))
+                # Images sit beside the sheet's file in binder/ and are published beside its page.
+                for src, source in sheet.images():
+                    dest = posixpath.normpath(posixpath.join(posixpath.dirname(sheet.doc_path), src))
+                    if files.get_file_from_path(dest) is None and source.is_file():
+                        files.append(File.generated(config, dest, abs_src_path=str(source)))
         history = self.history
         add(index_pages.STICHWORTE, index_pages.keyword_page(ed))
         add(delivery_pages.VERZEICHNIS, delivery_pages.valid_sheets_page(ed, history, self.page_counts))
