@@ -391,3 +391,32 @@ def test_backstop_sanitizer_judges_by_allow_list():
         '<img src="x" onerror="alert(1)">',
     ):
         assert refused(bad) is not None, bad
+
+
+@pytest.mark.slow
+def test_broken_front_matter_does_not_cascade(project):
+    """One cause, one message: sheets that refer to a sheet with broken front matter, and the
+    delivery that contained it, report nothing of their own."""
+    import json
+
+    project.check()  # the fixture is clean
+    rel = "binder/02-gremiengruendung/blatt-3.md"
+    path = project.path / rel
+    text = path.read_text()
+    record = subprocess.run(
+        [sys.executable, "-m", "loseblatt.cli", "--binder", "binder", "lieferung", "2026-1", "--datum", "2026-11-20"],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
+    )
+    assert record.returncode == 0, record.stdout + record.stderr
+    assert "2.3" in json.dumps(json.loads((project.binder / "lieferungen/2026-1.json").read_text())["ausgaben"]["bund"])
+    path.write_text(text.replace("fassung: 3", "fassung: [3", 1))
+    msgs = messages(project)
+    assert msgs and all(m.startswith(f"{rel}:") for m in msgs), msgs
+
+
+@pytest.mark.parametrize("blatt", ['"07.05"', '"2.03"', '"0.1"', '"2.0"'])
+def test_ids_with_leading_zeros_are_refused(project, blatt):
+    project.write(REL, HEAD.replace('"2.52"', blatt) + "Text.\n")
+    assert_reported(project, REL, 2, "Register.Nummer")

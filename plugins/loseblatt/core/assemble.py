@@ -239,6 +239,8 @@ def overlay(binder: Binder, edef: EditionDef, problems: Problems) -> tuple[dict[
                     f"Blatt {sheet.blatt} wird in dieser Ausgabe schon von {extensions[sheet.blatt].path.name} ergänzt.",
                     code,
                 )
+            elif sheet.blatt not in effective and sheet.blatt in binder.unreadable:
+                continue  # the base sheet's file is broken: its own error says so
             elif sheet.blatt not in effective:
                 why = " (es steht in „ohne“)" if sheet.blatt in edef.ohne else ""
                 problems.add(
@@ -309,6 +311,11 @@ def assemble_edition(binder: Binder, code: str, problems: Problems, memo: TextMe
 
     ordered = sorted(effective.values(), key=lambda s: sheet_sort_key(s.blatt))
     targets = {s.blatt: Target(s.titel, sheet_doc_path(binder.registers[s.register_number], s.blatt)) for s in ordered}
+    # A sheet whose file is broken has its own error; references to it are not errors too.
+    for blatt in binder.unreadable - set(targets):
+        reg_no = int(blatt.split(".")[0])
+        if reg_no in binder.registers:
+            targets[blatt] = Target(f"Blatt {blatt}", sheet_doc_path(binder.registers[reg_no], blatt))
 
     by_register: dict[int, list[AssembledSheet]] = {n: [] for n in binder.registers}
     for sheet in ordered:

@@ -380,6 +380,7 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
 def load_binder(root: Path, problems: Problems) -> Binder:
     """Read binder/ completely; problems go to `problems`, what is valid is returned."""
     root = Path(root)
+    refused: list[Path] = []  # sheet files that could not be loaded
     registers: dict[int, Register] = {}
     base_sheets: list[Sheet] = []
     if not root.is_dir():
@@ -403,6 +404,7 @@ def load_binder(root: Path, problems: Problems) -> Binder:
                 continue
             sheet = load_sheet(path, problems, None)
             if sheet is None:
+                refused.append(path)
                 continue
             if sheet.register_number != int(folder.name[:2]):
                 problems.add(
@@ -440,7 +442,28 @@ def load_binder(root: Path, problems: Problems) -> Binder:
                 sheet = load_sheet(path, problems, code)
                 if sheet is not None:
                     sheets.append(sheet)
+                else:
+                    refused.append(path)
             if edef is not None:
                 editions[code] = edef
                 state_sheets[code] = sheets
-    return Binder(root, registers, base_sheets, editions, state_sheets, load_glossary(root, problems))
+    return Binder(
+        root, registers, base_sheets, editions, state_sheets, load_glossary(root, problems), _unreadable_ids(refused)
+    )
+
+
+_BLATT_LINE = re.compile(r"^(?:blatt|ergaenzt):\s*[\"']?([1-9]\d?\.[1-9]\d{0,2})[\"']?\s*$", re.M)
+
+
+def _unreadable_ids(refused: list[Path]) -> set[str]:
+    """The ids that the files refused while loading still name (read as plain lines)."""
+    found: set[str] = set()
+    for path in refused:
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            head = path.read_bytes()[:4000].decode("utf-8", "replace")
+        except OSError:
+            continue
+        found.update(_BLATT_LINE.findall(head))
+    return found

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SHEET_ID = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
+# No leading zeros: "07.05" and "7.5" would be two spellings of one sheet.
+SHEET_ID = re.compile(r"^([1-9]\d?)\.([1-9]\d{0,2})$")
 STAND = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 MONTHS = (
@@ -143,6 +144,9 @@ class Binder:
     editions: dict[str, EditionDef]  # code -> definition, "bund" first
     state_sheets: dict[str, list[Sheet]]  # code -> own sheets
     glossary: list = field(default_factory=list)  # core.glossary.Term
+    # Ids of sheets whose file could not be read (its own error is reported): references to
+    # them and their absence from an edition are not reported a second time.
+    unreadable: set[str] = field(default_factory=set)
 
     def edition_codes(self) -> list[str]:
         return list(self.editions)
