@@ -420,3 +420,26 @@ def test_broken_front_matter_does_not_cascade(project):
 def test_ids_with_leading_zeros_are_refused(project, blatt):
     project.write(REL, HEAD.replace('"2.52"', blatt) + "Text.\n")
     assert_reported(project, REL, 2, "Register.Nummer")
+
+
+@pytest.mark.parametrize("where", ["gremium", "kontakte"])
+def test_web_addresses_in_edition_files_are_https_or_http(project, where):
+    path = project.path / "binder/laender/sn/ausgabe.yml"
+    text = path.read_text()
+    if where == "gremium":
+        text = text.replace("  web: https://www.lpr.sachsen.de/\n", "  web: javascript:alert(1)\n", 1)
+    else:
+        text = text.replace("variablen:", "kontakte:\n  - name: X\n    web: javascript:alert(1)\nvariablen:", 1)
+    path.write_text(text)
+    msgs = messages(project)
+    assert any(m.startswith("binder/laender/sn/ausgabe.yml:") and "https://" in m for m in msgs), msgs
+
+
+def test_glossary_entries_are_text():
+    from loseblatt.core.glossary import Term, glossary_markdown
+
+    md = glossary_markdown([Term("X", "[klick](javascript:alert(1)) ![b](https://example.org/b.png)", "Y")])
+    import markdown
+
+    html = markdown.markdown(md, extensions=["def_list", "loseblatt.render.safe_markdown"])
+    assert "<a" not in html and "<img" not in html and "javascript:alert(1)" in html

@@ -9,6 +9,7 @@ from pathlib import Path
 from .frontmatter import load_yaml_list
 from .german import german_sort_key
 from .problems import Problems
+from .references import escape_markdown
 
 GLOSSARY_FILE = "glossar.yml"
 KEYS = ("begriff", "langform", "erklaerung")
@@ -63,8 +64,10 @@ def glossary_markdown(terms: list[Term]) -> str:
     """A definition list (Markdown extension def_list)."""
     out = []
     for t in terms:
-        head = f"{t.begriff} ({t.langform})" if t.langform else t.begriff
-        out.append(f"{head}\n:   {t.erklaerung}\n")
+        # Glossary fields are data: escaped, so an entry shows its text and forms no markup.
+        begriff, langform, erklaerung = (escape_markdown(x) if x else x for x in (t.begriff, t.langform, t.erklaerung))
+        head = f"{begriff} ({langform})" if langform else begriff
+        out.append(f"{head}\n:   {erklaerung}\n")
     return "\n".join(out)
 
 

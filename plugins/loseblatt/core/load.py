@@ -87,6 +87,18 @@ def _stand_field(problems, path, front) -> str | None:
 PLAIN_FIELD = re.compile(r"^[^<>\x00-\x1f\x7f]*$")
 
 
+WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def _web_ok(problems, path, line, entry: dict) -> bool:
+    """Web addresses in ausgabe.yml are https or http addresses, nothing else."""
+    web = entry.get("web")
+    if web in (None, "") or (isinstance(web, str) and WEB_ADDRESS.match(web)):
+        return True
+    problems.add(path, line, f"„web“ muss eine Adresse mit https:// oder http:// sein, nicht „{web}“.")
+    return False
+
+
 def _text_field(problems, path, front, key, required=True) -> str | None:
     value = front.data.get(key)
     if value is None and not required:
@@ -301,7 +313,7 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
                     + ", ".join(f"„{k}“" for k in missing)
                     + " (die Fälle mit Artikel, z. B. dativ: „der Leitstelle Kriminalprävention“).",
                 )
-            else:
+            elif _web_ok(problems, path, front.lines["gremium"], g):
                 gremium = Body(**{k: str(v) for k, v in g.items()})
     kontakte: list[Contact] = []
     raw_contacts = front.data.get("kontakte", [])
@@ -316,7 +328,10 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
                 if c is not None:
                     problems.add(path, front.lines["kontakte"], "Jeder Kontakt braucht einen „name“.")
                 continue
-            kontakte.append(Contact(**{k: str(v) for k, v in c.items()}))
+            if _web_ok(problems, path, front.lines["kontakte"], c):
+                kontakte.append(Contact(**{k: str(v) for k, v in c.items()}))
+            else:
+                ok = False
     variablen = front.data.get("variablen", {})
     if not isinstance(variablen, dict):
         problems.add(path, front.lines["variablen"], "„variablen“ muss aus Angaben der Form „name: wert“ bestehen.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..core.assemble import AssembledEdition
 from ..core.german import german_sort_key
 from ..core.model import sheet_sort_key
+from ..core.references import escape_markdown
 from .pages import rel
 
 STICHWORTE = "stichwortverzeichnis.md"
@@ -35,7 +36,7 @@ def keyword_page(edition: AssembledEdition) -> str:
             letter = first
             lines.append(f"\n## {letter}\n")
         refs = ", ".join(f'[{s.blatt}]({rel(STICHWORTE, s.doc_path)} "{s.titel}")' for s in sheets)
-        lines.append(f"- **{word}**: {refs}")
+        lines.append(f"- **{escape_markdown(word)}**: {refs}")
     if not index:
         lines.append("Die Blätter dieser Ausgabe haben noch keine Stichwörter.")
     return "\n".join(lines) + "\n"
