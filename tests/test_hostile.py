@@ -443,3 +443,10 @@ def test_glossary_entries_are_text():
 
     html = markdown.markdown(md, extensions=["def_list", "loseblatt.render.safe_markdown"])
     assert "<a" not in html and "<img" not in html and "javascript:alert(1)" in html
+
+
+def test_broken_head_does_not_hide_the_body(project):
+    project.write(REL, HEAD.replace("fassung: 1", "fassung: [1") + "<script>alert(1)</script>\n")
+    msgs = messages(project)
+    assert any(m.startswith(f"{REL}:4: YAML-Syntaxfehler") for m in msgs), msgs
+    assert any(m.startswith(f"{REL}:{FIRST}: HTML (<script>)") for m in msgs), msgs

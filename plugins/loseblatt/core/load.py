@@ -463,22 +463,26 @@ def load_binder(root: Path, problems: Problems) -> Binder:
                 editions[code] = edef
                 state_sheets[code] = sheets
     return Binder(
-        root, registers, base_sheets, editions, state_sheets, load_glossary(root, problems), _unreadable_ids(refused)
+        root, registers, base_sheets, editions, state_sheets, load_glossary(root, problems), *_unreadable(refused)
     )
 
 
 _BLATT_LINE = re.compile(r"^(?:blatt|ergaenzt):\s*[\"']?([1-9]\d?\.[1-9]\d{0,2})[\"']?\s*$", re.M)
 
 
-def _unreadable_ids(refused: list[Path]) -> set[str]:
-    """The ids that the files refused while loading still name (read as plain lines)."""
-    found: set[str] = set()
+def _unreadable(refused: list[Path]) -> tuple[set[str], list[tuple[Path, str, int]]]:
+    """The ids that the refused sheet files still name (read as plain lines), and their bodies,
+    so that a broken head neither causes errors elsewhere nor hides the body's own problems."""
+    ids: set[str] = set()
+    bodies: list[tuple[Path, str, int]] = []
     for path in refused:
-        if path.is_symlink() or not path.is_file():
+        text = read_text(path, Problems(path.parent))  # its problems are already reported
+        if text is None:
             continue
-        try:
-            head = path.read_bytes()[:4000].decode("utf-8", "replace")
-        except OSError:
-            continue
-        found.update(_BLATT_LINE.findall(head))
-    return found
+        ids.update(_BLATT_LINE.findall(text[:4000]))
+        lines = text.split("\n")
+        if lines and lines[0].rstrip() == "---":
+            end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+            if end is not None:
+                bodies.append((path, "\n".join(lines[end + 1 :]), end + 2))
+    return ids, bodies

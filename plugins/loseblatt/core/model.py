@@ -147,6 +147,8 @@ class Binder:
     # Ids of sheets whose file could not be read (its own error is reported): references to
     # them and their absence from an edition are not reported a second time.
     unreadable: set[str] = field(default_factory=set)
+    # (path, body, first line of the body) of those files: their text is still checked.
+    unreadable_bodies: list[tuple[Path, str, int]] = field(default_factory=list)
 
     def edition_codes(self) -> list[str]:
         return list(self.editions)

@@ -23,6 +23,7 @@ def validate_safety(binder: Binder, problems: Problems) -> None:
     texts = [(r.path, r.body, r.body_line) for r in binder.registers.values()]
     texts += [(s.path, s.body, s.body_line) for s in binder.base_sheets]
     texts += [(s.path, s.body, s.body_line) for sheets in binder.state_sheets.values() for s in sheets]
+    texts += binder.unreadable_bodies
     root = binder.root.resolve()
     folders: dict[Path, str] = {}  # resolving is slow; files of one folder share the answer
     for name, body, first_line in texts:
