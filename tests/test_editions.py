@@ -129,8 +129,8 @@ def test_base_variable_missing_in_one_edition(project):
     project.edit("binder/laender/sn/ausgabe.yml", "  im_land: in Sachsen\n", "")
     msgs = [m for m in problems(project) if "im_land" in m]
     assert msgs == [
-        "binder/01-grundlagen/warum.md:8: Unbekannte Variable „im_land“ "
-        "('dict object' has no attribute 'im_land') [Ausgabe sn]"
+        "binder/01-grundlagen/warum.md:8: Unbekannte Variable „im_land“: "
+        "Die Ausgabe hat dieses Feld nicht (ausgabe.yml prüfen) [Ausgabe sn]"
     ]
 
 
@@ -320,3 +320,18 @@ def test_body_with_preposition_contracts_like_german():
 def test_edition_context_offers_the_contracted_forms(project):
     context = edition(project, "sn").context["land"]["gremium"]
     assert context["bei"] == "beim Landespräventionsrat Sachsen", context
+
+
+@pytest.mark.parametrize(
+    ("template", "german"),
+    [
+        ("{{ land.name ", "„{{“ ohne passendes „}}“"),
+        ("{% if land.code == 'sn' %}x", "„{% if %}“ ohne „{% endif %}“"),
+        ("{{ }}", "nach „{{“ fehlt ein Name"),
+        ("{% endif %}", "überzähliger Befehl „endif“"),
+        ("{{ land..name }}", "nach einem Punkt fehlt ein Name"),
+    ],
+)
+def test_template_syntax_errors_are_explained_in_german(template, german):
+    _, problem = render(f"Text\n{template}\n", {"land": {"name": "Sachsen", "code": "sn"}, "var": {}})
+    assert problem is not None and problem.line == 2 and german in problem.message, problem

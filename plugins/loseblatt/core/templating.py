@@ -144,6 +144,38 @@ def _line_of(exc: Exception, text: str) -> int:
     return 1
 
 
+# Jinja's messages in German; the essential detail (which token, which tag) is kept.
+_TOKENS = {
+    "end of print statement": "„}}“",
+    "end of statement block": "„%}“",
+    "end of template": "dem Ende des Textes",
+    "name": "einem Namen",
+}
+_SYNTAX = (
+    (re.compile(r"unexpected end of template, expected '(.+?)'\.?", re.I), "„{{“ ohne passendes „}}“ (erwartet: $1)"),
+    (
+        re.compile(r"unexpected end of template\. Jinja was looking for the following tags: (.+?)\. .*", re.I | re.S),
+        "„{% if %}“ ohne „{% endif %}“",
+    ),
+    (re.compile(r"expected an expression, got '(.+?)'", re.I), "leerer Ausdruck: nach „{{“ fehlt ein Name"),
+    (re.compile(r"encountered unknown tag '(.+?)'\.?", re.I), "unbekannter oder überzähliger Befehl $1"),
+    (re.compile(r"expected name or number", re.I), "nach einem Punkt fehlt ein Name oder eine Zahl"),
+    (re.compile(r"unexpected '(.+?)'", re.I), "unerwartet: $1"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'", re.I), "erwartet $1, gefunden $2"),
+)
+
+
+def _syntax_german(msg: str) -> str:
+    for pattern, german in _SYNTAX:
+        m = pattern.fullmatch(msg.strip())
+        if m:
+            text = german
+            for i, group in enumerate(m.groups(), 1):
+                text = text.replace(f"${i}", _TOKENS.get(group, f"„{group}“"))
+            return text
+    return msg
+
+
 def _german(exc: TemplateError) -> str:
     msg = str(exc.message if getattr(exc, "message", None) else exc)
     if isinstance(exc, SecurityError):
@@ -152,10 +184,10 @@ def _german(exc: TemplateError) -> str:
         name = msg.split("'")[1] if msg.count("'") >= 2 else msg
         if "has no attribute" in msg:
             attr = msg.split("'")[-2] if msg.count("'") >= 4 else name
-            return f"Unbekannte Variable „{attr}“ ({msg})"
+            return f"Unbekannte Variable „{attr}“: Die Ausgabe hat dieses Feld nicht (ausgabe.yml prüfen)"
         return f"Unbekannte Variable „{name}“"
     if isinstance(exc, TemplateSyntaxError):
-        return f"Fehler in einer Variablen oder Bedingung ({{{{ … }}}} / {{% … %}}): {msg}"
+        return f"Fehler in einer Variablen oder Bedingung ({{{{ … }}}} / {{% … %}}): {_syntax_german(msg)}"
     return f"Fehler beim Einsetzen der Variablen: {msg}"
 
 
