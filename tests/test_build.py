@@ -186,3 +186,21 @@ def test_printed_words_of_every_pdf_of_the_real_binder(real_site):
     assert found == [], "\n".join(found[:50])
     assert PRINT_DEBRIS.search("Die Liste in siehe Blatt 2.1") and PRINT_DEBRIS.search("wie [[2.3]] zeigt")
     assert not PRINT_DEBRIS.search("siehe Blatt 2.1, am [Datum]] in [Gebiet [Ort]]")
+
+
+@pytest.mark.slow
+def test_links_in_every_pdf_lead_to_the_web_not_the_build_machine(real_site):
+    """Every link annotation of every PDF is an https, http or mailto address: no file: URI, no
+    path of the build folder (Blattverweise print as words)."""
+    import pikepdf
+
+    bad = []
+    for pdf in sorted(real_site.rglob("*.pdf")):
+        with pikepdf.open(pdf) as doc:
+            for page in doc.pages:
+                for annot in page.get("/Annots", []):
+                    action = annot.get("/A")
+                    uri = str(action.get("/URI", "")) if action is not None else ""
+                    if uri and not uri.startswith(("https://", "http://", "mailto:")):
+                        bad.append(f"{pdf.relative_to(real_site)}: {uri}")
+    assert bad == [], "\n".join(bad[:30])

@@ -178,3 +178,18 @@ def test_pdf_step_can_be_skipped(tmp_path):
     assert not (proj.site / "sn/pdf").exists()
     assert "Blatt als PDF" not in proj.html("sn/02-gremiengruendung/blatt-2-3/index.html")
     assert "pdf" not in json.dumps(manifest(proj, "sn"))
+
+
+def test_blattverweise_print_as_words_not_links_to_the_build_folder(printed):
+    import pikepdf
+
+    with pikepdf.open(printed.site / "sn/pdf/blatt-1-1.pdf") as doc:
+        uris = [
+            str(a["/A"].get("/URI", ""))
+            for page in doc.pages
+            for a in page.get("/Annots", [])
+            if a.get("/A") is not None
+        ]
+    assert not [u for u in uris if not u.startswith(("https://", "http://", "mailto:"))], uris
+    text = PdfReader(printed.site / "sn/pdf/blatt-1-1.pdf").pages[0].extract_text()
+    assert "Blatt 2.3" in text  # the reference is still there, as words

@@ -17,8 +17,10 @@ from ..core.model import stand_long, stand_short
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 BINDER_TITLE = "Kommune beugt vor!"
-SHEET_LINK = re.compile(r'href="(?:\.\./)*(?:[\w-]+/)?(blatt-\d+-\d+)\.md(#[^"]*)?"')
-DOC_LINK = re.compile(r'href="(?![a-z]+:|#)[^"]*\.md(#[^"]*)?"')
+# A link to another page of the site (relative, not an anchor of this document). On paper it is
+# the words the author wrote; as a link WeasyPrint would resolve it against the build folder
+# (file:///…), which is dead for readers and differs between checkouts.
+SITE_LINK = re.compile(r'<a\b(?=[^>]*\shref="(?![a-z][a-z0-9+.-]*:|#)[^"]*")[^>]*>(.*?)</a>', re.S)
 
 
 def esc(text: str) -> str:
@@ -149,9 +151,7 @@ class PrintRenderer:
             self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
         self._md.reset()
         out = self._md.convert(text)
-        # Sheet references point to the sibling PDFs; other page links have no print target.
-        out = SHEET_LINK.sub(lambda m: f'href="{m.group(1)}.pdf"', out)
-        return DOC_LINK.sub('href="#"', out)
+        return SITE_LINK.sub(r'<span class="lb-link">\1</span>', out)
 
     def document(
         self,
