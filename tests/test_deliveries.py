@@ -44,6 +44,7 @@ def raise_fassung(project, kind="inhaltlich"):
     )
 
 
+@pytest.mark.slow  # records deliveries through the CLI
 def test_record_snapshot(project):
     data = record(project, "2026-1", "2026-11-20")
     assert data["lieferung"] == "2026-1" and data["datum"] == "2026-11-20"
@@ -66,6 +67,7 @@ def test_recording_refuses_while_check_fails(project):
     assert not (project.binder / "lieferungen").exists()
 
 
+@pytest.mark.slow  # records deliveries through the CLI
 def test_change_without_new_fassung_fails_then_passes(project):
     record(project, "2026-1", "2026-11-20")
     project.edit(SHEET, "Text von Blatt 2.2. Zurück zu [[1.1]].", NEW_PARAGRAPH)
@@ -80,6 +82,7 @@ def test_change_without_new_fassung_fails_then_passes(project):
     assert messages(project) == []
 
 
+@pytest.mark.slow  # records deliveries through the CLI
 def test_fassung_must_not_go_down_and_needs_reason(project):
     record(project, "2026-1", "2026-11-20")
     project.edit(SHEET, "fassung: 2", "fassung: 1")
@@ -139,6 +142,7 @@ def test_state_sheet_change_only_in_its_edition_and_empty_edition_says_so(projec
     assert "lb-geaendert" not in project.html("sn/01-grundlagen/blatt-1-51/index.html")
 
 
+@pytest.mark.slow  # records deliveries through the CLI
 def test_withdrawn_sheet_must_be_listed(project):
     record(project, "2026-1", "2026-11-20")
     (project.binder / "02-gremiengruendung/blatt-9.md").unlink()
