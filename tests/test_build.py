@@ -204,3 +204,38 @@ def test_links_in_every_pdf_lead_to_the_web_not_the_build_machine(real_site):
                     if uri and not uri.startswith(("https://", "http://", "mailto:")):
                         bad.append(f"{pdf.relative_to(real_site)}: {uri}")
     assert bad == [], "\n".join(bad[:30])
+
+
+@pytest.mark.slow
+def test_operator_details_fill_the_legal_pages_and_gate_publishing(project):
+    from conftest import ROOT
+
+    for name in ("impressum.md", "datenschutz.md", "barrierefreiheit.md"):
+        (project.docs / name).write_text((ROOT / "docs" / name).read_text())
+    # A publishing build refuses while the details are missing, and publishes nothing.
+    proc = project.build(env={"LOSEBLATT_VEROEFFENTLICHEN": "1"}, check=False)
+    assert proc.returncode != 0 and "Angaben zum Betreiber fehlen" in proc.stdout + proc.stderr
+    assert not project.site.exists()
+    # A preview build warns and shows them as missing.
+    proc = project.build()
+    assert "WARNUNG: Angaben zum Betreiber fehlen" in proc.stderr
+    assert "noch nicht eingetragen" in project.html("sn/impressum/index.html")
+    # Filled in, they appear on all three pages, as text.
+    mkdocs_yml = project.path / "mkdocs.yml"
+    text = mkdocs_yml.read_text()
+    for key, value in (
+        ("name", "Musterstiftung (Stiftung bürgerlichen Rechts)"),
+        ("anschrift", "Musterweg 1, 00000 Musterstadt"),
+        ("email", "kontakt@example.org"),
+        ("verantwortlich", "Erika Mustermann, Musterweg 1, 00000 Musterstadt"),
+        ("barrierefreiheit_kontakt", "barrieren@example.org"),
+    ):
+        text = text.replace(f'        {key}: ""\n', f'        {key}: "{value}"\n', 1)
+    mkdocs_yml.write_text(text)
+    proc = project.build(env={"LOSEBLATT_VEROEFFENTLICHEN": "1"})
+    impressum = project.html("sn/impressum/index.html")
+    assert (
+        "Musterstiftung" in impressum and "Erika Mustermann" in impressum and "noch nicht eingetragen" not in impressum
+    )
+    assert "GitHub Pages" in project.html("sn/datenschutz/index.html")
+    assert "barrieren@example.org" in project.html("sn/barrierefreiheit/index.html")

@@ -13,6 +13,7 @@ One `mkdocs build` runs the plugin in two roles:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import posixpath
 import shutil
@@ -40,7 +41,7 @@ from ..render import print_html as pdf_names
 from ..render.sanitize import refused
 from ..render.trusted import trusted_html
 from . import checklist_pages, delivery_pages, index_pages, page_cache, pages
-from .config import AUSGABE_ENV, CACHE_ENV, PDF_ENV, LoseblattConfig
+from .config import AUSGABE_ENV, BETREIBER_REQUIRED, CACHE_ENV, PDF_ENV, PUBLISH_ENV, LoseblattConfig
 from .editions import EditionJob, build_editions
 from .html_fixes import sort_sitemap, tidy
 from .manifest import write_manifest, write_versions
@@ -207,7 +208,24 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             )
         return [c for c in available if c in wanted]
 
+    def _check_operator(self) -> None:
+        """Impressum, Datenschutz and Barrierefreiheit need the operator's details: a warning
+        while they are missing, a refusal in a publishing build (LOSEBLATT_VEROEFFENTLICHEN=1)."""
+        missing = [k for k in BETREIBER_REQUIRED if not str(self.config.betreiber.get(k) or "").strip()]
+        if not missing:
+            return
+        what = ", ".join(f"„{k}“" for k in missing)
+        message = (
+            f"Angaben zum Betreiber fehlen in mkdocs.yml (plugins → loseblatt → betreiber): {what}. "
+            "Impressum, Datenschutz und Barrierefreiheit zeigen sie als „noch nicht eingetragen“."
+        )
+        if os.environ.get(PUBLISH_ENV) == "1":
+            raise PluginError(message + " Ohne sie wird nicht veröffentlicht.")
+        # Outside MkDocs' loggers: a reminder while writing must not fail a strict preview build.
+        logging.getLogger("loseblatt.betreiber").warning("WARNUNG: %s", message)
+
     def _configure_coordinator(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._check_operator()
         # Reproducible output: dates in sitemaps and archives come from SOURCE_DATE_EPOCH, which
         # MkDocs honours; without it, the commit's time (or the newest Stand) is used, not today.
         if not os.environ.get("SOURCE_DATE_EPOCH"):
@@ -370,7 +388,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         ed = self.edition
         problems = Problems(self.project_root)
         path = Path(page.file.abs_src_path)
-        text, tproblem = render(markdown, ed.context)
+        text, tproblem = render(markdown, {**ed.context, "betreiber": dict(self.config.betreiber)})
         if tproblem:
             problems.add(path, tproblem.line, tproblem.message, ed.code)
         text, ref_problems = resolve(text, ed.targets(), page.file.src_uri)
