@@ -119,6 +119,8 @@ def test_statistics_command_reports_the_table():
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "| 2 Gremiengründung |" in proc.stdout and "| sn Sachsen |" in proc.stdout
+    assert "## Mindestwerte" in proc.stdout and "| Länder in Blatt 9.1 | 16 | 16 | erfüllt |" in proc.stdout
+    assert "NICHT erfüllt" not in proc.stdout
 
 
 # ----- the style sheet (docs/stil.md), as far as a machine can check it --------------------------

@@ -180,7 +180,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_statistik(args: argparse.Namespace) -> int:
-    from .core.statistics import base_statistics, state_statistics, table
+    from .core.statistics import base_statistics, minimums, minimums_table, state_statistics, table
 
     binder = Path(args.binder)
     result = pipeline.check(binder, _project_root(binder))
@@ -191,7 +191,10 @@ def cmd_statistik(args: argparse.Namespace) -> int:
     print(table("Register", base_statistics(result.binder, result.editions["bund"])))
     print("\n## Eigene Blätter der Länder\n")
     print(table("Land", state_statistics(result.binder, result.editions)))
-    return 1 if result.problems else 0
+    rows = minimums(result.binder, result.editions)
+    print("\n## Mindestwerte\n")
+    print(minimums_table(rows))
+    return 1 if result.problems or not all(m.met for m in rows) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

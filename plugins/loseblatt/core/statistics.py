@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .assemble import AssembledEdition
+from .laender import LAENDER
 from .model import Binder
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -69,4 +70,38 @@ def table(title: str, rows: list[Row]) -> str:
         "Summe", sum(r.sheets for r in rows), sum(r.words for r in rows), [c for r in rows for c in r.word_counts]
     )
     lines.append(f"| **{total.label}** | {total.sheets} | {total.words} | {total.average} | {total.minimum} |")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Minimum:
+    label: str
+    value: int
+    target: int
+
+    @property
+    def met(self) -> bool:
+        return self.value >= self.target
+
+
+def minimums(binder: Binder, editions: dict[str, AssembledEdition]) -> list[Minimum]:
+    """What the binder must hold to be useful to a council (content issue): base sheets and
+    their length, templates, the states' own sheets, and every Land in the contacts sheet 9.1."""
+    bund = editions["bund"]
+    counts = [words(s.markdown) for s in bund.sheets]
+    out = [
+        Minimum("Grundblätter", len(counts), 50),
+        Minimum("Wörter je Grundblatt im Mittel", round(sum(counts) / len(counts)) if counts else 0, 400),
+        Minimum("Vorlagen", sum(1 for s in bund.sheets if s.titel.startswith("Vorlage")), 11),
+    ]
+    for code, sheets in sorted(binder.state_sheets.items()):
+        out.append(Minimum(f"Eigene Blätter {binder.editions[code].name}", len(sheets), 6))
+    contacts = next((s.markdown for s in bund.sheets if s.blatt == "9.1"), "")
+    out.append(Minimum("Länder in Blatt 9.1", sum(1 for name in set(LAENDER.values()) if name in contacts), 16))
+    return out
+
+
+def minimums_table(rows: list[Minimum]) -> str:
+    lines = ["| Mindestwert | Ist | Soll | |", "|---|---:|---:|---|"]
+    lines += [f"| {m.label} | {m.value} | {m.target} | {'erfüllt' if m.met else 'NICHT erfüllt'} |" for m in rows]
     return "\n".join(lines)
