@@ -335,3 +335,65 @@ def test_edition_context_offers_the_contracted_forms(project):
 def test_template_syntax_errors_are_explained_in_german(template, german):
     _, problem = render(f"Text\n{template}\n", {"land": {"name": "Sachsen", "code": "sn"}, "var": {}})
     assert problem is not None and problem.line == 2 and german in problem.message, problem
+
+
+def test_sheet_identity_across_editions(project):
+    """A base sheet, its replacement and its extended form are one sheet; a state's own sheet
+    is its own, whatever its number."""
+    sn = {s.blatt: s.identity for s in edition(project, "sn").sheets}
+    bund = {s.blatt: s.identity for s in edition(project, "bund").sheets}
+    assert sn["1.51"] == "sn:1.51"
+    assert sn["2.3"] == bund["2.3"] == "2.3"  # extended in sn, the same sheet
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_switcher_leads_to_the_corresponding_sheet_or_says_it_is_missing(project):
+    from browser import chromium, serve
+
+    # Thüringen with its own sheet under the number Sachsen uses for its own sheet.
+    project.write(
+        "binder/laender/th/ausgabe.yml",
+        """
+        name: Thüringen
+        titel: Ausgabe Thüringen
+        gremium:
+          name: Landespräventionsrat Thüringen
+          nominativ: der Landespräventionsrat Thüringen
+          genitiv: des Landespräventionsrates Thüringen
+          dativ: dem Landespräventionsrat Thüringen
+          akkusativ: den Landespräventionsrat Thüringen
+        variablen:
+          im_land: in Thüringen
+          des_landes: des Freistaates Thüringen
+          vertretung: Gemeinderat
+          polizei: Landespolizeiinspektion
+        """,
+    )
+    project.write(
+        "binder/laender/th/eigenes.md",
+        '---\nblatt: "1.51"\ntitel: Thüringer Blatt\nfassung: 1\nstand: 2026-11\n---\nNur in Thüringen.\n',
+    )
+    project.build()
+    with serve(project.site) as url, chromium() as browser:
+        page = browser.new_page()
+
+        def switch(start: str, title: str) -> None:
+            page.goto(url + start)
+            with page.expect_navigation():
+                # The menu opens on hover; a real click event on the item, as a pointer gives it.
+                page.locator(".md-version__link", has_text=title).first.evaluate("a => a.click()")
+            page.wait_for_load_state("networkidle")
+
+        # Sachsen's own 1.51 → Thüringen: not Thüringen's 1.51, but the notice.
+        switch("/sn/01-grundlagen/blatt-1-51/", "Ausgabe Thüringen")
+        assert "/th/fehlt/" in page.url
+        notice = page.locator("[data-lb-fehlt]").inner_text()
+        assert notice == "Blatt 1.51 „ASSKomm“ aus der Ausgabe Sachsen gibt es nur in der Ausgabe Sachsen.", notice
+        assert page.locator("[data-lb-fehlt-register]").is_visible()
+        # An extended base sheet → the general edition: the same sheet.
+        switch("/sn/02-gremiengruendung/blatt-2-3/", "Allgemeine Ausgabe")
+        assert page.url.endswith("/bund/02-gremiengruendung/blatt-2-3/")
+        # And back to the chooser of all Länder.
+        chooser = page.locator(".lb-alle-laender").first.get_attribute("href")
+        assert chooser.rstrip("/") == url.rstrip("/"), chooser

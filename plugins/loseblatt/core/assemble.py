@@ -61,6 +61,14 @@ class AssembledSheet:
         return found
 
     @property
+    def identity(self) -> str:
+        """Which sheet this is across editions. A base sheet, its replacement by a state and its
+        extended form are one sheet: "2.3". A state's own sheet is no other edition's sheet, even
+        one with the same number: "sn:8.51"."""
+        own = self.base is not None and self.base.edition is not None and not self.base.ersetzt
+        return f"{self.base.edition}:{self.blatt}" if own and self.base is not None else self.blatt
+
+    @property
     def display_markdown(self) -> str:
         return self.marked_markdown if self.marked_markdown is not None else self.markdown
 

@@ -26,6 +26,8 @@ def manifest_data(edition: AssembledEdition, pdfs=None) -> dict:
             "sha256": s.sha256,
             "register": s.register.number,
             "herkunft": s.origin,
+            # Corresponding pages across editions share this (the edition switcher uses it).
+            "kennung": s.identity,
         }
         if s.extension_fassung is not None:
             entry["fassung_ergaenzung"] = s.extension_fassung

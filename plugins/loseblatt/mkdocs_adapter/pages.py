@@ -151,3 +151,27 @@ def chooser_page(editions: dict[str, str]) -> str:
     if BASE in editions:
         lines.append(f"Ohne Landesbezug: [{escape_markdown(editions[BASE])}]({BASE}/).\n")
     return "\n".join(lines)
+
+
+FEHLT = "fehlt.md"
+
+
+def missing_sheet_page() -> str:
+    """Where the edition switcher leads when this edition has no corresponding sheet; the
+    switcher's script names the sheet (assets/ausgaben.js)."""
+    return (
+        "---\nsearch:\n  exclude: true\n---\n"
+        "# Dieses Blatt gibt es hier nicht\n\n"
+        + trusted_html(
+            '<p class="lb-fehlt" data-lb-fehlt>Das Blatt, das Sie in einer anderen Ausgabe gelesen haben, '
+            "gibt es in dieser Ausgabe nicht.</p>"
+        )
+        + "\n\nDie Ausgaben der Länder enthalten eigene Blätter; Blätter mit derselben Nummer sind "
+        "in verschiedenen Ländern verschiedene Blätter.\n\n"
+        "- [Zur Startseite dieser Ausgabe](index.md)\n"
+        "- "
+        + trusted_html('<a data-lb-fehlt-register hidden href="index.html">Register</a>')
+        + "\n- "
+        + trusted_html('<a href="../../">Zur Auswahl aller Länder</a>')
+        + "\n"
+    )

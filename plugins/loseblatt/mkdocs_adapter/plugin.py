@@ -352,6 +352,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                         files.append(File.generated(config, dest, abs_src_path=str(source)))
         history = self.history
         add(index_pages.STICHWORTE, index_pages.keyword_page(ed))
+        add(pages.FEHLT, pages.missing_sheet_page())
         add(delivery_pages.VERZEICHNIS, delivery_pages.valid_sheets_page(ed, history, self.page_counts))
         add(delivery_pages.NEU, delivery_pages.whats_new_page(ed, history))
         add(delivery_pages.LIEFERUNGEN, delivery_pages.deliveries_index(ed, history))

@@ -16,7 +16,7 @@ import nh3
 _HEADINGS = {f"h{n}": {"id"} for n in range(1, 7)}
 ALLOWED: dict[str, set[str]] = {
     **_HEADINGS,
-    "a": {"href", "title", "class", "data-blatt", "download"},
+    "a": {"href", "title", "class", "data-blatt", "download", "hidden", "data-lb-fehlt-register"},
     "abbr": {"title"},
     "blockquote": set(),
     "br": set(),
@@ -41,7 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     "li": {"class"},
     "mark": set(),
     "ol": {"start"},
-    "p": {"class", "role", "aria-live", "data-fortschritt"},
+    "p": {"class", "role", "aria-live", "data-fortschritt", "data-lb-fehlt"},
     "pre": {"class"},
     "s": set(),
     "span": {"class", "data-lb-liste", "data-lb-gesamt"},
