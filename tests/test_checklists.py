@@ -153,3 +153,10 @@ def test_ticks_survive_reload_stay_per_edition_and_round_trip(built, tmp_path):
         page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
         assert page.locator(box).is_checked()
         context.close()
+
+
+@pytest.mark.parametrize("indent", [" ", "  ", "   ", "\t"])
+def test_item_with_wrong_indentation_is_an_error_not_a_lost_item(indent):
+    text = '!!! checkliste "Gründung"\n    - [ ] Erster Punkt\n' + indent + "- [ ] Zweiter Punkt\n\nWeiter im Text.\n"
+    _, problems = canonicalize(text, "2.1")
+    assert [(p.line, "vier Leerzeichen" in p.message) for p in problems] == [(3, True)]

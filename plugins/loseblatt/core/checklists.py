@@ -57,6 +57,9 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "liste"
 
 
+STRAY_ITEM = re.compile(r"^\s*[-*+]\s*\[[ xX]?\]")
+
+
 def item_key(text: str) -> str:
     normalized = " ".join(text.lower().split())
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:10]
@@ -107,6 +110,17 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
                 i += 1
                 continue
             if not line.startswith(body_indent):
+                if STRAY_ITEM.match(line) and len(line) - len(line.lstrip()) > len(indent):
+                    # An item with too little indentation would silently drop out of the list.
+                    problems.append(
+                        ChecklistProblem(
+                            i + 1,
+                            "Dieser Punkt ist nicht um vier Leerzeichen eingerückt und gehört so nicht zur "
+                            "Checkliste darüber: bitte genau vier Leerzeichen vor „- [ ]“.",
+                        )
+                    )
+                    i += 1
+                    continue
                 break
             content = line[len(body_indent) :]
             im = ITEM.match(content)
