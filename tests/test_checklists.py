@@ -117,7 +117,19 @@ def test_ticks_survive_reload_stay_per_edition_and_round_trip(built, tmp_path):
         data = json.loads(exported.read_text())
         assert data["format"] == "loseblatt-checklisten/1" and data["ausgabe"] == "sn"
         assert data["punkte"] == {item: True}
-        page.get_by_role("button", name="Alle Haken löschen").click()
+        # Clearing asks first; declined, nothing changes; accepted, it can be undone.
+        dialogs = []
+        page.once("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.get_by_role("button", name="Alle Haken dieser Ausgabe löschen").click()
+        assert dialogs == ["1 Haken aller Checklisten dieser Ausgabe löschen?"]
+        assert "(1 von 3 erledigt)" in page.locator('[data-lb-liste="2.1/gruendung-vorbereiten"]').inner_text()
+        page.once("dialog", lambda d: d.accept())
+        page.get_by_role("button", name="Alle Haken dieser Ausgabe löschen").click()
+        page.get_by_text("1 Haken gelöscht.").first.wait_for()
+        page.get_by_role("button", name="Rückgängig").first.click()
+        assert "(1 von 3 erledigt)" in page.locator('[data-lb-liste="2.1/gruendung-vorbereiten"]').inner_text()
+        page.once("dialog", lambda d: d.accept())
+        page.get_by_role("button", name="Alle Haken dieser Ausgabe löschen").click()
         page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
         assert not page.locator(box).is_checked()
         page.goto(f"{url}/sn/checklisten/")

@@ -68,11 +68,40 @@
     });
   }
 
-  function resetIds(ids) {
+  // Clearing asks first and can be undone: the council's work is never lost by one click.
+  function clearTicks(ids, what) {
     var state = load();
-    ids.forEach(function (id) { delete state[id]; });
-    save(state);
+    var removed = ids.filter(function (id) { return state[id] === true; });
+    if (!removed.length) {
+      say("Hier sind keine Haken gesetzt.");
+      return;
+    }
+    var n = removed.length === 1 ? "1 Haken" : removed.length + " Haken";
+    if (!window.confirm(n + " " + what + " löschen?")) { return; }
+    removed.forEach(function (id) { delete state[id]; });
+    if (!save(state)) { return; }
     refresh();
+    say(n + " gelöscht.");
+    offerUndo(removed);
+  }
+
+  function offerUndo(removed) {
+    document.querySelectorAll(".lb-meldung").forEach(function (p) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button lb-rueckgaengig";
+      button.textContent = "Rückgängig";
+      button.addEventListener("click", function () {
+        var state = load();
+        removed.forEach(function (id) { state[id] = true; });
+        if (save(state)) {
+          refresh();
+          say("Die gelöschten Haken sind wieder gesetzt.");
+        }
+      });
+      p.appendChild(document.createTextNode(" "));
+      p.appendChild(button);
+    });
   }
 
   function idsIn(container) {
@@ -131,7 +160,9 @@
       var legend = fs.querySelector("legend");
       button.textContent = "Zurücksetzen";
       button.setAttribute("aria-label", "Haken zurücksetzen: " + (legend ? legend.textContent : "Checkliste"));
-      button.addEventListener("click", function () { resetIds(idsIn(fs)); });
+      button.addEventListener("click", function () {
+        clearTicks(idsIn(fs), "der Checkliste „" + (legend ? legend.textContent.replace(/^Checkliste: /, "") : "") + "“");
+      });
       fs.appendChild(button);
     });
     document.addEventListener("change", function (event) {
@@ -151,12 +182,10 @@
       panel.querySelector('[data-lb-aktion="export"]').addEventListener("click", exportState);
       panel.querySelector('[data-lb-aktion="reset"]').addEventListener("click", function () {
         if (panel.getAttribute("data-lb-steuerung") === "ausgabe") {
-          save({});
-          refresh();
+          clearTicks(Object.keys(load()), "aller Checklisten dieser Ausgabe");
         } else {
-          resetIds(idsIn(document));
+          clearTicks(idsIn(document), "aller Checklisten dieses Registers");
         }
-        say("Die Haken wurden gelöscht.");
       });
     });
     // Another tab of the same edition changed the ticks.

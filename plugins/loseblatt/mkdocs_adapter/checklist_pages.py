@@ -35,7 +35,9 @@ def controls(scope: str) -> str:
             '<button type="button" class="md-button" data-lb-aktion="export">Stand exportieren</button>\n'
             '<label class="md-button lb-import">Stand importieren '
             '<input type="file" accept="application/json,.json" data-lb-aktion="import"></label>\n'
-            '<button type="button" class="md-button" data-lb-aktion="reset">Alle Haken löschen</button>\n'
+            '<button type="button" class="md-button" data-lb-aktion="reset">'
+            + ("Alle Haken dieser Ausgabe löschen" if scope == "ausgabe" else "Alle Haken dieses Registers löschen")
+            + "</button>\n"
             '<p class="lb-meldung" role="status" aria-live="polite"></p>\n'
             "</div>"
         )
