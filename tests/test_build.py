@@ -239,3 +239,11 @@ def test_operator_details_fill_the_legal_pages_and_gate_publishing(project):
     )
     assert "GitHub Pages" in project.html("sn/datenschutz/index.html")
     assert "barrieren@example.org" in project.html("sn/barrierefreiheit/index.html")
+
+
+@pytest.mark.slow
+def test_german_404_page_in_every_edition(built):
+    for code in ("bund", "sn"):
+        page = built.html(f"{code}/404.html")
+        assert "<h1>Seite nicht gefunden</h1>" in page and "Not found" not in page
+        assert "Zur Auswahl aller Länder" in page

@@ -18,6 +18,10 @@
   }
 
   function label() {
+    // The search dialog needs an accessible name (axe: aria-dialog-name).
+    document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (d) {
+      d.setAttribute("aria-label", "Suche im Ordner");
+    });
     document.querySelectorAll(".md-version__current").forEach(function (button) {
       var text = button.textContent.trim();
       var wanted = text + " – andere Ausgabe wählen";

@@ -52,6 +52,7 @@ from .search_entries import add_to_index, entries_for, search_config
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSS = ["fonts.css", "loseblatt.css"]
 FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt"]
 JS = ["checklisten.js", "ausgaben.js"]
@@ -181,6 +182,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         for ext in MARKDOWN_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
+        # Our templates (a German 404 page) take precedence over the theme's.
+        if str(TEMPLATES) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(TEMPLATES))
         if self.is_edition:
             return self._configure_edition(config)
         return self._configure_coordinator(config)
