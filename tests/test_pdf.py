@@ -138,6 +138,13 @@ def test_checklist_pdf_has_boxes(printed):
     reader = PdfReader(printed.site / "sn/pdf/checklisten-register-2.pdf")
     fields = reader.get_fields() or {}
     assert len(fields) == 4  # three items of 2.1, one of the Saxon notes on 2.3
+    # Named after the item's id and described by its label, not «unknown-12-0».
+    for pdf in ("checklisten-register-2.pdf", "blatt-2-1.pdf"):
+        named = PdfReader(printed.site / "sn/pdf" / pdf).get_fields() or {}
+        assert not [n for n in named if n.startswith("unknown")], (pdf, list(named))
+        assert all(
+            str(f.get("/TU", "")).strip() and not str(f.get("/TU")).startswith("unknown") for f in named.values()
+        )
     assert "Gründung vorbereiten (Blatt 2.1)" in reader.pages[0].extract_text()
 
 

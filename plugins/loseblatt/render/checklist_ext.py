@@ -69,7 +69,10 @@ class ChecklistProcessor(BlockProcessor):
                 continue
             li = etree.SubElement(ul, "li")
             ident = dom_id(im.group("id"))
-            etree.SubElement(li, "input", {"type": "checkbox", "id": ident, "data-punkt": im.group("id")})
+            # The name becomes the PDF form field's name (WeasyPrint), the label its tooltip.
+            etree.SubElement(
+                li, "input", {"type": "checkbox", "id": ident, "name": im.group("id"), "data-punkt": im.group("id")}
+            )
             label = etree.SubElement(li, "label", {"for": ident})
             label.text = im.group("text")
         n = len(ul)

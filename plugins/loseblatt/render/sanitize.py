@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "fieldset": {"class", "data-checkliste"},
     "hr": set(),
     "img": {"src", "alt", "title"},
-    "input": {"type", "id", "accept", "checked", "disabled", "data-punkt", "data-lb-aktion"},
+    "input": {"type", "id", "name", "accept", "checked", "disabled", "data-punkt", "data-lb-aktion"},
     "ins": set(),
     "kbd": set(),
     "label": {"class", "for"},
