@@ -8,6 +8,7 @@ Markdown parser's allow-lists, the template allow-list, and the file reader.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -112,7 +113,10 @@ def test_values_of_variables_are_text(project):
     assert messages(project) == []
     sheet = next(s for s in project.check().editions["sn"].sheets if s.blatt == "2.52")
     html = markdown.markdown(sheet.markdown, extensions=["attr_list", "loseblatt.render.safe_markdown"])
-    assert "<a" not in html and "<img" not in html and "<code>" not in html, html
+    # No link from the value's Markdown, no image, no code; an address in it is an ordinary
+    # external link like every address in the text.
+    assert "<img" not in html and "<code>" not in html and 'href="javascript' not in html, html
+    assert re.findall(r"<a [^>]*>", html) == ['<a class="lb-extern" href="https://example.org/b.png" rel="noopener">']
     assert "javascript:alert(1)" in html and "onclick=x" in html  # shown as the text it is
 
 

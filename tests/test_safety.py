@@ -77,3 +77,16 @@ def test_images_are_published_beside_their_sheet_in_every_edition(project):
         assert 'src="../bilder/plan.png"' in page
     assert (project.site / "sn/02-gremiengruendung/bilder/karte.png").read_bytes().endswith(b"sn")
     assert not (project.site / "bund/02-gremiengruendung/bilder/karte.png").exists()
+
+
+def test_web_addresses_in_text_become_external_links():
+    import markdown
+
+    md = markdown.Markdown(extensions=["attr_list", "loseblatt.render.safe_markdown"])
+    html = md.convert("Quellen: lpr.sachsen.de, https://www.beccaria.de/ und `code.de`; ausgabe.yml bleibt Text.")
+    assert html.count('class="lb-extern"') == 2 and 'href="https://lpr.sachsen.de"' in html
+    assert 'href="https://www.beccaria.de/"' in html and 'rel="noopener"' in html
+    assert "(externe Seite)" in html and "<code>code.de</code>" in html and "ausgabe.yml bleibt" in html
+    md.reset()
+    nested = md.convert("[kriminalpraevention.de](https://kriminalpraevention.de)")
+    assert nested.count("<a ") == 1

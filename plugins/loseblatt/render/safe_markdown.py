@@ -14,8 +14,10 @@ from xml.etree import ElementTree as etree
 from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from ..core.markup import MarkupRules
 from ..core.references import TITLE_SEPARATOR
@@ -37,6 +39,45 @@ class ReferenceTitles(Treeprocessor):
             span = etree.Element("span", {"class": "lb-verweis-titel"})
             span.text = TITLE_SEPARATOR + tail
             a.insert(0, span)
+
+
+# A web address written in the text («kriminalpraevention.de/satzung.html», «https://…»): the
+# sources of every sheet. Letters before a dot, a known top-level domain, an optional path
+# that does not end in punctuation.
+WEB_ADDRESS = (
+    r"(?<![\w@/.-])((?:https?://)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:de|org|eu|com|net|info|int)"
+    r"(?:/(?:[^\s<>()\[\]„“\"\x02\x03]*[^\s<>()\[\]„“\".,;:!?\x02\x03])?)?)(?![\w-])"
+)
+
+
+class WebAddresses(InlineProcessor):
+    """Addresses in the text become links, marked as external (also for screen readers)."""
+
+    def handleMatch(self, m, data):
+        text = m.group(1)
+        href = text if text.startswith(("http://", "https://")) else f"https://{text}"
+        a = etree.Element("a", {"href": href, "class": "lb-extern", "rel": "noopener"})
+        a.text = AtomicString(text)  # not matched again
+        hint = etree.SubElement(a, "span", {"class": "lb-sr"})
+        hint.text = AtomicString(" (externe Seite)")
+        return a, m.start(0), m.end(0)
+
+
+class NoNestedLinks(Treeprocessor):
+    """An address inside the text of a link stays text: links do not nest."""
+
+    def run(self, root: etree.Element) -> None:
+        for outer in root.iter("a"):
+            for inner in [e for e in outer.iter("a") if e is not outer]:
+                parent = next(p for p in outer.iter() if inner in list(p))
+                index = list(parent).index(inner)
+                text = (inner.text or "") + (inner.tail or "")
+                parent.remove(inner)
+                if index == 0:
+                    parent.text = (parent.text or "") + text
+                else:
+                    prev = parent[index - 1]
+                    prev.tail = (prev.tail or "") + text
 
 
 class ChangedPassage(BlockProcessor):
@@ -72,6 +113,9 @@ class SafeMarkdownExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         MarkupRules().extendMarkdown(md)
         md.treeprocessors.register(ReferenceTitles(md), "loseblatt_reference_titles", 5)
+        # Below links and autolinks (which handle their own addresses), above plain text.
+        md.inlinePatterns.register(WebAddresses(WEB_ADDRESS, md), "loseblatt_web_addresses", 95)
+        md.treeprocessors.register(NoNestedLinks(md), "loseblatt_no_nested_links", 6)
         md.parser.blockprocessors.register(ChangedPassage(md.parser), "loseblatt_changed", 105)
         md.preprocessors.register(TrustedFragments(md), "loseblatt_trusted", 5)
 

@@ -16,7 +16,7 @@ import nh3
 _HEADINGS = {f"h{n}": {"id"} for n in range(1, 7)}
 ALLOWED: dict[str, set[str]] = {
     **_HEADINGS,
-    "a": {"href", "title", "class", "data-blatt", "download", "hidden", "data-lb-fehlt-register"},
+    "a": {"href", "title", "class", "rel", "data-blatt", "download", "hidden", "data-lb-fehlt-register"},
     "abbr": {"title"},
     "blockquote": set(),
     "br": set(),
