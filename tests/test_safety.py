@@ -90,3 +90,16 @@ def test_web_addresses_in_text_become_external_links():
     md.reset()
     nested = md.convert("[kriminalpraevention.de](https://kriminalpraevention.de)")
     assert nested.count("<a ") == 1
+
+
+def test_links_command_lists_external_addresses_offline(tmp_path):
+    from loseblatt.links import external_links, report
+
+    (tmp_path / "sn/a").mkdir(parents=True)
+    (tmp_path / "sn/a/index.html").write_text(
+        '<a class="lb-extern" href="https://lpr.sachsen.de" rel="noopener">x</a> <a href="../b/">intern</a>'
+    )
+    (tmp_path / "sn/index.html").write_text('<a class="lb-extern" href="https://lpr.sachsen.de">y</a>')
+    assert external_links(tmp_path) == {"https://lpr.sachsen.de": ["sn/a/index.html", "sn/index.html"]}
+    text, dead = report(tmp_path, online=False)
+    assert "1 Adressen auf 2 Seiten." in text and dead == 0

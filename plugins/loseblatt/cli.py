@@ -197,6 +197,18 @@ def cmd_statistik(args: argparse.Namespace) -> int:
     return 1 if result.problems or not all(m.met for m in rows) else 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from .links import report
+
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"Der Ordner „{site}“ fehlt: erst bauen (make build).", file=sys.stderr)
+        return 1
+    text, dead = report(site, online=args.pruefen)
+    print(text)
+    return 1 if dead else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loseblatt", description="Werkzeuge für den Ordner «Kommune beugt vor!»")
     parser.add_argument("--binder", default="binder", help="Ordner mit den Blättern (Standard: binder)")
@@ -216,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_diff)
     p = sub.add_parser("statistik", help="zählt Blätter und Wörter je Register und Land")
     p.set_defaults(func=cmd_statistik)
+    p = sub.add_parser("links", help="listet die externen Links einer gebauten Website; --pruefen ruft sie auf")
+    p.add_argument("site", nargs="?", default="site", help="Ordner der gebauten Website (Standard: site)")
+    p.add_argument("--pruefen", action="store_true", help="jede Adresse aufrufen (braucht Internet)")
+    p.set_defaults(func=cmd_links)
     return parser
 
 
