@@ -25,6 +25,7 @@ def test_chooser_and_editions(built):
     assert chooser.count("<li>") == 16
     assert '<a href="sn/">Sachsen</a>' in chooser
     assert '<a href="bund/">Bayern</a>' in chooser
+    assert '<a href="bund/impressum/">Impressum</a>' in chooser and 'href="bund/datenschutz/"' in chooser
     versions = json.loads((built.site / "versions.json").read_text())
     assert [v["version"] for v in versions] == ["bund", "sn"]
 

@@ -150,6 +150,12 @@ def chooser_page(editions: dict[str, str]) -> str:
     lines.append(trusted_html("\n".join(items)) + "\n")
     if BASE in editions:
         lines.append(f"Ohne Landesbezug: [{escape_markdown(editions[BASE])}]({BASE}/).\n")
+        legal = " · ".join(
+            f'<a href="{BASE}/{slug}/">{label}</a>'
+            for slug, label in (("impressum", "Impressum"), ("datenschutz", "Datenschutz"),
+                                ("barrierefreiheit", "Erklärung zur Barrierefreiheit"))
+        )  # fmt: skip
+        lines.append(trusted_html(f'<p class="lb-rechtliches">{legal}</p>') + "\n")
     return "\n".join(lines)
 
 
