@@ -248,3 +248,21 @@ def test_german_404_page_in_every_edition(built):
         page = built.html(f"{code}/404.html")
         assert "<h1>Seite nicht gefunden</h1>" in page and "Not found" not in page
         assert "Zur Auswahl aller Länder" in page
+
+
+@pytest.mark.slow
+def test_state_contacts_on_the_register_8_page(project):
+    project.write(
+        "binder/08-landesstrategie/register.md",
+        "---\nregister: 8\ntitel: Landesstrategie\nfassung: 1\nstand: 2026-11\n---\n" + "Einführung. " * 90 + "\n",
+    )
+    project.edit(
+        "binder/laender/sn/ausgabe.yml",
+        "variablen:",
+        "kontakte:\n  - name: Geschäftsstelle <b>\n    rolle: Beratung\n    web: https://www.lpr.sachsen.de/\nvariablen:",
+    )
+    project.build()
+    page = project.html("sn/08-landesstrategie/index.html")
+    assert "Ansprechstellen in Sachsen" in page and "Geschäftsstelle &lt;b&gt;" in page
+    assert 'href="https://www.lpr.sachsen.de/"' in page
+    assert "Ansprechstellen" not in project.html("bund/08-landesstrategie/index.html")

@@ -75,7 +75,7 @@ def sheet_header(sheet: AssembledSheet) -> str:
     )
 
 
-def sheet_page(sheet: AssembledSheet, pdf: str = "") -> str:
+def sheet_page(sheet: AssembledSheet, pdf: str = "", extra: str = "") -> str:
     grund = ""
     if sheet.grund and sheet.fassung_label != "1":
         art = "Inhaltliche" if sheet.aenderung == "inhaltlich" else "Redaktionelle"
@@ -88,10 +88,11 @@ def sheet_page(sheet: AssembledSheet, pdf: str = "") -> str:
         )
     links = "\n" + trusted_html(f'<p class="lb-downloads">{pdf}</p>') + "\n" if pdf else ""
     title = escape_markdown(sheet.titel)
-    return f"# {title}\n\n{sheet_header(sheet)}{grund}\n{sheet.display_markdown.strip()}\n{links}"
+    body = sheet.display_markdown.strip() + (f"\n\n{extra.strip()}" if extra else "")
+    return f"# {title}\n\n{sheet_header(sheet)}{grund}\n{body}\n{links}"
 
 
-def register_page(reg: AssembledRegister, pdf: str = "") -> str:
+def register_page(reg: AssembledRegister, pdf: str = "", extra: str = "") -> str:
     r = reg.register
     lines = [
         f"# Register {r.number}: {escape_markdown(r.titel)}\n",
@@ -103,6 +104,7 @@ def register_page(reg: AssembledRegister, pdf: str = "") -> str:
         )
         + "\n",
         reg.markdown.strip() + "\n",
+        extra,
         (trusted_html(f'<p class="lb-downloads">{pdf}</p>') + "\n" if pdf else ""),
         "## Blätter in diesem Register\n",
     ]
@@ -181,3 +183,28 @@ def missing_sheet_page() -> str:
         + trusted_html('<a href="../../">Zur Auswahl aller Länder</a>')
         + "\n"
     )
+
+
+# Where the contacts of a state edition (ausgabe.yml → kontakte) are shown.
+CONTACT_REGISTER = 8
+CONTACT_SHEET = "9.1"
+
+
+def contacts_markdown(edition: AssembledEdition) -> str:
+    """The edition's contacts as a list; every field is text, web addresses become links."""
+    contacts = edition.definition.kontakte
+    if edition.definition.code == BASE or not contacts:
+        return ""
+    lines = [f"## Ansprechstellen in {escape_markdown(edition.definition.name)}\n"]
+    for c in contacts:
+        parts = [f"**{escape_markdown(c.name)}**"]
+        if c.rolle:
+            parts.append(escape_markdown(c.rolle))
+        if c.telefon:
+            parts.append(f"Telefon {escape_markdown(c.telefon)}")
+        if c.email:
+            parts.append(f"[{escape_markdown(c.email)}](mailto:{c.email})")
+        if c.web:
+            parts.append(c.web)  # checked to be an https/http address; shown as a link
+        lines.append("- " + " – ".join(parts))
+    return "\n".join(lines) + "\n"

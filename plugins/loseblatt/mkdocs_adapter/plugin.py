@@ -341,14 +341,18 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                         "Checklisten als PDF",
                         dir_urls,
                     )
-            add(reg.doc_path, pages.register_page(reg, links))
+            contacts = pages.contacts_markdown(ed) if reg.register.number == pages.CONTACT_REGISTER else ""
+            add(reg.doc_path, pages.register_page(reg, links, contacts))
             for sheet in reg.sheets:
                 link = (
                     pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF", dir_urls)
                     if self.with_pdf
                     else ""
                 )
-                add(sheet.doc_path, pages.sheet_page(sheet, link))
+                # On the contacts sheet unless the state's own extension of it lists them already.
+                shows_contacts = sheet.blatt == pages.CONTACT_SHEET and sheet.extension is None
+                contacts = pages.contacts_markdown(ed) if shows_contacts else ""
+                add(sheet.doc_path, pages.sheet_page(sheet, link, contacts))
                 # Images sit beside the sheet's file in binder/ and are published beside its page.
                 for src, source in sheet.images():
                     dest = posixpath.normpath(posixpath.join(posixpath.dirname(sheet.doc_path), src))
