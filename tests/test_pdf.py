@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import make_project
@@ -200,3 +201,14 @@ def test_blattverweise_print_as_words_not_links_to_the_build_folder(printed):
     assert not [u for u in uris if not u.startswith(("https://", "http://", "mailto:"))], uris
     text = PdfReader(printed.site / "sn/pdf/blatt-1-1.pdf").pages[0].extract_text()
     assert "Blatt 2.3" in text  # the reference is still there, as words
+
+
+def test_edition_cover_names_stand_delivery_and_single_sided_printing(printed):
+    text = PdfReader(printed.site / "sn/pdf/kommune-beugt-vor-sn.pdf").pages[0].extract_text()
+    flat = " ".join(text.split())
+    assert "Stiftung Deutsches Forum für Kriminalprävention (DFK)" in flat
+    assert re.search(
+        r"Stand: (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) 20\d\d", flat
+    )
+    assert "Noch keine Ergänzungslieferung" in flat  # the fixture has recorded none
+    assert "Bitte einseitig drucken." in flat

@@ -21,3 +21,15 @@ def contracted_forms(dativ: str) -> dict[str, str]:
     if forms is None or not rest:  # no article to contract (or a plural): keep it as written
         return {"bei": f"bei {dativ}", "von": f"von {dativ}", "zu": f"zu {dativ}"}
     return {key: f"{prep} {rest}" for key, prep in zip(("bei", "von", "zu"), forms, strict=True)}
+
+
+MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)  # fmt: skip
+
+
+def date_long(iso: str) -> str:
+    """'2026-12-01' -> '1. Dezember 2026' (the style sheet's form)."""
+    y, m, d = iso.split("-")
+    return f"{int(d)}. {MONTHS[int(m) - 1]} {y}"

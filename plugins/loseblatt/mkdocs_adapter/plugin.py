@@ -667,7 +667,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             progress,
         )
         dirs = {ed.code: out / ed.code for ed in editions}
-        result = builder.build(editions, dirs)
+        latest = {
+            code: (h.deliveries[-1].name, h.deliveries[-1].datum) for code, h in histories.items() if h.deliveries
+        }
+        result = builder.build(editions, dirs, latest)
         builder.build_supplements(editions, histories, dirs)
         builder.write_stats(cache / "pdf-stats.json")
         log.info(f"PDF: {len(builder.stats.rendered)} neu gesetzt, {builder.stats.reused} aus dem Zwischenspeicher")

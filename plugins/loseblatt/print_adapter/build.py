@@ -184,7 +184,13 @@ class PdfBuilder:
         return key
 
     # ----- editions -------------------------------------------------------------
-    def build(self, editions: list[AssembledEdition], site_dirs: dict[str, Path]) -> dict[str, EditionPdfs]:
+    def build(
+        self,
+        editions: list[AssembledEdition],
+        site_dirs: dict[str, Path],
+        latest: dict[str, tuple[str, str]] | None = None,
+    ) -> dict[str, EditionPdfs]:
+        """`latest`: per edition the last delivery (name, date) for the cover."""
         r = self.renderer
         fp = r.fingerprint
         plans: dict[str, dict] = {}
@@ -228,7 +234,8 @@ class PdfBuilder:
         covers = {}
         for ed in editions:
             pages = {b: pdfs[d.key] for b, d in plans[ed.code]["sheets"].items()}
-            covers[ed.code] = Doc(f"{ed.code}:deckblatt", partial(r.cover_and_contents, ed, pages), fingerprint=fp)
+            cover = partial(r.cover_and_contents, ed, pages, (latest or {}).get(ed.code))
+            covers[ed.code] = Doc(f"{ed.code}:deckblatt", cover, fingerprint=fp)
         pdfs.update(self.render_all(list(covers.values())))
 
         out: dict[str, EditionPdfs] = {}

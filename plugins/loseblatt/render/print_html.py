@@ -13,6 +13,7 @@ from pathlib import Path
 import markdown
 
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
+from ..core.german import date_long
 from ..core.model import stand_long, stand_short
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -166,7 +167,7 @@ class PrintRenderer:
         head = [
             '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
             f"<title>{esc(title)}</title>",
-            '<meta name="author" content="Stiftung Deutsches Forum Kriminalprävention und Landespräventionsgremien">',
+            '<meta name="author" content="Stiftung Deutsches Forum für Kriminalprävention (DFK) und Landespräventionsgremien">',
             '<meta name="generator" content="loseblatt">',
         ]
         if keywords:
@@ -226,7 +227,9 @@ class PrintRenderer:
         running = self.running_for(edition, f"Register {r.number} · {r.titel}", foot)
         return self.document(f"Register {r.number} – {r.titel}", body, running, date=f"{r.stand}-01")
 
-    def cover_and_contents(self, edition: AssembledEdition, pages: dict[str, int]) -> str:
+    def cover_and_contents(
+        self, edition: AssembledEdition, pages: dict[str, int], latest: tuple[str, str] | None = None
+    ) -> str:
         """Cover and table of contents of the whole edition; `pages` counts each sheet's pages."""
         # Only what rarely changes (ids, titles, page counts): editing one sheet's text must not
         # force a new cover. Fassung and Stand of every sheet are in the list of valid sheets.
@@ -247,9 +250,20 @@ class PrintRenderer:
             f"<h1>{BINDER_TITLE}</h1>"
             f'<p class="lb-ausgabe">{esc(d.titel)}</p>'
             '<p class="lb-angaben">'
-            f"Herausgegeben von der Stiftung Deutsches Forum Kriminalprävention mit den Landespräventionsgremien"
+            "Herausgegeben von der Stiftung Deutsches Forum für Kriminalprävention (DFK) "
+            "mit den Landespräventionsgremien"
             + (f"<br>Für diese Ausgabe: {esc(d.gremium.name)}" if not d.is_base else "")
-            + "</p></section>"
+            + "</p>"
+            + '<p class="lb-angaben">'
+            + f"Stand: {stand_long(max(s.stand for s in edition.sheets))}<br>"
+            + (
+                f"Letzte Ergänzungslieferung: {esc(latest[0])} vom {date_long(latest[1])}"
+                if latest
+                else "Noch keine Ergänzungslieferung"
+            )
+            + "</p>"
+            + '<p class="lb-angaben"><strong>Bitte einseitig drucken.</strong> Jedes Blatt zählt seine Seiten '
+            "für sich und wird bei einer Änderung einzeln ausgetauscht.</p></section>"
             '<section class="lb-inhalt"><h1>Inhalt</h1>'
             "<p>Jedes Blatt zählt seine Seiten für sich, damit es bei einer Änderung allein ausgetauscht werden kann.</p>"
             '<table><thead><tr><th>Blatt</th><th>Titel</th><th class="lb-zahl">Seiten</th></tr></thead>'
