@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from loseblatt.core.checklists import canonicalize, extract, item_key
@@ -110,6 +111,13 @@ def test_ticks_survive_reload_stay_per_edition_and_round_trip(built, tmp_path):
         # Export from sn, reset, import: the tick comes back.
         page.goto(f"{url}/sn/checklisten/")
         assert "(1 von 3 erledigt)" in page.locator('[data-lb-liste="2.1/gruendung-vorbereiten"]').inner_text()
+        # The report line for the council's minutes: today's date and the edition's progress.
+        total = int(re.search(r"Insgesamt (\d+) Punkte", page.inner_text("article")).group(1))
+        report = page.locator("[data-lb-bericht]").inner_text()
+        assert re.fullmatch(rf"Stand der Checklisten am \d+\. \w+ \d{{4}}: 1 von {total} Punkten erledigt\.", report), (
+            report
+        )
+        assert page.get_by_role("button", name="Stand drucken (für das Protokoll)").is_visible()
         with page.expect_download() as info:
             page.get_by_role("button", name="Stand exportieren").click()
         exported = tmp_path / "stand.json"

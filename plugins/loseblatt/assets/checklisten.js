@@ -66,6 +66,17 @@
       }).length;
       span.textContent = "(" + progressText(Math.min(done, total), total) + ")";
     });
+    // The report line of the overview: date and the edition's progress (for the minutes).
+    document.querySelectorAll("[data-lb-bericht]").forEach(function (p) {
+      var total = parseInt(p.getAttribute("data-lb-bericht"), 10) || 0;
+      var done = Array.prototype.reduce.call(document.querySelectorAll("[data-lb-liste]"), function (sum, span) {
+        var m = /\((\d+) von/.exec(span.textContent);
+        return sum + (m ? parseInt(m[1], 10) : 0);
+      }, 0);
+      var day = new Date().toLocaleDateString("de-DE", { day: "numeric", month: "long", year: "numeric" });
+      p.textContent = "Stand der Checklisten am " + day + ": " + done + " von " + total + " Punkten erledigt.";
+      p.hidden = false;
+    });
   }
 
   // Clearing asks first and can be undone: the council's work is never lost by one click.
@@ -180,6 +191,8 @@
     document.querySelectorAll("[data-lb-steuerung]").forEach(function (panel) {
       panel.hidden = false;
       panel.querySelector('[data-lb-aktion="export"]').addEventListener("click", exportState);
+      var printButton = panel.querySelector('[data-lb-aktion="drucken"]');
+      if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
       panel.querySelector('[data-lb-aktion="reset"]').addEventListener("click", function () {
         if (panel.getAttribute("data-lb-steuerung") === "ausgabe") {
           clearTicks(Object.keys(load()), "aller Checklisten dieser Ausgabe");

@@ -38,7 +38,13 @@ def controls(scope: str) -> str:
             '<button type="button" class="md-button" data-lb-aktion="reset">'
             + ("Alle Haken dieser Ausgabe löschen" if scope == "ausgabe" else "Alle Haken dieses Registers löschen")
             + "</button>\n"
-            '<p class="lb-meldung" role="status" aria-live="polite"></p>\n'
+            + (
+                '<button type="button" class="md-button" data-lb-aktion="drucken">'
+                "Stand drucken (für das Protokoll)</button>\n"
+                if scope == "ausgabe"
+                else ""
+            )
+            + '<p class="lb-meldung" role="status" aria-live="polite"></p>\n'
             "</div>"
         )
         + "\n"
@@ -56,6 +62,9 @@ def overview_page(edition: AssembledEdition) -> str:
         "und mit «Stand importieren» auf einem anderen Gerät wieder einlesen können.\n",
         controls("ausgabe"),
         f"Insgesamt {total} Punkte in {sum(len(s.checklists) for r in regs for s in r.sheets)} Checklisten.\n",
+        # Filled by the script with today's date and the ticks of this browser: printed, it is the
+        # «Stand der Checklisten» for the council's minutes.
+        trusted_html(f'<p class="lb-bericht" data-lb-bericht="{total}" hidden></p>') + "\n",
     ]
     for reg in regs:
         lines.append(f"## Register {reg.register.number}: {reg.register.titel}\n")

@@ -41,7 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     "li": {"class"},
     "mark": set(),
     "ol": {"start"},
-    "p": {"class", "role", "aria-live", "data-fortschritt", "data-lb-fehlt"},
+    "p": {"class", "role", "aria-live", "hidden", "data-fortschritt", "data-lb-fehlt", "data-lb-bericht"},
     "pre": {"class"},
     "s": set(),
     "span": {"class", "data-lb-liste", "data-lb-gesamt"},
