@@ -34,6 +34,7 @@ from ..core import pipeline
 from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory, edition_history
 from ..core.laender import BASE
+from ..core.package import write_packages
 from ..core.problems import Problems
 from ..core.references import resolve
 from ..core.templating import render
@@ -555,6 +556,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
                     for f in src.iterdir():
                         os.replace(f, dest / f.name)
             write_manifest(ed, out / ed.code, pdfs.get(ed.code))
+            write_packages(ed, self.result.binder, self.result.snapshots, self.result.withdrawals, out / ed.code)
         return pdfs
 
     def _finish_production(self) -> None:

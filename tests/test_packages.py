@@ -1,0 +1,120 @@
+"""Edition packages: the state edition as delivered, for municipal binders (core/package.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from loseblatt.core.deliveries import FOLDER, record
+from loseblatt.core.package import (
+    CHECKSUMS,
+    FORMAT_VERSION,
+    META,
+    PackageError,
+    package_files,
+    read_package,
+    write_packages,
+    zip_bytes,
+)
+
+SHEET = "binder/02-gremiengruendung/blatt-3.md"
+
+
+def record_delivery(project, name: str, datum: str):
+    """What `loseblatt lieferung` writes, without page counts (no PDFs in the fast tests)."""
+    result = project.check()
+    assert not result.problems, [p.format() for p in result.problems]
+    data = record(name, datum, result.binder, result.editions, {})
+    target = project.binder / FOLDER / f"{name}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return project.check()
+
+
+def change_2_3(project) -> None:
+    text = (project.path / SHEET).read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    lines = [ln for ln in head.split("\n") if not ln.startswith(("fassung:", "stand:", "aenderung:", "grund:"))]
+    head = "\n".join(lines) + "\nfassung: 9\nstand: 2027-02\naenderung: inhaltlich\ngrund: Beschlussfähigkeit ergänzt"
+    (project.path / SHEET).write_text(head + "\n---\n" + body + "\nNeu: Beschlussfähig ab der Hälfte.\n")
+
+
+def test_package_holds_the_edition_as_delivered(project, tmp_path):
+    result = record_delivery(project, "2026-1", "2026-11-20")
+    change_2_3(project)
+    result = record_delivery(project, "2027-1", "2027-02-10")
+    ed = result.editions["sn"]
+    out = tmp_path / "sn"
+    written = write_packages(ed, result.binder, result.snapshots, result.withdrawals, out)
+    names = sorted(p.name for p in written)
+    assert names == ["2026-1.zip", "2027-1.zip", "aktuell.zip", "index.json"]
+    newest = (out / "pakete" / "aktuell.zip").read_bytes()
+    assert newest == (out / "pakete" / "2027-1.zip").read_bytes()
+    index = json.loads((out / "pakete" / "index.json").read_text())
+    assert index["aktuell"] == "2027-1" and [p["lieferung"] for p in index["pakete"]] == ["2026-1", "2027-1"]
+    pkg = read_package(newest)
+    assert pkg.sha256 == index["pakete"][1]["sha256"]
+    assert pkg.meta["format_version"] == FORMAT_VERSION and pkg.code == "sn" and pkg.delivery == "2027-1"
+    s = pkg.sheet("2.3")
+    assert s is not None and s.fassung == 9 and s.grund == "Beschlussfähigkeit ergänzt"
+    assert "Hinweise für Sachsen" in s.markdown and "Beschlussfähig ab der Hälfte" in s.markdown
+    assert s.marked is not None and "%%% geaendert" in s.marked  # revision marks against 2026-1
+    assert [c.title for c in s.checklists] == ["Sächsische Schritte"]
+    assert s.sha256 == ed.sheet("2.3").sha256
+    assert [h[0] for h in pkg.history] == ["2026-1", "2027-1"]
+    old = read_package((out / "pakete" / "2026-1.zip").read_bytes())
+    assert "Beschlussfähig ab der Hälfte" not in old.sheet("2.3").markdown
+    assert old.sheet("2.3").marked is None
+    # The state's variables are filled in; its own sheets are there.
+    assert {x.blatt for x in pkg.sheets} == {x.blatt for x in ed.sheets}
+    assert pkg.registers[0].markdown.strip()
+
+
+def test_package_bytes_are_reproducible(project, tmp_path):
+    result = record_delivery(project, "2026-1", "2026-11-20")
+    ed = result.editions["sn"]
+    a = zip_bytes(package_files(ed, result.binder, result.snapshots, result.withdrawals, "2026-1"))
+    b = zip_bytes(package_files(ed, result.binder, result.snapshots, result.withdrawals, "2026-1"))
+    assert a == b
+    with zipfile.ZipFile(io.BytesIO(a)) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert str(project.path) not in zf.read(META).decode()
+
+
+def _rezip(data: bytes, change) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    change(files)
+    return zip_bytes(files)
+
+
+def test_damaged_packages_are_refused_in_german(project):
+    result = record_delivery(project, "2026-1", "2026-11-20")
+    ed = result.editions["sn"]
+    good = zip_bytes(package_files(ed, result.binder, result.snapshots, result.withdrawals, "2026-1"))
+
+    def tamper(files):
+        files["blaetter/2-3.md"] = b"anders"
+
+    with pytest.raises(PackageError, match=r"Prüfsumme von „blaetter/2-3\.md“ stimmt nicht"):
+        read_package(_rezip(good, tamper))
+
+    def newer(files):
+        meta = json.loads(files[META])
+        meta["format_version"] = FORMAT_VERSION + 1
+        files[META] = json.dumps(meta).encode()
+        files[CHECKSUMS] = b""
+
+    with pytest.raises(PackageError, match="Prüfsumme"):
+        read_package(_rezip(good, newer))
+    with pytest.raises(PackageError, match="keine lesbare Zip-Datei"):
+        read_package(b"kein zip")
+
+
+@pytest.mark.slow  # builds the site
+def test_build_publishes_the_package_index(built):
+    for code in ("bund", "sn"):
+        index = json.loads((built.site / code / "pakete" / "index.json").read_text())
+        assert index["ausgabe"] == code and index["pakete"] == [] and index["aktuell"] is None
