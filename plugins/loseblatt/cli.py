@@ -209,6 +209,17 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 1 if dead else 0
 
 
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .core.schemas import write
+
+    written = write(Path(args.ziel))
+    for path in written:
+        print(f"geschrieben: {path}")
+    if not written:
+        print(f"Die Schemas in „{args.ziel}“ sind aktuell.", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loseblatt", description="Werkzeuge für den Ordner «Kommune beugt vor!»")
     parser.add_argument("--binder", default="binder", help="Ordner mit den Blättern (Standard: binder)")
@@ -232,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("site", nargs="?", default="site", help="Ordner der gebauten Website (Standard: site)")
     p.add_argument("--pruefen", action="store_true", help="jede Adresse aufrufen (braucht Internet)")
     p.set_defaults(func=cmd_links)
+    p = sub.add_parser("schemas", help="schreibt die JSON-Schemas der Kopfbereiche und YAML-Dateien (für Editoren)")
+    p.add_argument("ziel", nargs="?", default="schemas", help="Zielordner (Standard: schemas)")
+    p.set_defaults(func=cmd_schemas)
     return parser
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from .assemble import AssembledEdition, AssembledSheet, sheet_source
+from .fields import WITHDRAWN_FIELDS
 from .frontmatter import load_yaml_list
 from .inputs import read_text
 from .model import SHEET_ID, STAND, Binder, sheet_sort_key
@@ -156,7 +157,7 @@ def load_withdrawals(root: Path, problems: Problems) -> list[Withdrawal]:
             for k, v in item.value:
                 if k.value == "blatt" and isinstance(v, yaml.ScalarNode):
                     blatt = v.value  # as written: 2.10 stays "2.10"
-        if not isinstance(entry, dict) or set(entry) - {"blatt", "grund", "stand", "ausgaben"}:
+        if not isinstance(entry, dict) or set(entry) - {f.key for f in WITHDRAWN_FIELDS}:
             problems.add(
                 path,
                 line,

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fields import GLOSSARY_FIELDS
 from .frontmatter import load_yaml_list
 from .german import german_sort_key
 from .problems import Problems
 from .references import escape_markdown
 
 GLOSSARY_FILE = "glossar.yml"
-KEYS = ("begriff", "langform", "erklaerung")
+KEYS = tuple(f.key for f in GLOSSARY_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .fields import (
+    AENDERUNG,
+    CONTACT_FIELDS,
+    EDITION_FIELDS,
+    GREMIUM_CASES,
+    GREMIUM_FIELDS,
+    PLAIN_FIELD,
+    REGISTER_FIELDS,
+    SHEET_FIELDS,
+    VARIABLE_NAME,
+    WEB_ADDRESS,
+    keys,
+)
 from .frontmatter import FrontMatterError, parse_yaml_mapping, split
 from .glossary import load_glossary
 from .inputs import read_text
@@ -22,17 +35,15 @@ REGISTER_FILE = "register.md"
 EDITION_FILE = "ausgabe.yml"
 BASE_EDITION_FILE = "ausgabe.yml"  # binder/ausgabe.yml: generic values of the bund edition
 
-SHEET_REQUIRED = ("titel", "fassung", "stand")
-SHEET_OPTIONAL = ("blatt", "aenderung", "grund", "schlagworte", "ersetzt", "ergaenzt")
-REGISTER_REQUIRED = ("register", "titel", "fassung", "stand")
-REGISTER_OPTIONAL = ("aenderung", "grund")
-EDITION_REQUIRED = ("name", "titel", "gremium")
-EDITION_OPTIONAL = ("kontakte", "variablen", "ohne")
-# German needs the article and case: «bei der Leitstelle» but «beim Landespräventionsrat».
-GREMIUM_CASES = ("nominativ", "genitiv", "dativ", "akkusativ")
-GREMIUM_KEYS = ("name", "kurz", "adresse", "web", *GREMIUM_CASES)
-CONTACT_KEYS = ("name", "rolle", "telefon", "email", "web")
-AENDERUNG = ("inhaltlich", "redaktionell")
+# The keys come from the one field table (core/fields.py) that the schemas and the form editor share.
+SHEET_REQUIRED = keys(SHEET_FIELDS, required=True)
+SHEET_OPTIONAL = keys(SHEET_FIELDS, required=False)
+REGISTER_REQUIRED = keys(REGISTER_FIELDS, required=True)
+REGISTER_OPTIONAL = keys(REGISTER_FIELDS, required=False)
+EDITION_REQUIRED = keys(EDITION_FIELDS, required=True)
+EDITION_OPTIONAL = keys(EDITION_FIELDS, required=False)
+GREMIUM_KEYS = tuple(f.key for f in GREMIUM_FIELDS)
+CONTACT_KEYS = tuple(f.key for f in CONTACT_FIELDS)
 # {{ var.items }} would find the dict's method, not the value: such names are refused.
 _DICT_METHODS = frozenset(name for name in dir(dict) if not name.startswith("_"))
 
@@ -82,12 +93,6 @@ def _stand_field(problems, path, front) -> str | None:
         )
         return None
     return text
-
-
-PLAIN_FIELD = re.compile(r"^[^<>\x00-\x1f\x7f]*$")
-
-
-WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 def _web_ok(problems, path, line, entry: dict) -> bool:
@@ -347,7 +352,7 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
                     "bitte einen anderen Namen wählen.",
                 )
                 ok = False
-            elif not isinstance(key, str) or not re.match(r"^[a-z_][a-z0-9_]*$", key):
+            elif not isinstance(key, str) or not VARIABLE_NAME.match(key):
                 problems.add(
                     path,
                     front.lines["variablen"],

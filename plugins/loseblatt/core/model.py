@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .fields import SHEET_ID, STAND
 from .german import MONTHS
-
-# No leading zeros: "07.05" and "7.5" would be two spellings of one sheet.
-SHEET_ID = re.compile(r"^([1-9]\d?)\.([1-9]\d{0,2})$")
-STAND = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def sheet_sort_key(blatt: str) -> tuple[int, int]:
