@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 export CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test test-fast test-min lint format check bench lock clean system-packages python-check
+.PHONY: setup serve build test test-fast test-min lint format check bench lock clean system-packages python-check vergleich
 
 # The real minimum is 3.11 (3.11.2 is Debian 12's python3, tested by `make test-min`).
 python-check:
@@ -94,3 +94,7 @@ lock: $(STAMP)
 
 clean:
 	rm -rf site .site-* .cache .loseblatt-ausgaben-*
+
+# Same content, our code at VON=<commit> and now: lists every differing file (a refactoring prints «identisch»).
+vergleich: $(STAMP)
+	$(PY) bench/vergleich.py $(VON)

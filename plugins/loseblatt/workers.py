@@ -1,17 +1,40 @@
-"""Worker processes that never outlive the build that started them."""
+"""Worker processes for editions and PDFs: one way to start them, for the web and the print side.
+
+Workers are never forked from the build process: it runs threads (the background production,
+MkDocs' file watcher under serve), and a fork can copy a lock another thread holds and hang
+(Python 3.12+ warns about it). On Linux a fork server is used instead: a small single-threaded
+process, started once, that imports MkDocs, Material and WeasyPrint one time and forks every
+worker from that clean state; elsewhere workers are spawned. Either way a worker gets
+everything it needs as arguments, nothing from the parent's memory.
+"""
 
 from __future__ import annotations
 
 import ctypes
+import logging
+import multiprocessing
+import os
 import signal
 import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from typing import Any
 
 _PR_SET_PDEATHSIG = 1
+# Imported once in the fork server, so that each worker starts with them loaded.
+PRELOAD = (
+    "loseblatt.mkdocs_adapter.editions",
+    "loseblatt.print_adapter.build",
+    "mkdocs.commands.build",
+    "material",
+    "weasyprint",
+)
 
 
 def die_with_parent() -> None:
-    """Pool initializer: on Linux the kernel sends SIGTERM to this worker when the process that
-    started it ends, also when it is killed (kill -9), so no worker keeps rendering for nobody."""
+    """On Linux the kernel sends SIGTERM to this worker when the process that started it ends,
+    also when it is killed (kill -9), so no worker keeps rendering for nobody."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -19,3 +42,69 @@ def die_with_parent() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):  # no prctl: workers then end with the pool as before
         return
+
+
+def engine_name() -> str:
+    """'mkdocs' or 'properdocs': which one runs this build (properdocs stands in for mkdocs)."""
+    module = sys.modules.get("mkdocs")
+    return getattr(module, "__name__", "mkdocs") if module is not None else "mkdocs"
+
+
+@lru_cache(maxsize=1)
+def _context() -> multiprocessing.context.BaseContext:
+    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        # properdocs replaces the mkdocs module; the server must do the same before importing MkDocs.
+        first = ["properdocs.replacement"] if engine_name() == "properdocs" else []
+        ctx.set_forkserver_preload([*first, *PRELOAD])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def start_method() -> str:
+    return _context().get_start_method()
+
+
+def _log_level() -> int:
+    """The level of the build's console output (-v, -q), to use the same in the workers."""
+    logger = logging.getLogger(engine_name())
+    for handler in logger.handlers:
+        if handler.get_name() == "MkDocsStreamHandler":
+            return handler.level or logger.level or logging.INFO
+    return logger.level or logging.WARNING
+
+
+def _setup(engine: str, level: int, initializer: Callable[..., None] | None, args: tuple) -> None:
+    die_with_parent()
+    if engine == "properdocs":
+        import properdocs.replacement  # noqa: F401 - makes `import mkdocs` give properdocs
+    # The worker prints what MkDocs and our plugin log, as the build process does.
+    import mkdocs
+    from mkdocs.__main__ import ColorFormatter
+
+    logger = logging.getLogger(mkdocs.__name__)
+    if not any(h.get_name() == "MkDocsStreamHandler" for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(ColorFormatter())
+        handler.set_name("MkDocsStreamHandler")
+        handler.setLevel(level)
+        logger.addHandler(handler)
+        # Warnings always reach the logger: a strict build counts them, also when -q hides them.
+        logger.setLevel(min(level, logging.WARNING))
+        logger.propagate = False
+    if initializer is not None:
+        initializer(*args)
+
+
+def process_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Any:
+    """A ProcessPoolExecutor whose workers die with the build and log like it."""
+    return ProcessPoolExecutor(
+        max_workers=max(1, workers),
+        mp_context=_context(),
+        initializer=_setup,
+        initargs=(engine_name(), _log_level(), initializer, initargs),
+    )
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

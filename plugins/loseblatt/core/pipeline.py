@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assemble import AssembledEdition, TextMemo, assemble_edition
+from .assemble import AssembledEdition, TextMemo, assemble_edition, process_text
 from .deliveries import Snapshot, Withdrawal, check_integrity, load_snapshots, load_withdrawals, previous_version
 from .laender import BASE
 from .load import load_binder
@@ -59,4 +59,15 @@ def add_revision_marks(editions: dict[str, AssembledEdition], snapshots: list[Sn
                     sheet.marked_markdown = marked
 
 
-__all__ = ["BASE", "CheckResult", "check"]
+def process_docs_page(
+    markdown: str, edition: AssembledEdition, src_uri: str, path: Path, project_root: Path, betreiber: dict
+) -> tuple[str, Problems]:
+    """A hand-written page from docs/ for one edition: the same text steps as a sheet (passages,
+    variables, checklists, Blattverweise), with the operator's details as extra variables."""
+    problems = Problems(project_root)
+    context = {**edition.context, "betreiber": betreiber}
+    text, _ = process_text(markdown, path, 1, edition.code, context, edition.targets(), src_uri, problems, "")
+    return text, problems
+
+
+__all__ = ["BASE", "CheckResult", "check", "process_docs_page"]

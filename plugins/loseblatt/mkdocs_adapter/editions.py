@@ -7,33 +7,29 @@ edition, and runs MkDocs' own build into site/<code>/. Nothing in MkDocs is patc
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..core.assemble import AssembledEdition
-from ..core.history import EditionHistory
 from ..core.laender import BASE
-from ..workers import die_with_parent
+from ..workers import cpu_count, process_pool
+from .edition_site import EditionAssignment
 
 
 @dataclass
 class EditionJob:
+    """One edition build for a worker: the MkDocs settings and what the plugin builds."""
+
     config_file: str
-    edition: AssembledEdition
     site_dir: str
-    site_url: str | None
     strict: bool
     use_directory_urls: bool
-    versions: list[dict]
-    pdf: bool = False
-    history: EditionHistory | None = None
-    page_counts: dict | None = None
-    serve_url: str | None = None
-    backwards: bool = False  # work through the pages from the last to the first
+    assignment: EditionAssignment
+
+    @property
+    def edition(self) -> AssembledEdition:
+        return self.assignment.edition
 
 
 @dataclass
@@ -94,16 +90,11 @@ def build_edition(job: EditionJob) -> EditionResult:
         plugin = cfg.plugins["loseblatt"]
         if not isinstance(plugin, LoseblattPlugin):
             raise TypeError("mkdocs.yml must use the loseblatt plugin")
-        plugin.assign_edition(
-            job.edition,
-            site_url=job.site_url,
-            versions=job.versions,
-            pdf=job.pdf,
-            history=job.history,
-            page_counts=job.page_counts,
-            backwards=job.backwards,
-        )
-        build(cfg, serve_url=job.serve_url)
+        plugin.assign_edition(job.assignment)
+        # MkDocs reads the build date only from the environment: this worker process's own.
+        if job.assignment.epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = job.assignment.epoch
+        build(cfg)
         return EditionResult(
             code,
             True,
@@ -119,16 +110,8 @@ def build_edition(job: EditionJob) -> EditionResult:
         logger.removeHandler(collect)
 
 
-def _context():
-    # fork: workers inherit the imported modules (and properdocs' import aliasing).
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
 def workers_for(parallel: int, n_jobs: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    wanted = cores if parallel <= 0 else parallel
+    wanted = cpu_count() if parallel <= 0 else parallel
     return max(1, min(wanted, n_jobs))
 
 
@@ -141,7 +124,6 @@ def build_editions(jobs: list[EditionJob], parallel: int) -> list[EditionResult]
     # with nothing cached yet; every second one works through its pages backwards, so the two
     # meet in the middle and each takes the other's half from the caches.
     jobs = sorted(jobs, key=lambda j: (j.edition.code != BASE, -len(j.edition.sheets)))
-    for i, job in enumerate(jobs):
-        job.backwards = i % 2 == 1
-    with ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=die_with_parent) as pool:
+    jobs = [replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1)) for i, job in enumerate(jobs)]
+    with process_pool(n) as pool:
         return list(pool.map(build_edition, jobs))

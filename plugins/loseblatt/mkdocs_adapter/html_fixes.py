@@ -55,3 +55,10 @@ def sort_sitemap(xml: str) -> str:
     tail = xml[xml.rindex(entries[-1]) + len(entries[-1]) :]
     keyed = sorted(entries, key=lambda e: m.group(1) if (m := _LOC.search(e)) else "")
     return head + "".join(e if e.endswith("\n") else e + "\n" for e in keyed) + tail
+
+
+def finish_template(output: str, template_name: str) -> str:
+    """A page template's output as written: sitemaps sorted, HTML tidied."""
+    if template_name == "sitemap.xml":
+        return sort_sitemap(output)
+    return tidy(output) if template_name.endswith(".html") else output

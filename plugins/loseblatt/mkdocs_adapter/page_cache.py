@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
+
+from ..caching import PACKAGE, CacheFolder, cache_key, project_files_fingerprint
 
 TEMPLATE = "loseblatt-seite.html"
 TEMPLATE_SOURCE = (
@@ -33,7 +34,6 @@ CONTEXT_KEY = "loseblatt_seite"
 # Private-use characters: they cannot come from content by accident.
 NAME = "\ue000loseblatt-name\ue001"
 URL = "https://loseblatt.invalid/\ue000url\ue001/"
-VERSION = b"page-cache 2"
 # site_name and site_url are edition-specific and stand in the page as placeholders.
 CONFIG_KEYS = (
     "site_description",
@@ -51,56 +51,37 @@ EDITION_EXTRA = ("ausgabe",)  # extra values of ours that no template shows
 PRUNE_SAFE = {"navigation.prune"}
 PRUNE_UNSAFE = {"navigation.tabs", "navigation.sections", "navigation.expand"}
 _INSTALLED = ("site-packages", "dist-packages")
-KEYS_SUFFIX = ".schluessel"
 
 
 def _json(value) -> str:
     return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def site_fingerprint(config, code_files: list[Path]) -> str | None:
+def site_fingerprint(config, project_root: Path, epoch: str | None) -> str | None:
     """Everything besides the page and the navigation that the template renders; None when the
-    output depends on the time of the build (no SOURCE_DATE_EPOCH), so nothing can be reused."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    output depends on the time of the build (no SOURCE_DATE_EPOCH), so nothing can be reused.
+    Installed themes count by their version and our templates by our code (both in every key);
+    any other theme folder by its files' contents, named relative to the project."""
     if not epoch:
         return None
-    import mkdocs
-
-    try:
-        from importlib.metadata import version
-
-        material = version("mkdocs-material")
-    except Exception:  # noqa: BLE001 - any failure only means: the theme's version is unknown
-        material = "?"
     theme = config.theme
-    custom = []
-    for folder in theme.dirs:
-        # Installed themes are covered by their version; a custom_dir is read file by file.
-        if any(part in Path(folder).parts for part in _INSTALLED):
-            continue
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file():
-                st = path.stat()
-                custom.append((str(path), st.st_size, st.st_mtime_ns))
+    custom = [
+        Path(folder)
+        for folder in theme.dirs
+        if not any(part in Path(folder).parts for part in _INSTALLED) and PACKAGE not in Path(folder).resolve().parents
+    ]
     extra = {k: v for k, v in dict(config.extra).items() if k not in EDITION_EXTRA}
-    h = hashlib.sha256(VERSION)
-    h.update(
-        _json(
-            {
-                "mkdocs": mkdocs.__version__,
-                "material": material,
-                "epoch": epoch,
-                "theme": {"name": theme.name, "dirs": list(theme.dirs), "vars": dict(theme)},
-                "custom": custom,
-                "config": {k: config.get(k) for k in CONFIG_KEYS},
-                "extra": extra,
-                "plugins": list(config.plugins),
-            }
-        ).encode()
+    return cache_key(
+        "seite",
+        {
+            "epoch": epoch,
+            "theme": {"name": theme.name, "vars": {k: v for k, v in dict(theme).items() if k != "custom_dir"}},
+            "custom": project_files_fingerprint(custom, project_root),
+            "config": {k: config.get(k) for k in CONFIG_KEYS},
+            "extra": extra,
+            "plugins": list(config.plugins),
+        },
     )
-    for path in code_files:
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def can_share_navigation(features) -> bool:
@@ -217,52 +198,20 @@ class Placeholders:
 
 
 class PageCache:
-    """Neutral page HTML by key, in one folder for all editions. Each edition lists the keys
-    of its last build; prune() keeps what some edition still uses."""
+    """Neutral page HTML by key, in one folder for all editions (caching.py's rule)."""
 
     def __init__(self, folder: Path):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.html"
+        self.store = CacheFolder(folder)
 
     def get(self, key: str) -> str | None:
+        data = self.store.read(key, ".html")
         try:
-            return self._path(key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
             return None
 
     def put(self, key: str, html: str) -> None:
-        target = self._path(key)
-        tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
-        try:
-            target.parent.mkdir(exist_ok=True)
-            tmp.write_text(html, encoding="utf-8")
-            os.replace(tmp, target)
-        except OSError:
-            pass  # a cache that cannot be written only means rendering again next time
-
-    def record(self, edition: str, keys: set[str]) -> None:
-        (self.folder / f"{edition}{KEYS_SUFFIX}").write_text("\n".join(sorted(keys)) + "\n", encoding="utf-8")
-
-    def prune(self, editions: set[str]) -> int:
-        """Delete pages no edition's last build used; forget editions that no longer exist."""
-        keep: set[str] = set()
-        for listing in self.folder.glob(f"*{KEYS_SUFFIX}"):
-            if listing.name[: -len(KEYS_SUFFIX)] in editions:
-                keep.update(listing.read_text(encoding="utf-8").split())
-            else:
-                listing.unlink(missing_ok=True)
-        removed = 0
-        for sub in self.folder.iterdir():
-            if not sub.is_dir():
-                continue
-            for entry in os.scandir(sub):
-                if entry.name.split(".", 1)[0] not in keep:
-                    os.unlink(entry.path)
-                    removed += 1
-        return removed
+        self.store.write(key, ".html", html.encode("utf-8"))
 
 
 class SharedPages:
@@ -279,12 +228,12 @@ class SharedPages:
         self.rendered: list[str] = []  # src_uri of pages the theme rendered
 
     @classmethod
-    def for_build(cls, config, folder: Path, code_files: list[Path]) -> SharedPages | None:
+    def for_build(cls, config, folder: Path, project_root: Path, epoch: str | None) -> SharedPages | None:
         """None when pages cannot be shared (no fixed build date, a name the theme escapes).
         Otherwise the site's name becomes a placeholder for every page and theme template."""
         if not fillable(config.site_name, config.site_url):
             return None
-        site = site_fingerprint(config, code_files)
+        site = site_fingerprint(config, project_root, epoch)
         if site is None:
             return None
         shared = cls(
@@ -326,4 +275,4 @@ class SharedPages:
         return self.placeholders.fill(html)
 
     def record(self, edition: str) -> None:
-        self.cache.record(edition, set(self.keys.values()))
+        self.cache.store.record(edition, set(self.keys.values()))

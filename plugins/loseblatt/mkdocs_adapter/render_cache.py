@@ -7,9 +7,7 @@ with the same link targets. MkDocs still runs its page events; only the conversi
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import pickle
 import posixpath
 import re
@@ -19,8 +17,9 @@ from pathlib import Path
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from ..caching import CacheFolder, cache_key
+
 MD_LINK_TARGET = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
-VERSION = b"render-cache 2"
 
 
 @dataclass
@@ -36,60 +35,52 @@ class Rendered:
 
 
 class RenderCache:
-    def __init__(self, folder: Path, fingerprint: str):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.fingerprint = fingerprint.encode()
+    """Converted Markdown by key (caching.py's rule); the search entries of a page beside it."""
+
+    def __init__(self, folder: Path, settings: object):
+        self.store = CacheFolder(folder)
+        self.settings = settings
 
     def key(self, src_uri: str, markdown: str, existing: set[str]) -> str:
-        h = hashlib.sha256(VERSION + self.fingerprint)
-        h.update(src_uri.encode() + b"\0" + markdown.encode())
         # Whether each linked page exists decides the HTML (and MkDocs' warnings).
         base = posixpath.dirname(src_uri)
-        for target in sorted(set(MD_LINK_TARGET.findall(markdown))):
-            resolved = posixpath.normpath(posixpath.join(base, target))
-            h.update(f"\0{target}={resolved in existing}".encode())
-        return h.hexdigest()
+        links = [
+            [target, posixpath.normpath(posixpath.join(base, target)) in existing]
+            for target in sorted(set(MD_LINK_TARGET.findall(markdown)))
+        ]
+        return cache_key("html", self.settings, src_uri, markdown, links)
+
+    def _load(self, key: str, suffix: str):
+        data = self.store.read(key, suffix)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)  # noqa: S301 - our own cache folder, entry checked against its key
+        except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            return None
 
     def get(self, key: str) -> Rendered | None:
-        try:
-            with open(self.folder / f"{key}.pickle", "rb") as f:
-                return pickle.load(f)  # noqa: S301 - our own cache folder
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            return None
+        found = self._load(key, ".pickle")
+        return found if isinstance(found, Rendered) else None
 
     def get_search(self, key: str) -> list[dict] | None:
-        try:
-            with open(self.folder / f"{key}.suche", "rb") as f:
-                return pickle.load(f)  # noqa: S301 - our own cache folder
-        except (OSError, EOFError, pickle.UnpicklingError):
-            return None
+        found = self._load(key, ".suche")
+        return found if isinstance(found, list) else None
 
     def put_search(self, key: str, entries: list[dict]) -> None:
-        self._write(self.folder / f"{key}.suche", entries)
+        self.store.write(key, ".suche", pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
 
     def put(self, key: str, rendered: Rendered) -> None:
-        self._write(self.folder / f"{key}.pickle", rendered)
-
-    def _write(self, path: Path, obj) -> None:
-        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        self.store.write(key, ".pickle", pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def markdown_fingerprint(config) -> str:
-    """Everything besides the page's Markdown that shapes its HTML."""
-    from ..fingerprint import code_fingerprint
-
-    return repr(
-        (
-            code_fingerprint(),
-            list(config.markdown_extensions),
-            sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items()),
-            config.use_directory_urls,
-        )
-    )
+def markdown_settings(config) -> list:
+    """Everything besides the page's Markdown that shapes its HTML (our code is in every key)."""
+    return [
+        list(config.markdown_extensions),
+        sorted((k, repr(v)) for k, v in (config.mdx_configs or {}).items()),
+        config.use_directory_urls,
+    ]
 
 
 class _CollectWarnings(logging.Handler):

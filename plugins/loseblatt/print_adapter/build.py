@@ -7,21 +7,18 @@ edition PDFs are joined from them with pikepdf and cached by the keys of their p
 
 from __future__ import annotations
 
-import hashlib
 import json
-import multiprocessing
-import os
-import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .. import caching
 from ..core.assemble import AssembledEdition
 from ..render import print_html as names
 from ..render.print_html import PrintRenderer
-from ..workers import die_with_parent
+from ..workers import cpu_count, process_pool
 from .assemble import Part, join
 from .render import cache_key, render_pdf
 from .store import PdfStore
@@ -82,26 +79,19 @@ def _render(doc_html: str, forms: bool) -> tuple[bytes, int]:
     return render_pdf(doc_html, forms)
 
 
-# Documents handed to forked workers: they inherit the list and build the HTML themselves,
-# so the parent does not convert Markdown one document after another while workers wait.
+# The documents one pool renders: handed to each worker once, as its start-up argument (the
+# HTML is built in the workers, so the parent does not convert Markdown while workers wait).
 _worker_docs: list[Doc] = []
 
 
 def _init_worker(docs: list[Doc]) -> None:
-    global _worker_docs  # noqa: PLW0603 - per-process state of a forked worker
+    global _worker_docs  # noqa: PLW0603 - this worker process's own list, set once at its start
     _worker_docs = docs
-    die_with_parent()
 
 
 def _render_at(index: int) -> tuple[bytes, int]:
     doc = _worker_docs[index]
     return render_pdf(doc.html, doc.forms)
-
-
-def _pool_context():
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
 
 
 class PdfBuilder:
@@ -113,6 +103,16 @@ class PdfBuilder:
         self.workers = max(1, workers)
         self.progress = progress or (lambda done, total: None)
         self.stats = PdfStats()
+        self.used: dict[str, set[str]] = {}  # edition code -> keys its documents use
+
+    def _use(self, label: str, key: str) -> None:
+        self.used.setdefault(label.split(":", 1)[0], set()).add(key)
+
+    def record_and_prune(self, editions: set[str]) -> int:
+        """Remember what each edition built now used; drop what no edition's last build used."""
+        for code, keys in self.used.items():
+            self.store.record(code, keys)
+        return self.store.prune(editions)
 
     # ----- rendering ------------------------------------------------------------
     def render_all(self, docs: list[Doc]) -> dict[str, int]:
@@ -122,6 +122,7 @@ class PdfBuilder:
         missing: dict[str, Doc] = {}
         for doc in docs:
             key = doc.key
+            self._use(doc.label, key)
             if key in results or key in missing:
                 continue
             pages = self.store.pages(key)
@@ -141,23 +142,10 @@ class PdfBuilder:
                 done += 1
                 self.progress(done, total)
         else:
-            ctx = _pool_context()
             todo = list(missing.items())
-            if ctx.get_start_method() == "fork":
-                pool = ProcessPoolExecutor(
-                    max_workers=min(self.workers, total),
-                    mp_context=ctx,
-                    initializer=_init_worker,
-                    initargs=([doc for _, doc in todo],),
-                )
-                submit = lambda i, doc: pool.submit(_render_at, i)  # noqa: E731
-            else:
-                pool = ProcessPoolExecutor(
-                    max_workers=min(self.workers, total), mp_context=ctx, initializer=die_with_parent
-                )
-                submit = lambda i, doc: pool.submit(_render, doc.html, doc.forms)  # noqa: E731
+            pool = process_pool(min(self.workers, total), _init_worker, ([doc for _, doc in todo],))
             with pool:
-                futures = {submit(i, doc): (key, doc) for i, (key, doc) in enumerate(todo)}
+                futures = {pool.submit(_render_at, i): (key, doc) for i, (key, doc) in enumerate(todo)}
                 for future in as_completed(futures):
                     key, doc = futures[future]
                     results[key] = self._store(key, doc, future.result())
@@ -172,10 +160,8 @@ class PdfBuilder:
 
     def joined(self, label: str, title: str, parts: list[tuple[str, str, int]], pdfs: dict[str, int]) -> str:
         """Join parts (key, bookmark, level); cached by the parts' keys; returns the key."""
-        h = hashlib.sha256(b"join 2\n" + title.encode())  # 2: parts' own outlines dropped
-        for key, bookmark, level in parts:
-            h.update(f"{key}|{bookmark}|{level}\n".encode())
-        key = h.hexdigest()
+        key = cache_key_of_join(title, parts)
+        self._use(label, key)
         if self.store.has(key):
             return key
         data = join([Part(bookmark, self.store.pdf(k), level) for k, bookmark, level in parts], title, key)
@@ -344,10 +330,13 @@ class PdfBuilder:
         )
 
 
+def cache_key_of_join(title: str, parts: list[tuple[str, str, int]]) -> str:
+    return caching.cache_key("pdf-zusammengefuegt", title, [list(p) for p in parts])
+
+
 def renderer_from(markdown_extensions: list, mdx_configs: dict) -> PrintRenderer:
     return PrintRenderer(markdown_extensions, mdx_configs)
 
 
 def worker_count(parallel: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores if parallel <= 0 else parallel
+    return cpu_count() if parallel <= 0 else parallel

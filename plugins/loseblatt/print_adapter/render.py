@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
 from pathlib import Path
 
+from .. import caching
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-STYLE_FILES = (
-    "print.css",
-    "fonts.css",
-    "fonts/Lato-Regular.ttf",
-    "fonts/Lato-Bold.ttf",
-    "fonts/Lato-Italic.ttf",
-    "fonts/Lato-BoldItalic.ttf",
-)
-RENDER_VERSION = "1"  # raise when the rendering code changes in a way the inputs do not show
 
 
 def local_fetcher():
@@ -34,25 +25,9 @@ def local_fetcher():
     return LocalAssets(allowed_protocols={"file"})
 
 
-@lru_cache(maxsize=1)
-def style_fingerprint() -> str:
-    """Everything besides the HTML that shapes a PDF: stylesheets, fonts, WeasyPrint's version."""
-    import weasyprint
-
-    from ..fingerprint import code_fingerprint
-
-    h = hashlib.sha256(f"weasyprint {weasyprint.__version__} render {RENDER_VERSION} {code_fingerprint()}".encode())
-    for name in STYLE_FILES:
-        h.update(name.encode())
-        h.update((ASSETS / name).read_bytes())
-    return h.hexdigest()
-
-
 def cache_key(html: str, forms: bool = False) -> str:
-    h = hashlib.sha256(style_fingerprint().encode())
-    h.update(b"forms" if forms else b"static")
-    h.update(html.encode("utf-8"))
-    return h.hexdigest()
+    """Stylesheets, fonts and WeasyPrint's version are covered by every key (caching.py)."""
+    return caching.cache_key("pdf", "formular" if forms else "statisch", html)
 
 
 def render_pdf(html: str, forms: bool = False) -> tuple[bytes, int]:

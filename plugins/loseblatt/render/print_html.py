@@ -4,7 +4,6 @@ register checklists. The print adapter turns them into PDFs."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -83,11 +82,13 @@ class PrintRenderer:
             configs["toc"] = {k: v for k, v in configs["toc"].items() if not k.startswith("permalink")}
         self.extension_configs = configs
         self._md: markdown.Markdown | None = None
-        # What shapes every document besides its own inputs: Markdown settings and this code.
-        code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("print_html.py", "checklist_ext.py"))
-        self.fingerprint = hashlib.sha256(
-            repr((self.extensions, sorted((k, repr(v)) for k, v in configs.items()))).encode() + code
-        ).hexdigest()
+        # What shapes every document besides its own inputs and our code (which every cache key
+        # covers): the Markdown settings.
+        self.fingerprint = repr((self.extensions, sorted((k, repr(v)) for k, v in configs.items())))
+
+    def __getstate__(self) -> dict:
+        # Sent to worker processes without the Markdown converter (each worker makes its own).
+        return {**self.__dict__, "_md": None}
 
     @staticmethod
     def sheet_inputs(edition: AssembledEdition, sheet: AssembledSheet) -> str:

@@ -1,0 +1,340 @@
+"""The plugin's coordinator role: the build the user started.
+
+It checks the whole binder, writes the chooser (site/index.html) as its own small MkDocs site,
+and meanwhile, in a background thread, makes the PDFs and builds every edition in worker
+processes into a folder of its own; at the end everything is moved into place and published
+atomically: the new site replaces the old one only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from ..caching import CacheFolder
+from ..core import pipeline
+from ..core.assemble import AssembledEdition
+from ..core.history import edition_history
+from ..core.model import Binder
+from ..core.package import write_packages
+from . import pages
+from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
+from .edition_site import EditionAssignment
+from .editions import EditionJob, build_editions
+from .manifest import write_manifest, write_versions
+from .publish import Publisher, SiteBusy
+
+log = get_plugin_logger(__name__)
+
+
+def source_date_epoch(project_root: Path, binder: Binder) -> str:
+    """The build's date for reproducible output: the last commit's time, else the newest Stand
+    of any sheet (as the loader read it), never today."""
+    import calendar
+
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=project_root, capture_output=True, text=True, timeout=10
+        )
+        if out.returncode == 0 and out.stdout.strip().isdigit():
+            return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    sheets = [*binder.base_sheets, *(s for own in binder.state_sheets.values() for s in own)]
+    stands = [s.stand for s in sheets if len(s.stand) == 7]
+    newest = max(stands, default="2021-09")
+    return str(calendar.timegm((int(newest[:4]), int(newest[5:7]), 1, 0, 0, 0)))
+
+
+@dataclass(frozen=True)
+class ProductionSettings:
+    """What the background production needs from the configuration (read once, not shared)."""
+
+    config_file: str
+    site_url: str
+    strict: bool
+    use_directory_urls: bool
+    markdown_extensions: list
+    mdx_configs: dict
+    epoch: str
+
+
+class Coordinator:
+    def __init__(self, options: LoseblattConfig, command: str | None, project_root: Path, cache_dir: Path):
+        self.options = options
+        self.command = command
+        self.project_root = project_root
+        self.cache_dir = cache_dir
+        self.result: pipeline.CheckResult | None = None
+        self.codes: list[str] = []
+        self.publisher: Publisher | None = None
+        self.epoch: str | None = None
+        self.epoch_was_set = False
+        self.timings: dict = {}
+        self.production: ThreadPoolExecutor | None = None
+        self.production_future: Future | None = None
+        self.production_dir: Path | None = None
+
+    @property
+    def checked(self) -> pipeline.CheckResult:
+        if self.result is None:
+            raise PluginError("Interner Fehler: Der Ordner ist noch nicht geprüft.")
+        return self.result
+
+    def _production_dir(self) -> Path:
+        if self.production_dir is None:
+            raise PluginError("Interner Fehler: Die Ausgaben wurden nicht gebaut.")
+        return self.production_dir
+
+    def binder_dir(self) -> Path:
+        return (self.project_root / self.options.binder_dir).resolve()
+
+    def pdf_enabled(self) -> bool:
+        env = os.environ.get(PDF_ENV, "").strip().lower()
+        if env:
+            return env not in ("0", "nein", "false", "no", "off")
+        return bool(self.options.pdf)
+
+    def wanted_editions(self) -> list[str]:
+        """Editions asked for by LOSEBLATT_AUSGABE or the config; empty means all."""
+        return os.environ.get(AUSGABE_ENV, "").replace(",", " ").split() or list(self.options.ausgaben)
+
+    def selected_editions(self, available: list[str]) -> list[str]:
+        wanted = self.wanted_editions()
+        if not wanted:
+            return available
+        unknown = [c for c in wanted if c not in available]
+        if unknown:
+            raise PluginError(
+                f"Unbekannte Ausgabe(n) {', '.join(unknown)} in {AUSGABE_ENV} oder „ausgaben“; "
+                f"vorhanden sind: {', '.join(available)}."
+            )
+        return [c for c in available if c in wanted]
+
+    # ----- events ---------------------------------------------------------------
+    def configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
+        result = pipeline.check(self.binder_dir(), self.project_root, only=self.wanted_editions() or None)
+        if result.problems:
+            for problem in result.problems:
+                log.error(problem.format())
+            n = len(result.problems)
+            raise PluginError(
+                f"Der Ordner enthält {n} Fehler (siehe oben); es wird nichts veröffentlicht. "
+                "Mit „loseblatt check“ lassen sie sich ohne Build prüfen."
+            )
+        self.result = result
+        self.codes = self.selected_editions(list(result.binder.editions))
+        # Reproducible output: dates come from SOURCE_DATE_EPOCH. The edition workers get it as an
+        # argument; MkDocs reads it only from the environment, so for this build's own sitemap it
+        # is set here and removed again when the build ends.
+        self.epoch = os.environ.get("SOURCE_DATE_EPOCH") or source_date_epoch(self.project_root, result.binder)
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = self.epoch
+            self.epoch_was_set = True
+        config.nav = ["index.md"]
+        if self.command == "build":
+            try:
+                self.publisher = Publisher(Path(config.site_dir))
+            except SiteBusy as exc:
+                raise PluginError(str(exc)) from None
+            config.site_dir = str(self.publisher.staging)
+        self._start_production(config)
+        return config
+
+    def files(self, files: Files, config: MkDocsConfig) -> Files:
+        # The coordinator's own site is only the chooser; docs/ pages belong to each edition.
+        for f in [f for f in files if f.is_documentation_page()]:
+            files.remove(f)
+        editions = {c: self.checked.editions[c].definition.titel for c in self.codes}
+        files.append(File.generated(config, "index.md", content=pages.chooser_page(editions)))
+        return files
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        production_dir = self._production_dir()
+        site = Path(config.site_dir)
+        try:
+            self._finish_production()
+            for code in self.codes:
+                target = site / code
+                if target.exists():
+                    shutil.rmtree(target)
+                os.replace(production_dir / code, target)
+        finally:
+            shutil.rmtree(production_dir, ignore_errors=True)
+            self._restore_epoch()
+        write_versions(self.versions_list(), site)
+        # Where the time went, for the benchmark (make bench); not part of the site.
+        stats = self.cache_dir / "build-stats.json"
+        stats.parent.mkdir(parents=True, exist_ok=True)
+        stats.write_text(json.dumps(self.timings, indent=1))
+        if self.publisher is not None:
+            self.publisher.publish()
+            log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
+
+    def build_error(self) -> None:
+        try:
+            self._finish_production()
+        except Exception:  # noqa: BLE001, S110 - the build already failed; its own error is reported
+            pass
+        if self.production_dir is not None:
+            shutil.rmtree(self.production_dir, ignore_errors=True)
+        if self.publisher is not None:
+            self.publisher.discard()
+        self._restore_epoch()
+
+    def _restore_epoch(self) -> None:
+        if self.epoch_was_set:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self.epoch_was_set = False
+
+    def versions_list(self) -> list[dict]:
+        """versions.json for Material's version selector, here the edition switcher."""
+        return [{"version": c, "title": self.checked.editions[c].definition.titel, "aliases": []} for c in self.codes]
+
+    # ----- production: PDFs and edition sites, in the background -------------------
+    def _start_production(self, config: MkDocsConfig) -> None:
+        """PDFs and edition sites are made in the background, beside the coordinator's own small
+        build (the chooser), into a folder of their own; post_build moves them into place."""
+        site = Path(config.site_dir)
+        site.parent.mkdir(parents=True, exist_ok=True)
+        self.production_dir = Path(tempfile.mkdtemp(prefix=".loseblatt-ausgaben-", dir=site.parent))
+        settings = ProductionSettings(
+            config_file=config.config_file_path,
+            site_url=config.site_url or "",
+            strict=bool(config.strict),
+            use_directory_urls=config.use_directory_urls,
+            markdown_extensions=list(config.markdown_extensions),
+            mdx_configs=dict(config.mdx_configs or {}),
+            epoch=self.epoch or "",
+        )
+        self.production = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loseblatt")
+        self.production_future = self.production.submit(self._produce, settings, self.production_dir)
+
+    def _finish_production(self) -> None:
+        """Wait for the background work; always leaves no temporary folder behind."""
+        if self.production is None:
+            return
+        try:
+            if self.production_future is not None:
+                self.production_future.result()
+        finally:
+            self.production.shutdown(wait=True)
+            self.production = None
+
+    def _produce(self, settings: ProductionSettings, out: Path) -> dict:
+        result = self.checked
+        editions = [result.editions[c] for c in self.codes]
+        histories = {ed.code: edition_history(ed, result.snapshots, result.withdrawals) for ed in editions}
+        pdfs: dict = {}
+        # PDFs first: their page counts appear on the pages (list of valid sheets).
+        started = time.perf_counter()
+        if self.pdf_enabled():
+            pdfs = self._build_pdfs(settings, editions, histories, out / ".pdf")
+        self.timings["pdf"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        counts = {
+            ed.code: (
+                {b: n for b, (_, n) in pdfs[ed.code].sheets.items()} if ed.code in pdfs else histories[ed.code].pages
+            )
+            for ed in editions
+        }
+        self._build_editions(settings, out, histories, counts)
+        self.timings["html"] = round(time.perf_counter() - started, 3)
+        for ed in editions:
+            for sub in ("pdf", "lieferungen"):
+                src = out / ".pdf" / ed.code / sub
+                if src.is_dir():
+                    dest = out / ed.code / sub
+                    dest.mkdir(parents=True, exist_ok=True)
+                    for f in src.iterdir():
+                        os.replace(f, dest / f.name)
+            write_manifest(ed, out / ed.code, pdfs.get(ed.code))
+            write_packages(ed, result.binder, result.snapshots, result.withdrawals, out / ed.code)
+        return pdfs
+
+    def _build_editions(self, settings: ProductionSettings, out: Path, histories: dict, counts: dict) -> None:
+        base_url = settings.site_url
+        if base_url and not base_url.endswith("/"):
+            base_url += "/"
+        jobs = [
+            EditionJob(
+                config_file=settings.config_file,
+                site_dir=str(out / code),
+                strict=settings.strict,
+                use_directory_urls=settings.use_directory_urls,
+                assignment=EditionAssignment(
+                    edition=self.checked.editions[code],
+                    site_url=f"{base_url}{code}/" if base_url else None,
+                    pdf=self.pdf_enabled(),
+                    history=histories[code],
+                    page_counts=counts[code],
+                    epoch=settings.epoch,
+                ),
+            )
+            for code in self.codes
+        ]
+        results = build_editions(jobs, self.options.parallel)
+        self.timings["ausgaben"] = {r.code: r.seconds for r in results}
+        self.timings["markdown"] = {
+            k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")
+        }
+        self.timings["seiten"] = {
+            k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results) for k in ("gerendert", "aus_cache")
+        }
+        self.timings["seiten_gerendert"] = sorted(p for r in results for p in r.render_stats.get("seiten_neu", []))
+        failed = [r for r in results if not r.ok]
+        if failed:
+            details = "; ".join(f"{r.code}: {r.error}" for r in failed)
+            raise PluginError(
+                f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht."
+            )
+        # Every cache keeps what some edition's last build used (caching.py).
+        for name in ("seiten", "html"):
+            folder = self.cache_dir / name
+            if folder.is_dir():
+                CacheFolder(folder).prune(set(self.checked.binder.editions))
+
+    def _build_pdfs(
+        self, settings: ProductionSettings, editions: list[AssembledEdition], histories: dict, out: Path
+    ) -> dict:
+        from ..print_adapter.build import PdfBuilder, renderer_from, worker_count
+        from ..print_adapter.store import PdfStore
+
+        step = {"last": -1}
+
+        def progress(done: int, total: int) -> None:
+            # About ten lines per run, and always the last one.
+            tenth = max(1, total // 10)
+            if done == total or (total >= 20 and done // tenth != step["last"]):
+                step["last"] = done // tenth
+                log.info(f"PDF {done}/{total}")
+
+        builder = PdfBuilder(
+            renderer_from(settings.markdown_extensions, settings.mdx_configs),
+            PdfStore(self.cache_dir / "pdf"),
+            worker_count(self.options.parallel),
+            progress,
+        )
+        dirs = {ed.code: out / ed.code for ed in editions}
+        latest = {
+            code: (h.deliveries[-1].name, h.deliveries[-1].datum) for code, h in histories.items() if h.deliveries
+        }
+        result = builder.build(editions, dirs, latest)
+        builder.build_supplements(editions, histories, dirs)
+        builder.record_and_prune(set(self.checked.binder.editions))
+        builder.write_stats(self.cache_dir / "pdf-stats.json")
+        log.info(f"PDF: {len(builder.stats.rendered)} neu gesetzt, {builder.stats.reused} aus dem Zwischenspeicher")
+        return result

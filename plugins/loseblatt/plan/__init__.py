@@ -1,0 +1,1 @@
+"""Planning the site: which pages an edition publishes, where, and in which navigation."""
