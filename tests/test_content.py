@@ -95,6 +95,46 @@ def test_keywords_for_the_index(real):
         assert len(keywords) >= 100, code
 
 
+@pytest.mark.parametrize(
+    ("words", "groups"),
+    [
+        (["Sitzungen", "Sitzung", "Erste Sitzung"], [["Erste Sitzung"], ["Sitzung", "Sitzungen"]]),
+        (["Angsträume", "Angstraum"], [["Angstraum", "Angsträume"]]),
+        (
+            ["kriminalpräventive Räte", "kriminalpräventiver Rat"],
+            [["kriminalpräventiver Rat", "kriminalpräventive Räte"]],
+        ),
+        (
+            ["Partnerschaften für Demokratie", "Partnerschaft für Demokratie"],
+            [["Partnerschaft für Demokratie", "Partnerschaften für Demokratie"]],
+        ),
+        # a different word, not a form: the female form, a longer compound, another ending
+        (["Landrat", "Landrätin"], [["Landrat"], ["Landrätin"]]),
+        (["Bericht", "Berichterstattung"], [["Bericht"], ["Berichterstattung"]]),
+        (["Rat", "Ratio"], [["Rat"], ["Ratio"]]),
+    ],
+)
+def test_word_forms_group_by_inflection_endings(words, groups):
+    from loseblatt.core.german import group_word_forms
+
+    assert group_word_forms(words) == groups
+
+
+def test_keyword_index_merges_singular_and_plural(real):
+    from loseblatt.mkdocs_adapter.index_pages import keyword_index, keyword_page
+
+    ed = real.editions["sn"]
+    index = keyword_index(ed)
+    assert "Angsträume" not in index and "Sitzungen" not in index
+    variants, sheets = index["Sitzung"]
+    assert variants == ["Sitzungen"]
+    users = {s.blatt for s in ed.sheets if {"Sitzung", "Sitzungen"} & set(s.schlagworte)}
+    assert {s.blatt for s in sheets} == users and len(users) >= 2
+    page = keyword_page(ed)
+    assert "- **Angstraum** (auch: Angsträume): " in page
+    assert "**Angsträume**" not in page and "**Politisch motivierte" not in page
+
+
 def test_site_pages_exist():
     for name in (
         "index",

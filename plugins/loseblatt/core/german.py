@@ -33,3 +33,46 @@ def date_long(iso: str) -> str:
     """'2026-12-01' -> '1. Dezember 2026' (the style sheet's form)."""
     y, m, d = iso.split("-")
     return f"{int(d)}. {MONTHS[int(m) - 1]} {y}"
+
+
+# Endings German adds to a word for plural and case («Sitzung» – «Sitzungen», «Rat» – «Räte»,
+# «kriminalpräventive» – «kriminalpräventiver»). Two forms differ only by one of them, once
+# umlauts are folded to their base vowel (the plural umlaut: «Angstraum» – «Angsträume»).
+INFLECTION_ENDINGS = ("e", "n", "en", "er", "r", "s", "es", "ern")
+
+
+def _fold(word: str) -> str:
+    return word.casefold().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+
+
+def _same_word(a: str, b: str) -> bool:
+    a, b = _fold(a), _fold(b)
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (len(short) >= 3 and long_.startswith(short) and long_[len(short) :] in INFLECTION_ENDINGS)
+
+
+def same_lemma(a: str, b: str) -> bool:
+    """Whether two keywords are forms of one word: the same words in the same order, each pair
+    equal or differing only by an inflection ending (after folding case and umlauts)."""
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and all(_same_word(x, y) for x, y in zip(wa, wb, strict=True))
+
+
+def group_word_forms(words) -> list[list[str]]:
+    """Groups the forms of one word; each group's head word first (the form whose nouns –
+    capitalised words – are shortest, which is the singular: «Rat» before «Räte»; then the
+    shortest form), then the others in dictionary order. Groups are in dictionary order of
+    their head words."""
+    groups: list[list[str]] = []
+    for word in sorted(set(words), key=german_sort_key):
+        for group in groups:
+            if any(same_lemma(word, other) for other in group):
+                group.append(word)
+                break
+        else:
+            groups.append([word])
+    out = []
+    for group in groups:
+        head = min(group, key=lambda w: (sum(len(x) for x in w.split() if x[:1].isupper()), len(w), german_sort_key(w)))
+        out.append([head, *sorted((w for w in group if w != head), key=german_sort_key)])
+    return sorted(out, key=lambda g: german_sort_key(g[0]))

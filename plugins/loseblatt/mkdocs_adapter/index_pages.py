@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.assemble import AssembledEdition
-from ..core.german import german_sort_key
+from ..core.german import german_sort_key, group_word_forms
 from ..core.model import sheet_sort_key
 from ..core.references import escape_markdown
 from .pages import rel
@@ -11,15 +11,22 @@ from .pages import rel
 STICHWORTE = "stichwortverzeichnis.md"
 
 
-def keyword_index(edition: AssembledEdition) -> dict[str, list]:
-    index: dict[str, list] = {}
+def keyword_index(edition: AssembledEdition) -> dict[str, tuple[list[str], list]]:
+    """Head word -> (other forms, sheets). Forms of one word («Sitzung», «Sitzungen») are one
+    entry (core.german.group_word_forms); forms that differ only in case are not listed."""
+    by_word: dict[str, list] = {}
     for sheet in edition.sheets:
         for word in sheet.schlagworte:
-            index.setdefault(word, []).append(sheet)
-    return {
-        w: sorted(sheets, key=lambda s: sheet_sort_key(s.blatt))
-        for w, sheets in sorted(index.items(), key=lambda kv: german_sort_key(kv[0]))
-    }
+            by_word.setdefault(word, []).append(sheet)
+    index: dict[str, tuple[list[str], list]] = {}
+    for head, *others in group_word_forms(by_word):
+        sheets = {s.blatt: s for w in (head, *others) for s in by_word[w]}
+        variants: list[str] = []
+        for w in others:
+            if w.casefold() not in {v.casefold() for v in (head, *variants)}:
+                variants.append(w)
+        index[head] = (variants, sorted(sheets.values(), key=lambda s: sheet_sort_key(s.blatt)))
+    return index
 
 
 def keyword_page(edition: AssembledEdition) -> str:
@@ -30,13 +37,14 @@ def keyword_page(edition: AssembledEdition) -> str:
         "die das Thema behandeln.\n",
     ]
     letter = None
-    for word, sheets in index.items():
+    for word, (variants, sheets) in index.items():
         first = german_sort_key(word)[0][:1].upper() or "#"
         if first != letter:
             letter = first
             lines.append(f"\n## {letter}\n")
         refs = ", ".join(f'[{s.blatt}]({rel(STICHWORTE, s.doc_path)} "{s.titel}")' for s in sheets)
-        lines.append(f"- **{escape_markdown(word)}**: {refs}")
+        also = f" (auch: {', '.join(escape_markdown(v) for v in variants)})" if variants else ""
+        lines.append(f"- **{escape_markdown(word)}**{also}: {refs}")
     if not index:
         lines.append("Die Blätter dieser Ausgabe haben noch keine Stichwörter.")
     return "\n".join(lines) + "\n"
