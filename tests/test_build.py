@@ -243,6 +243,12 @@ def test_operator_details_fill_the_legal_pages_and_gate_publishing(project):
 
 
 @pytest.mark.slow
+def test_chooser_has_no_search_box_editions_do(built):
+    """The chooser has no sheets to search; a box there would find nothing (issue 18)."""
+    assert 'data-md-component="search"' not in built.html("index.html")
+    assert 'data-md-component="search"' in built.html("sn/index.html")
+
+
 def test_german_404_page_in_every_edition(built):
     for code in ("bund", "sn"):
         page = built.html(f"{code}/404.html")

@@ -120,6 +120,17 @@ def test_word_forms_group_by_inflection_endings(words, groups):
     assert group_word_forms(words) == groups
 
 
+def test_compound_parts_are_words_of_their_own():
+    from loseblatt.core.german import compound_parts
+
+    words = {"bürger", "befragung", "geschäft", "ordnung", "arbeit", "gruppen", "amt", "rat"}
+    assert compound_parts("Bürgerbefragung", words) == ["bürger", "befragung"]
+    assert compound_parts("Geschäftsordnung", words) == ["geschäft", "ordnung"]  # linking s
+    assert compound_parts("Arbeitsgruppen", words) == ["arbeit", "gruppen"]
+    assert compound_parts("Ordnungsamt", words) == []  # parts under four letters are no parts
+    assert compound_parts("Beratung", words) == []
+
+
 def test_keyword_index_merges_singular_and_plural(real):
     from loseblatt.mkdocs_adapter.index_pages import keyword_index, keyword_page
 

@@ -76,3 +76,22 @@ def group_word_forms(words) -> list[list[str]]:
         head = min(group, key=lambda w: (sum(len(x) for x in w.split() if x[:1].isupper()), len(w), german_sort_key(w)))
         out.append([head, *sorted((w for w in group if w != head), key=german_sort_key)])
     return sorted(out, key=lambda g: german_sort_key(g[0]))
+
+
+# Linking elements between the parts of a compound («Geschäft-s-ordnung», «Arbeit-s-gruppe»).
+LINKING_ELEMENTS = ("s", "es", "n", "en")
+
+
+def compound_parts(word: str, vocabulary) -> list[str]:
+    """The parts of a German compound that occur as words of their own in `vocabulary`
+    (lower case): the longest ending of at least four letters that is a word («Bürgerbefragung»
+    -> «befragung»), and the beginning before it if that is a word, with or without a linking
+    element («geschäfts» -> «geschäft»). A word that is no compound gives []."""
+    lower = word.casefold()
+    for i in range(3, len(lower) - 3):
+        tail = lower[i:]
+        if tail in vocabulary:
+            head = lower[:i]
+            heads = [head[: -len(e)] for e in LINKING_ELEMENTS if head.endswith(e)] + [head]
+            return [*[h for h in heads if len(h) >= 3 and h in vocabulary][:1], tail]
+    return []

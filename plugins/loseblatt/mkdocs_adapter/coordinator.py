@@ -35,6 +35,7 @@ from .edition_site import EditionAssignment
 from .editions import EditionJob, build_editions
 from .manifest import write_manifest, write_versions
 from .publish import Publisher, SiteBusy
+from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)
 
@@ -145,6 +146,10 @@ class Coordinator:
             os.environ["SOURCE_DATE_EPOCH"] = self.epoch
             self.epoch_was_set = True
         config.nav = ["index.md"]
+        # The chooser has nothing of its own to search; no search box rather than one that
+        # finds no sheet. Each edition has its own.
+        if (search := config.plugins.get(SEARCH_PLUGIN)) is not None:
+            search.config.enabled = False
         if self.command == "build":
             try:
                 self.publisher = Publisher(Path(config.site_dir))

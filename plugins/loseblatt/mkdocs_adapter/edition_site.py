@@ -28,7 +28,7 @@ from . import page_cache, pages
 from .config import LoseblattConfig
 from .html_fixes import finish_template, tidy
 from .render_cache import EditionPage, RenderCache, Rendered, markdown_settings
-from .search_entries import add_to_index, entries_for, search_config
+from .search_entries import add_to_index, entries_for, install_worker, search_config
 
 log = get_plugin_logger(__name__)
 
@@ -93,6 +93,7 @@ class EditionSite:
             # A file of the same name in docs/ wins.
             if files.get_file_from_path(image.path) is None:
                 files.append(File.generated(config, image.path, abs_src_path=str(image.source)))
+        install_worker(files, config)
         self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
         self.render_cache = RenderCache(self.cache_dir / "html", markdown_settings(config))
         self.search_config = search_config(config)

@@ -9,9 +9,24 @@ the index Material wrote.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from ..core.german import compound_parts
+
 SEARCH_PLUGIN = "material/search"
+WORKERS = "assets/javascripts/workers/"
+OUR_WORKER = Path(__file__).resolve().parent.parent / "assets" / "suche-worker.js"
+
+# Sheets rank above the pages that only list or collect them (register pages, checklists,
+# indexes): Material multiplies the score of every entry of a page by its boost.
+SHEET_LOCATION = re.compile(r"^\d\d-[^/]+/blatt-[^/]+/")
+OVERVIEW_BOOST = 0.25
+# Compound parts of titles («Bürgerbefragung»: «bürger befragung») are searchable, weighted
+# below the title itself (Material: title 1000, text 1).
+PARTS_FIELD = "teile"
+PARTS_BOOST = 100.0
+WORD = re.compile(r"[^\W\d_]+")
 
 
 def search_config(config) -> dict | None:
@@ -45,5 +60,40 @@ def add_to_index(site_dir: Path, entries: list[dict], page_order: list[str]) -> 
     rank = {url: i for i, url in enumerate(page_order)}
     docs = data["docs"] + entries
     data["docs"] = sorted(docs, key=lambda e: rank.get(e.get("location", "").split("#", 1)[0], len(rank)))
+    german_index(data)
     # The same serialisation as Material's own index.
     path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+def german_index(data: dict) -> None:
+    """Our additions to Material's index: compound parts of titles and lower weight for
+    overview pages. The query side is assets/suche-worker.js."""
+    vocabulary = {
+        w.casefold()
+        for doc in data["docs"]
+        for w in WORD.findall(re.sub(r"<[^>]*>", " ", f"{doc.get('title', '')} {doc.get('text', '')}"))
+        if len(w) >= 3
+    }
+    for doc in data["docs"]:
+        parts = [p for w in WORD.findall(doc.get("title", "")) for p in compound_parts(w, vocabulary)]
+        if parts:
+            doc[PARTS_FIELD] = " ".join(dict.fromkeys(parts))
+        if not SHEET_LOCATION.match(doc.get("location", "")):
+            doc["boost"] = OVERVIEW_BOOST
+    data["config"].setdefault("fields", {})[PARTS_FIELD] = {"boost": PARTS_BOOST}
+
+
+def install_worker(files, config) -> None:
+    """Our search worker takes the place of Material's (assets/suche-worker.js says why);
+    Material's worker moves beside it under its own name, which ours loads."""
+    from mkdocs.structure.files import File
+
+    material = next((f for f in files if re.fullmatch(rf"{WORKERS}search\.[0-9a-f]+\.min\.js", f.src_uri)), None)
+    if material is None:
+        return
+    path = material.src_uri
+    name = "material-" + path.rsplit("/", 1)[1]
+    files.remove(material)
+    files.append(File.generated(config, WORKERS + name, abs_src_path=material.abs_src_path))
+    content = OUR_WORKER.read_text(encoding="utf-8").replace("__MATERIAL_WORKER__", name)
+    files.append(File.generated(config, path, content=content))

@@ -1,0 +1,69 @@
+/* Search in German: this worker stands in for Material's search worker (same file name; the
+   build moves Material's worker beside it) and rewrites each query word before Material sees
+   it, so that word forms find each other:
+
+   - inflected forms: the word becomes its German stem (the lunr-languages stemmer the index
+     was built with), «Geschäftsordnungen» -> «geschaftsordnung», which Material then matches
+     as a prefix like everything the reader types;
+   - transcriptions: ae, oe, ue stand for ä, ö, ü («Foerderung» -> «Förderung») when the word
+     as written occurs nowhere in the index;
+   - compound parts are in the index itself (field «teile», written at build time).
+
+   Words the index does not know stay as written, so Material reports them as missing. */
+"use strict"
+
+const MATERIAL_WORKER = "__MATERIAL_WORKER__"
+const QUERY = 2 // Material's SearchMessageType.QUERY
+
+let vocabulary = []
+
+function knowsPrefix(prefix) {
+  let lo = 0
+  let hi = vocabulary.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (vocabulary[mid] < prefix) lo = mid + 1
+    else hi = mid
+  }
+  return lo < vocabulary.length && vocabulary[lo].startsWith(prefix)
+}
+
+function stem(word) {
+  const german = self.lunr && self.lunr.de
+  if (!german) return word
+  const token = german.stemmer(new self.lunr.Token(word))
+  return token ? token.toString() : word
+}
+
+function rewriteWord(word) {
+  const lower = word.toLowerCase()
+  const candidates = [lower]
+  const folded = lower.replace(/ae/g, "ä").replace(/oe/g, "ö").replace(/ue/g, "ü")
+  if (folded !== lower) candidates.push(folded)
+  for (const candidate of candidates)
+    for (const form of [stem(candidate), candidate]) if (knowsPrefix(form)) return form
+  return lower
+}
+
+function rewrite(query) {
+  // Words only; a word before «:» names a field (title:…) and stays.
+  return query.replace(/[\p{L}\p{N}]+/gu, (word, offset, all) =>
+    all[offset + word.length] === ":" ? word : rewriteWord(word),
+  )
+}
+
+// Registered before Material's worker loads, so this listener runs first on every message.
+addEventListener("message", (event) => {
+  const message = event.data
+  if (message && message.type === QUERY && typeof message.data === "string") message.data = rewrite(message.data)
+})
+
+importScripts(MATERIAL_WORKER)
+
+// Keep the index's terms (sorted) to know which forms exist.
+const build = self.lunr.Builder.prototype.build
+self.lunr.Builder.prototype.build = function () {
+  const index = build.call(this)
+  vocabulary = Object.keys(index.invertedIndex).sort()
+  return index
+}
