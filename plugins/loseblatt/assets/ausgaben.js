@@ -106,6 +106,21 @@
     }).catch(function () { return undefined; });
   }
 
+  // Glossary tooltips (loseblatt.css, lb-abk): Escape hides the open one (WCAG 1.4.13); it
+  // shows again on the next focus or pointer.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    document.querySelectorAll("abbr.lb-abk:focus, abbr.lb-abk:hover").forEach(function (a) {
+      a.classList.add("lb-abk--zu");
+    });
+  });
+  ["focusout", "mouseout"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var a = e.target.closest && e.target.closest("abbr.lb-abk");
+      if (a) { a.classList.remove("lb-abk--zu"); }
+    });
+  });
+
   new MutationObserver(label).observe(document.documentElement, { childList: true, subtree: true });
   label();
   notice();

@@ -80,6 +80,23 @@ class NoNestedLinks(Treeprocessor):
                     prev.tail = (prev.tail or "") + text
 
 
+class Abbreviations(Treeprocessor):
+    """A glossary abbreviation (Markdown's abbr: `<abbr title="…">`) becomes reachable by
+    keyboard and touch, its expansion part of the text: screen readers read it after the
+    abbreviation, the page shows it as a tooltip while the abbreviation has focus or the
+    pointer (loseblatt.css). No title: browsers would show it a second time."""
+
+    def run(self, root: etree.Element) -> None:
+        for abbr in root.iter("abbr"):
+            title = abbr.attrib.pop("title", None)
+            if not title:
+                continue
+            abbr.set("class", "lb-abk")
+            abbr.set("tabindex", "0")
+            span = etree.SubElement(abbr, "span", {"class": "lb-abk-text"})
+            span.text = AtomicString(f" ({title})")
+
+
 class ChangedPassage(BlockProcessor):
     """The blocks between CHANGED_START and CHANGED_END, in a marked container with a text
     alternative for screen readers."""
@@ -116,6 +133,8 @@ class SafeMarkdownExtension(Extension):
         # Below links and autolinks (which handle their own addresses), above plain text.
         md.inlinePatterns.register(WebAddresses(WEB_ADDRESS, md), "loseblatt_web_addresses", 95)
         md.treeprocessors.register(NoNestedLinks(md), "loseblatt_no_nested_links", 6)
+        # After Markdown's abbr extension (priority 7) has marked the abbreviations.
+        md.treeprocessors.register(Abbreviations(md), "loseblatt_abbreviations", 4)
         md.parser.blockprocessors.register(ChangedPassage(md.parser), "loseblatt_changed", 105)
         md.preprocessors.register(TrustedFragments(md), "loseblatt_trusted", 5)
 

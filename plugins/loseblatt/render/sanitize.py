@@ -17,7 +17,7 @@ _HEADINGS = {f"h{n}": {"id"} for n in range(1, 7)}
 ALLOWED: dict[str, set[str]] = {
     **_HEADINGS,
     "a": {"href", "title", "class", "rel", "data-blatt", "download", "hidden", "data-lb-fehlt-register"},
-    "abbr": {"title"},
+    "abbr": {"title", "class", "tabindex"},
     "blockquote": set(),
     "br": set(),
     "button": {"class", "type", "data-lb-aktion"},
