@@ -142,17 +142,40 @@ def test_ticks_survive_reload_stay_per_edition_and_round_trip(built, tmp_path):
         assert not page.locator(box).is_checked()
         page.goto(f"{url}/sn/checklisten/")
         page.locator('input[data-lb-aktion="import"]').set_input_files(str(exported))
+        # First what the file contains; cancelling imports nothing.
+        preview = page.locator(".lb-import-vorschau")
+        assert (
+            "enthält 1 erledigten Punkt in 1 Checkliste. Davon ist 1 hier noch nicht abgehakt" in preview.inner_text()
+        )
+        page.get_by_role("button", name="Abbrechen").click()
+        page.get_by_text("Nichts importiert.").first.wait_for()
+        assert "(0 von 3 erledigt)" in page.locator('[data-lb-liste="2.1/gruendung-vorbereiten"]').inner_text()
+        page.locator('input[data-lb-aktion="import"]').set_input_files(str(exported))
+        assert page.get_by_role("radio", name=re.compile("^Zusammenführen")).is_checked()  # the default
+        page.get_by_role("button", name="Übernehmen").click()
         page.get_by_text("1 erledigte Punkte hinzugefügt").wait_for()
         page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
         assert page.locator(box).is_checked()
-        # Import adds to the ticks already set (a colleague's file never clears work).
-        other = page.locator("fieldset.lb-checkliste input").nth(1)
-        other.check()
+        # Merging adds to the ticks already set (a colleague's file never clears work).
+        other = page.locator("fieldset.lb-checkliste input:not(:checked)").first.get_attribute("data-punkt")
+        page.locator(f'input[data-punkt="{other}"]').check()
         page.goto(f"{url}/sn/checklisten/")
         page.locator('input[data-lb-aktion="import"]').set_input_files(str(exported))
+        assert "1 hier gesetzter Haken fehlt in der Datei" in page.locator(".lb-import-vorschau").inner_text()
+        page.get_by_role("button", name="Übernehmen").click()
         page.get_by_text("0 erledigte Punkte hinzugefügt").wait_for()
         page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-1/")
-        assert page.locator(box).is_checked() and page.locator("fieldset.lb-checkliste input").nth(1).is_checked()
+        assert page.locator(box).is_checked() and page.locator(f'input[data-punkt="{other}"]').is_checked()
+        # Replacing takes the file's state: the tick missing from the file goes, and comes back
+        # with «Rückgängig».
+        page.goto(f"{url}/sn/checklisten/")
+        page.locator('input[data-lb-aktion="import"]').set_input_files(str(exported))
+        page.get_by_role("radio", name=re.compile("^Ersetzen: .*1 gesetzter Haken wird gelöscht")).check()
+        page.get_by_role("button", name="Übernehmen").click()
+        page.get_by_text("Stand der Datei übernommen: 0 Haken hinzugefügt, 1 Haken gelöscht.").first.wait_for()
+        assert "(1 von 3 erledigt)" in page.locator('[data-lb-liste="2.1/gruendung-vorbereiten"]').inner_text()
+        page.get_by_role("button", name="Rückgängig").first.click()
+        assert "(2 von 3 erledigt)" in page.locator('[data-lb-liste="2.1/gruendung-vorbereiten"]').inner_text()
         # Files of the wrong shape or size are refused with a message and change nothing.
         page.goto(f"{url}/sn/checklisten/")
         for name, content in (

@@ -135,8 +135,12 @@
 
   var MAX_IMPORT = 1024 * 1024;  // a real export of every list is a few kilobytes
 
-  // Adds the imported ticks to the ones already set: importing a colleague's file never clears work.
-  function importState(file) {
+  function plural(n, one, many) { return n === 1 ? "1 " + one : n + " " + many; }
+
+  // An import first shows what the file contains and what it would change; the reader then
+  // merges (the default: ticks are only added) or replaces (ticks missing from the file are
+  // cleared, and that can be undone).
+  function importState(file, input) {
     if (file.size > MAX_IMPORT) {
       say("Die Datei ist zu groß (über 1 MB) und enthält keinen Stand von Checklisten.");
       return;
@@ -150,17 +154,117 @@
         say("Diese Datei enthält keinen Stand von Checklisten dieses Ordners.");
         return;
       }
-      var state = load();
-      var added = 0;
-      Object.keys(punkte).forEach(function (k) {
-        if (punkte[k] === true && state[k] !== true) { state[k] = true; added += 1; }
-      });
-      if (!save(state)) { return; }
-      refresh();
-      var from = data.ausgabe && data.ausgabe !== edition ? " (aus der Ausgabe „" + data.ausgabe + "“)" : "";
-      say(added + " erledigte Punkte hinzugefügt" + from + "; bereits gesetzte Haken bleiben erhalten.");
+      var ticked = Object.keys(punkte).filter(function (k) { return punkte[k] === true; }).sort();
+      showImport(file.name, data, ticked, input);
     };
     reader.readAsText(file);
+  }
+
+  function showImport(name, data, ticked, input) {
+    document.querySelectorAll(".lb-import-vorschau").forEach(function (old) { old.remove(); });
+    var state = load();
+    var lists = {};
+    ticked.forEach(function (k) { lists[k.split("/").slice(0, 2).join("/")] = true; });
+    var added = ticked.filter(function (k) { return state[k] !== true; });
+    var wanted = {};
+    ticked.forEach(function (k) { wanted[k] = true; });
+    var dropped = Object.keys(state).filter(function (k) { return state[k] === true && !wanted[k]; });
+
+    var box = document.createElement("div");
+    box.className = "lb-import-vorschau";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Stand importieren");
+    var what = document.createElement("p");
+    var from = data.ausgabe ? ", Ausgabe „" + data.ausgabe + "“" + (data.ausgabe !== edition ? " (nicht diese Ausgabe)" : "") : "";
+    var when = typeof data.exportiert === "string" && /^\d{4}-\d{2}-\d{2}/.test(data.exportiert)
+      ? ", gespeichert am " + data.exportiert.slice(8, 10) + "." + data.exportiert.slice(5, 7) + "." + data.exportiert.slice(0, 4) : "";
+    what.textContent = "Die Datei „" + name + "“" + from + when + " enthält " +
+      plural(ticked.length, "erledigten Punkt", "erledigte Punkte") + " in " +
+      plural(Object.keys(lists).length, "Checkliste", "Checklisten") + ". Davon " +
+      (added.length === 1 ? "ist 1 hier noch nicht abgehakt" : "sind " + added.length + " hier noch nicht abgehakt") + "; " +
+      (dropped.length === 1 ? "1 hier gesetzter Haken fehlt" : dropped.length + " hier gesetzte Haken fehlen") + " in der Datei.";
+    box.appendChild(what);
+
+    var fieldset = document.createElement("fieldset");
+    var legend = document.createElement("legend");
+    legend.textContent = "Wie übernehmen?";
+    fieldset.appendChild(legend);
+    var choices = [
+      ["zusammenfuehren", "Zusammenführen: " + plural(added.length, "Haken", "Haken") + " hinzufügen, alle gesetzten Haken bleiben"],
+      ["ersetzen", "Ersetzen: den Stand der Datei übernehmen, " + plural(dropped.length, "gesetzter Haken wird", "gesetzte Haken werden") + " gelöscht"]
+    ];
+    choices.forEach(function (choice, i) {
+      var label = document.createElement("label");
+      var radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "lb-import-art";
+      radio.value = choice[0];
+      radio.checked = i === 0;
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(" " + choice[1]));
+      fieldset.appendChild(label);
+    });
+    box.appendChild(fieldset);
+
+    var ok = document.createElement("button");
+    ok.type = "button";
+    ok.className = "md-button md-button--primary";
+    ok.textContent = "Übernehmen";
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "md-button";
+    cancel.textContent = "Abbrechen";
+    box.appendChild(ok);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(cancel);
+
+    cancel.addEventListener("click", function () {
+      box.remove();
+      say("Nichts importiert.");
+      if (input) { input.focus(); }
+    });
+    ok.addEventListener("click", function () {
+      var replace = fieldset.querySelector('input[value="ersetzen"]').checked;
+      var before = load();
+      var next = {};
+      if (!replace) { Object.keys(before).forEach(function (k) { next[k] = before[k]; }); }
+      ticked.forEach(function (k) { next[k] = true; });
+      var nowAdded = ticked.filter(function (k) { return before[k] !== true; });
+      var nowDropped = Object.keys(before).filter(function (k) { return before[k] === true && next[k] !== true; });
+      box.remove();
+      if (!save(next)) { return; }
+      refresh();
+      var other = data.ausgabe && data.ausgabe !== edition ? " (aus der Ausgabe „" + data.ausgabe + "“)" : "";
+      if (replace) {
+        say("Stand der Datei übernommen" + other + ": " + plural(nowAdded.length, "Haken", "Haken") + " hinzugefügt, " +
+            plural(nowDropped.length, "Haken", "Haken") + " gelöscht.");
+        if (nowDropped.length || nowAdded.length) { offerRestore(before); }
+      } else {
+        say(nowAdded.length + " erledigte Punkte hinzugefügt" + other + "; bereits gesetzte Haken bleiben erhalten.");
+      }
+    });
+
+    var panel = input && input.closest("[data-lb-steuerung]");
+    if (panel) { panel.appendChild(box); } else { document.querySelector(".lb-meldung").after(box); }
+    fieldset.querySelector("input").focus();
+  }
+
+  // After «Ersetzen»: back to the ticks as they were before the import.
+  function offerRestore(before) {
+    document.querySelectorAll(".lb-meldung").forEach(function (p) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button lb-rueckgaengig";
+      button.textContent = "Rückgängig";
+      button.addEventListener("click", function () {
+        if (save(before)) {
+          refresh();
+          say("Der Stand vor dem Import ist wiederhergestellt.");
+        }
+      });
+      p.appendChild(document.createTextNode(" "));
+      p.appendChild(button);
+    });
   }
 
   function setup() {
@@ -184,7 +288,7 @@
         save(state);
         refresh();
       } else if (box.matches && box.matches('input[data-lb-aktion="import"]') && box.files.length) {
-        importState(box.files[0]);
+        importState(box.files[0], box);
         box.value = "";
       }
     });
