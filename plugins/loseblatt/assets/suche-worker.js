@@ -58,12 +58,15 @@ addEventListener("message", (event) => {
   if (message && message.type === QUERY && typeof message.data === "string") message.data = rewrite(message.data)
 })
 
-importScripts(MATERIAL_WORKER)
-
-// Keep the index's terms (sorted) to know which forms exist.
-const build = self.lunr.Builder.prototype.build
-self.lunr.Builder.prototype.build = function () {
-  const index = build.call(this)
-  vocabulary = Object.keys(index.invertedIndex).sort()
-  return index
-}
+// Keep the index's terms (sorted) to know which forms exist. In a real worker importScripts
+// loads synchronously; in the offline edition's frame (iframe-worker) it returns a promise.
+// There, addresses are relative to the page, so Material's worker is named by its full address.
+const here = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : self.location.href
+Promise.resolve(importScripts(new URL(MATERIAL_WORKER, here).href)).then(() => {
+  const build = self.lunr.Builder.prototype.build
+  self.lunr.Builder.prototype.build = function () {
+    const index = build.call(this)
+    vocabulary = Object.keys(index.invertedIndex).sort()
+    return index
+  }
+})

@@ -29,6 +29,7 @@ from ..core.assemble import AssembledEdition
 from ..core.history import edition_history
 from ..core.model import Binder
 from ..core.package import write_packages
+from ..offline import write_offline
 from . import pages
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_site import EditionAssignment
@@ -268,6 +269,7 @@ class Coordinator:
                         os.replace(f, dest / f.name)
             write_manifest(ed, out / ed.code, pdfs.get(ed.code))
             write_packages(ed, result.binder, result.snapshots, result.withdrawals, out / ed.code)
+            write_offline(out / ed.code, ed.code, int(settings.epoch or 0))
         return pdfs
 
     def _build_editions(self, settings: ProductionSettings, out: Path, histories: dict, counts: dict) -> None:

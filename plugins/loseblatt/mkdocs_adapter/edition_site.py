@@ -20,6 +20,7 @@ from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory
 from ..core.laender import BASE
 from ..core.pipeline import process_docs_page
+from ..offline import OFFLINE_LINK
 from ..plan.site import PlanSettings, SitePlan, plan_edition
 from ..render import print_html as pdf_names
 from ..render.sanitize import refused
@@ -135,6 +136,7 @@ class EditionSite:
                     "index.md", pdf_names.edition_pdf_name(ed.code), "Ganze Ausgabe als PDF", config.use_directory_urls
                 )
                 text += "\n" + trusted_html(f'<p class="lb-downloads">{link}</p>') + "\n"
+            text += "\n" + trusted_html(OFFLINE_LINK) + "\n"  # the size: offline.py
         return text + self.abbreviations
 
     def _from_cache(self, markdown: str, page: Page) -> str:

@@ -1,0 +1,144 @@
+"""The edition to take along: `site/<code>/offline.zip`, the built edition in a form that works
+opened from disk (file://), where the network is poor.
+
+What differs from the published edition, and why:
+
+- links to a folder («blatt-2-3/») name its page («blatt-2-3/index.html»): a browser shows a
+  folder from disk as a file listing, not as the page;
+- the search index is also a script (`search/search_index.js`), which Material's search reads
+  when the page comes from disk, and the search worker runs in a hidden frame
+  (iframe-worker, MIT, vendored under assets/vendor): browsers start no workers from disk;
+- search results point to pages the same way as links;
+- only the search languages the index uses are kept, no source maps, no edition packages
+  (`pakete/`), and the start page does not offer the download it is part of.
+
+The archive is reproducible: entries sorted, one timestamp (SOURCE_DATE_EPOCH), fixed
+permissions, the same compression. No MkDocs here; the coordinator calls `write_offline`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+OFFLINE_ZIP = "offline.zip"
+SHIM = Path(__file__).resolve().parent / "assets" / "vendor" / "iframe-worker-shim.js"
+SHIM_PATH = "assets/loseblatt/iframe-worker-shim.js"
+LINK_TEXT = "Ausgabe zum Mitnehmen (ZIP)"
+# The start page's link (a trusted fragment, see mkdocs_adapter/edition_site.py); its size is
+# filled in once the archive exists.
+OFFLINE_LINK = (
+    f'<p class="lb-downloads lb-offline"><a class="md-button" href="{OFFLINE_ZIP}" download>{LINK_TEXT}</a> '
+    "Zum Lesen ohne Netz: entpacken und darin „index.html“ öffnen; Suche und Checklisten "
+    "funktionieren auch so.</p>"
+)
+SKIP_DIRS = ("pakete/",)
+LUNR = "assets/javascripts/lunr/"
+
+HREF = re.compile(r'(\shref=")([^"]*)(")')
+BUNDLE = re.compile(r'<script src="([^"]*)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+OWN_LINK = re.compile(r'<p class="lb-downloads lb-offline">.*?</p>\n?', re.S)
+
+
+def page_address(href: str) -> str:
+    """A relative address of a folder becomes the address of its page; others stay."""
+    if not href or href.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+        return href
+    cut = min((i for i in (href.find("#"), href.find("?")) if i >= 0), default=len(href))
+    path, rest = href[:cut], href[cut:]
+    if path in (".", ".."):
+        path += "/"
+    if path.endswith("/"):
+        path += "index.html"
+    elif not path:
+        return href
+    return path + rest
+
+
+def offline_html(html: str) -> str:
+    html = HREF.sub(lambda m: m.group(1) + page_address(m.group(2)) + m.group(3), html)
+    html = OWN_LINK.sub("", html)
+    # The worker shim before Material's bundle, which starts the search worker.
+    return BUNDLE.sub(lambda m: f'<script src="{m.group(1)}{SHIM_PATH}"></script>\n    {m.group(0)}', html, count=1)
+
+
+def offline_index(text: str) -> tuple[str, set[str]]:
+    data = json.loads(text)
+    for doc in data.get("docs", []):
+        doc["location"] = page_address(doc.get("location", "")) or "index.html"
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False), set(data.get("config", {}).get("lang", []))
+
+
+def _wanted_lunr(rel: str, langs: set[str]) -> bool:
+    name = rel[len(LUNR) :].removeprefix("min/")
+    keep = {"lunr.stemmer.support.min.js"} | {f"lunr.{lang}.min.js" for lang in langs if lang != "en"}
+    if len(langs) > 1:
+        keep.add("lunr.multi.min.js")
+    return name in keep
+
+
+def offline_files(edition_dir: Path) -> dict[str, bytes]:
+    """Every file of the offline edition by its path in the archive, as bytes."""
+    files: dict[str, bytes] = {}
+    langs: set[str] = set()
+    index = edition_dir / "search" / "search_index.json"
+    if index.is_file():
+        text, langs = offline_index(index.read_text(encoding="utf-8"))
+        files["search/search_index.json"] = text.encode("utf-8")
+        files["search/search_index.js"] = f"var __index = {text}".encode()
+    for path in sorted(edition_dir.rglob("*")):
+        rel = path.relative_to(edition_dir).as_posix()
+        if not path.is_file() or path.is_symlink() or rel in files or rel == OFFLINE_ZIP:
+            continue
+        if rel.startswith(SKIP_DIRS) or rel.endswith(".map"):
+            continue
+        if rel.startswith(LUNR) and not _wanted_lunr(rel, langs):
+            continue
+        data = path.read_bytes()
+        if rel.endswith(".html"):
+            data = offline_html(data.decode("utf-8")).encode("utf-8")
+        files[rel] = data
+    files[SHIM_PATH] = SHIM.read_bytes()
+    return files
+
+
+def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
+    """SOURCE_DATE_EPOCH as a zip timestamp (zip counts from 1980, in two-second steps)."""
+    moment = datetime.fromtimestamp(max(epoch, 315532800), tz=UTC)
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second - moment.second % 2)
+
+
+def write_zip(files: dict[str, bytes], dest: Path, folder: str, epoch: int) -> int:
+    """A reproducible archive of `files` under `folder/`; returns its size in bytes."""
+    stamp = zip_time(epoch)
+    tmp = dest.with_name(dest.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever builds it
+            archive.writestr(info, files[name], compresslevel=9)
+    tmp.replace(dest)
+    return dest.stat().st_size
+
+
+def size_label(size: int) -> str:
+    """German size: «4,2 MB», «850 kB» (decimal units, as file managers show them)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1000))} kB"
+
+
+def write_offline(edition_dir: Path, code: str, epoch: int) -> int:
+    """offline.zip for the built edition in `edition_dir`, and its size on the start page."""
+    size = write_zip(offline_files(edition_dir), edition_dir / OFFLINE_ZIP, f"kommune-beugt-vor-{code}", epoch)
+    start = edition_dir / "index.html"
+    if start.is_file():
+        html = start.read_text(encoding="utf-8")
+        labelled = f"{LINK_TEXT[:-1]}, {size_label(size)})"
+        start.write_text(html.replace(f">{LINK_TEXT}</a>", f">{labelled}</a>", 1), encoding="utf-8")
+    return size

@@ -1,0 +1,131 @@
+"""The edition to take along (offline.py): addresses for file://, the search index as a script,
+a reproducible archive, and in a real browser: opened from disk, it navigates and searches."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from loseblatt import offline
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("02-gremiengruendung/", "02-gremiengruendung/index.html"),
+        ("../", "../index.html"),
+        ("./", "./index.html"),
+        (".", "./index.html"),
+        ("..", "../index.html"),
+        ("blatt-2-3/#abschnitt", "blatt-2-3/index.html#abschnitt"),
+        ("blatt-2-3/?h=x", "blatt-2-3/index.html?h=x"),
+        ("../assets/loseblatt/loseblatt.css", "../assets/loseblatt/loseblatt.css"),
+        ("pdf/sn-2-3.pdf", "pdf/sn-2-3.pdf"),
+        ("#oben", "#oben"),
+        ("https://www.kriminalpraevention.de/", "https://www.kriminalpraevention.de/"),
+        ("mailto:info@example.org", "mailto:info@example.org"),
+        ("/sn/", "/sn/"),
+    ],
+)
+def test_folder_addresses_name_their_page(href, expected):
+    assert offline.page_address(href) == expected
+
+
+PAGE = """<html><head><link rel="canonical" href="https://example.org/sn/">
+<link rel="stylesheet" href="../assets/x.css"></head><body>
+<a href="../">Start</a> <a href="blatt-2-3/#ziel">2.3</a>
+<p class="lb-downloads lb-offline"><a class="md-button" href="offline.zip" download>Ausgabe zum Mitnehmen (ZIP)</a> Text.</p>
+<script src="../assets/javascripts/bundle.a5f9d56c.min.js"></script></body></html>"""
+
+
+def test_offline_pages_link_pages_load_the_shim_and_drop_their_own_download():
+    html = offline.offline_html(PAGE)
+    assert '<a href="../index.html">Start</a>' in html and 'href="blatt-2-3/index.html#ziel"' in html
+    assert 'href="https://example.org/sn/"' in html and 'href="../assets/x.css"' in html
+    assert "offline.zip" not in html and "lb-offline" not in html
+    shim = html.index('<script src="../assets/loseblatt/iframe-worker-shim.js"></script>')
+    assert shim < html.index("bundle.a5f9d56c.min.js")
+
+
+def make_edition(root: Path) -> Path:
+    ed = root / "sn"
+    for rel, text in {
+        "index.html": PAGE,
+        "02-gremiengruendung/blatt-2-3/index.html": PAGE,
+        "search/search_index.json": '{"config":{"lang":["de"]},"docs":[{"location":"02-gremiengruendung/blatt-2-3/#ziel","title":"Ziel","text":""},{"location":"","title":"Start","text":""}]}',
+        "assets/javascripts/lunr/min/lunr.de.min.js": "de",
+        "assets/javascripts/lunr/min/lunr.fr.min.js": "fr",
+        "assets/javascripts/lunr/min/lunr.stemmer.support.min.js": "s",
+        "assets/javascripts/bundle.a5f9d56c.min.js.map": "{}",
+        "pakete/aktuell.zip": "x",
+        "pdf/sn-2-3.pdf": "%PDF",
+    }.items():
+        (ed / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ed / rel).write_text(text, encoding="utf-8")
+    return ed
+
+
+def test_archive_is_reproducible_and_holds_what_works_from_disk(tmp_path):
+    one, two = make_edition(tmp_path / "a"), make_edition(tmp_path / "b")
+    size = offline.write_offline(one, "sn", 1764547200)
+    offline.write_offline(two, "sn", 1764547200)
+    data = (one / "offline.zip").read_bytes()
+    assert data == (two / "offline.zip").read_bytes() and len(data) == size  # any folder, same bytes
+    with zipfile.ZipFile(one / "offline.zip") as z:
+        names = z.namelist()
+        assert names == sorted(names) and all(n.startswith("kommune-beugt-vor-sn/") for n in names)
+        assert {i.date_time for i in z.infolist()} == {(2025, 12, 1, 0, 0, 0)}
+        rel = {n.split("/", 1)[1] for n in names}
+        assert {"index.html", "search/search_index.js", "pdf/sn-2-3.pdf", offline.SHIM_PATH} <= rel
+        assert "assets/javascripts/lunr/min/lunr.de.min.js" in rel
+        assert not {"assets/javascripts/lunr/min/lunr.fr.min.js", "pakete/aktuell.zip"} & rel
+        assert not any(n.endswith(".map") for n in rel)
+        script = z.read("kommune-beugt-vor-sn/search/search_index.js").decode()
+        assert script.startswith("var __index = {") and '"02-gremiengruendung/blatt-2-3/index.html#ziel"' in script
+    # The published start page names the archive's size; the copy in the archive has no link.
+    start = (one / "index.html").read_text(encoding="utf-8")
+    assert f"Ausgabe zum Mitnehmen (ZIP, {offline.size_label(size)})</a>" in start
+
+
+def test_size_in_german():
+    assert offline.size_label(4_200_000) == "4,2 MB"
+    assert offline.size_label(850_400) == "850 kB"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_offline_edition_works_from_disk(real_site, tmp_path):
+    from browser import chromium
+
+    archive = real_site / "sn" / offline.OFFLINE_ZIP
+    size = offline.size_label(archive.stat().st_size)
+    start = (real_site / "sn" / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'href="offline.zip" download>Ausgabe zum Mitnehmen \(ZIP, {size}\)</a>', start)
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path)
+    root = tmp_path / "kommune-beugt-vor-sn"
+    assert (root / "index.html").is_file()
+    assert any((root / "pdf").glob("*.pdf")) == any((real_site / "sn" / "pdf").glob("*.pdf"))
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((root / "index.html").as_uri())
+        # Navigation: a register, then a sheet, each a page (not a folder listing).
+        page.locator('a[href$="02-gremiengruendung/index.html"]').first.click()
+        assert page.url.endswith("/02-gremiengruendung/index.html") and "Register 2" in page.title()
+        # Search from disk, in German.
+        query = page.locator("input[data-md-component='search-query']")
+        query.click()
+        query.press_sequentially("Geschaeftsordnungen", delay=10)
+        first = page.locator(".md-search-result__item a").first
+        first.wait_for(timeout=15000)
+        first.click()
+        page.wait_for_load_state()
+        assert "/02-gremiengruendung/blatt-2-3/index.html" in page.url and "Geschäftsordnung" in page.title()
+        # Checklists keep their ticks from disk too.
+        page.goto((root / "02-gremiengruendung" / "blatt-2-1" / "index.html").as_uri())
+        box = page.locator("fieldset.lb-checkliste input").first
+        box.check()
+        page.reload()
+        assert page.locator("fieldset.lb-checkliste input").first.is_checked()
