@@ -1,0 +1,53 @@
+"""Where editors change a page: the exact file in GitHub's web editor (no MkDocs here).
+
+MkDocs computes `edit_url` for hand-written pages from `repo_url` and `edit_uri` (which points
+into docs/). Sheets and Registerblätter are generated pages, so the plugin asks this module for
+the file they come from: the state's own file for a replaced or extended sheet, the base file
+otherwise. Generated pages without a source (checklists, index, deliveries) get no link.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from urllib.parse import quote
+
+
+def edit_root(repo_url: str | None, edit_uri: str | None, docs_dir: str = "docs") -> str | None:
+    """The address that a path relative to the repository's root is appended to.
+
+    From `repo_url` and MkDocs' `edit_uri` (e.g. "edit/main/docs/"): the docs folder is taken off,
+    so that binder/ files are edited on the same branch.
+    """
+    if not edit_uri or edit_uri.startswith(("?", "#")):
+        return None
+    absolute = "://" in edit_uri
+    if not absolute and not repo_url:
+        return None
+    rel = edit_uri.strip("/")
+    docs = posixpath.normpath(docs_dir).strip("/")
+    if rel == docs:
+        rel = ""
+    elif rel.endswith("/" + docs):
+        rel = rel[: -len(docs) - 1]
+    if absolute:
+        return rel + "/"
+    return (repo_url or "").rstrip("/") + "/" + (rel + "/" if rel else "")
+
+
+def edit_path(sources: list[Path], project_root: Path) -> str | None:
+    """The file an editor changes for a page assembled from `sources` (the last one wins: a
+    state's extension is appended to the base sheet and is what the state edits)."""
+    if not sources:
+        return None
+    path = Path(sources[-1])
+    try:
+        return path.resolve().relative_to(Path(project_root).resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def edit_url(root: str | None, rel_path: str | None) -> str | None:
+    if not root or not rel_path:
+        return None
+    return root + quote(rel_path)
