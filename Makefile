@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 export CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test test-fast test-min lint format check bench lock clean system-packages python-check vergleich
+.PHONY: bilder setup serve build test test-fast test-min lint format check bench lock clean system-packages python-check vergleich
 
 # The real minimum is 3.11 (3.11.2 is Debian 12's python3, tested by `make test-min`).
 python-check:
@@ -75,6 +75,11 @@ format: $(STAMP)
 
 test: $(STAMP) system-packages $(NODE_STAMP) lint
 	$(PY) -m pytest
+
+# The screenshots on «Mitmachen» (docs/bilder/), taken by the browser tests.
+bilder: $(STAMP) system-packages $(NODE_STAMP)
+	mkdir -p docs/bilder
+	LOSEBLATT_BILDER=$(CURDIR)/docs/bilder $(PY) -m pytest -q -m browser tests/test_serve_errors.py tests/test_cms.py
 
 # Skips whole-site builds and browser runs: for a quick local loop.
 test-fast: $(STAMP)

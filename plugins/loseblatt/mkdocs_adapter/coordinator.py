@@ -9,6 +9,7 @@ atomically: the new site replaces the old one only when everything succeeded.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ from ..core.history import edition_history
 from ..core.model import Binder
 from ..core.package import write_packages
 from ..offline import write_offline
+from ..render import error_page
 from . import pages
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_site import EditionAssignment
@@ -39,6 +41,7 @@ from .publish import Publisher, SiteBusy
 from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)
+serve_log = logging.getLogger("loseblatt.pruefung")
 
 
 def source_date_epoch(project_root: Path, binder: Binder) -> str:
@@ -88,6 +91,9 @@ class Coordinator:
         self.production: ThreadPoolExecutor | None = None
         self.production_future: Future | None = None
         self.production_dir: Path | None = None
+        # Under `mkdocs serve`, a failed check shows an error page instead of the stale site.
+        self.serve_problems: list | None = None
+        self.stale_pages: list[str] = []
 
     @property
     def checked(self) -> pipeline.CheckResult:
@@ -129,6 +135,14 @@ class Coordinator:
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
         result = pipeline.check(self.binder_dir(), self.project_root, only=self.wanted_editions() or None)
+        if result.problems and self.command == "serve":
+            # Not MkDocs' logger: strict mode would abort the rebuild, and the server would hang.
+            for problem in result.problems:
+                serve_log.error(problem.format())
+            self.serve_problems = result.problems
+            self.stale_pages = error_page.existing_pages(Path(config.site_dir))
+            config.nav = []
+            return config
         if result.problems:
             for problem in result.problems:
                 log.error(problem.format())
@@ -161,6 +175,8 @@ class Coordinator:
         return config
 
     def files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.serve_problems is not None:
+            return Files([])
         # The coordinator's own site is only the chooser; docs/ pages belong to each edition.
         for f in [f for f in files if f.is_documentation_page()]:
             files.remove(f)
@@ -169,6 +185,9 @@ class Coordinator:
         return files
 
     def post_build(self, config: MkDocsConfig) -> None:
+        if self.serve_problems is not None:
+            error_page.write_error_site(Path(config.site_dir), self.serve_problems, self.stale_pages)
+            return
         production_dir = self._production_dir()
         site = Path(config.site_dir)
         try:
