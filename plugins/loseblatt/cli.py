@@ -179,6 +179,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pr_summary(args: argparse.Namespace) -> int:
+    from .core.pr_summary import summary
+
+    binder = Path(args.binder)
+    head = pipeline.check(binder, _project_root(binder))
+    base = _state_at(args.basis, binder)
+    print(summary(base, head, _project_root(binder), f"`{args.basis}`", args.vorschau, args.seitenbilder))
+    return 0
+
+
 def cmd_statistik(args: argparse.Namespace) -> int:
     from .core.statistics import base_statistics, minimums, minimums_table, state_statistics, table
 
@@ -237,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", help="Markdown-Zusammenfassung der Änderungen seit einer Lieferung oder einem Git-Stand")
     p.add_argument("ref", help="Name einer Lieferung (z. B. 2026-1) oder ein Git-Stand (z. B. origin/main)")
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser(
+        "pr-zusammenfassung", help="Zusammenfassung eines Pull Requests (Markdown): Ausgaben, Blätter, Fassungen"
+    )
+    p.add_argument("basis", help="Git-Stand, gegen den verglichen wird, z. B. origin/main")
+    p.add_argument("--vorschau", default="", help="Adresse der Artefakte des Laufs (gebaute Website)")
+    p.add_argument("--seitenbilder", default="", help="Adresse der Seitenbilder der Druckfassung, falls vorhanden")
+    p.set_defaults(func=cmd_pr_summary)
     p = sub.add_parser("statistik", help="zählt Blätter und Wörter je Register und Land")
     p.set_defaults(func=cmd_statistik)
     p = sub.add_parser("links", help="listet die externen Links einer gebauten Website; --pruefen ruft sie auf")
