@@ -230,6 +230,20 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_formular(args: argparse.Namespace) -> int:
+    from .cms import cms_config, write_admin
+
+    binder = Path(args.binder)
+    root = _project_root(binder)
+    config = cms_config(binder, root, args.repo, args.zweig, local_backend=args.lokal or None)
+    problems = write_admin(Path(args.ziel), config, root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print(f"Formular-Editor geschrieben: {args.ziel}/index.html ({len(config['collections'])} Sammlungen)")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="loseblatt", description="Werkzeuge für den Ordner «Kommune beugt vor!»")
     parser.add_argument("--binder", default="binder", help="Ordner mit den Blättern (Standard: binder)")
@@ -260,6 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("site", nargs="?", default="site", help="Ordner der gebauten Website (Standard: site)")
     p.add_argument("--pruefen", action="store_true", help="jede Adresse aufrufen (braucht Internet)")
     p.set_defaults(func=cmd_links)
+    p = sub.add_parser(
+        "formular", help="schreibt den Formular-Editor (Decap CMS) mit Konfiguration aus den Felddefinitionen"
+    )
+    p.add_argument("ziel", nargs="?", default="site/admin", help="Zielordner (Standard: site/admin)")
+    p.add_argument("--repo", default="kommune-beugt-vor/kommune-beugt-vor", help="GitHub-Repository (Besitzer/Name)")
+    p.add_argument("--zweig", default="main", help="Zweig, gegen den Änderungen vorgeschlagen werden")
+    p.add_argument(
+        "--lokal",
+        nargs="?",
+        const="http://127.0.0.1:8081/api/v1",
+        default="",
+        help="mit decap-server auf diesem Rechner arbeiten (Adresse, Standard: http://127.0.0.1:8081/api/v1)",
+    )
+    p.set_defaults(func=cmd_formular)
     p = sub.add_parser("schemas", help="schreibt die JSON-Schemas der Kopfbereiche und YAML-Dateien (für Editoren)")
     p.add_argument("ziel", nargs="?", default="schemas", help="Zielordner (Standard: schemas)")
     p.set_defaults(func=cmd_schemas)
