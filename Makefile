@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 export CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: bilder setup serve build test test-fast test-min lint format check bench lock clean system-packages python-check vergleich
+.PHONY: bilder formular setup serve build test test-fast test-min lint format check bench lock clean system-packages python-check vergleich
 
 # The real minimum is 3.11 (3.11.2 is Debian 12's python3, tested by `make test-min`).
 python-check:
@@ -75,6 +75,13 @@ format: $(STAMP)
 
 test: $(STAMP) system-packages $(NODE_STAMP) lint
 	$(PY) -m pytest
+
+# The form editor on this computer: decap-server writes into this checkout (127.0.0.1 only).
+formular: $(STAMP) $(NODE_STAMP)
+	$(VENV)/bin/loseblatt formular .cache/formular/admin --lokal
+	@echo "Formular: http://127.0.0.1:8001/admin/ – Strg+C beendet es."
+	PORT=8081 BIND_HOST=127.0.0.1 MODE=fs GIT_REPO_DIRECTORY=$(CURDIR) node node_modules/decap-server/dist/index.js & \
+	  trap "kill $$!" EXIT; $(PY) -m http.server --bind 127.0.0.1 --directory .cache/formular 8001
 
 # The screenshots on «Mitmachen» (docs/bilder/), taken by the browser tests.
 bilder: $(STAMP) system-packages $(NODE_STAMP)

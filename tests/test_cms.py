@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -140,3 +144,119 @@ def test_new_keys_take_their_place_and_emptied_keys_go(tmp_path):
     )
     assert emptied == '---\nblatt: "2.4"\nfassung: 1\nstand: 2026-11\n---\nText.\n'
     assert fresh == '---\nblatt: "2.11"\ntitel: Neu\nfassung: 1\nstand: 2027-01\n---\nT.\n'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def editor(tmp_path):
+    """decap-server on a copy of the binder (127.0.0.1 only) and the editor written for it."""
+    server_js = ROOT / "node_modules" / "decap-server" / "dist" / "index.js"
+    if NODE is None or not server_js.is_file():
+        pytest.skip("node oder decap-server fehlt (npm ci)")
+    project = tmp_path / "projekt"
+    shutil.copytree(BINDER, project / "binder")
+    port = free_port()
+    config = cms_config(project / "binder", project, REPO, local_backend=f"http://127.0.0.1:{port}/api/v1")
+    assert write_admin(tmp_path / "web" / "admin", config, ROOT) == []
+    env = dict(os.environ, PORT=str(port), BIND_HOST="127.0.0.1", GIT_REPO_DIRECTORY=str(project), MODE="fs")
+    log = (tmp_path / "decap-server.log").open("w")
+    proc = subprocess.Popen([NODE, str(server_js)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        end = time.monotonic() + 60
+        while True:
+            try:
+                req = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/api/v1",
+                    data=b'{"action":"info"}',
+                    headers={"Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(req, timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.3)
+        yield project, tmp_path / "web"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def open_sheet(browser, url: str, collection: str, slug: str):
+    page = browser.new_page(viewport={"width": 1000, "height": 720})
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None,
+    )
+    page.goto(f"{url}/admin/index.html")
+    page.get_by_role("button", name="Login").click()
+    page.goto(f"{url}/admin/index.html#/collections/{collection}/entries/{slug}")
+    page.get_by_label("Fassung").wait_for(timeout=60_000)
+    return page, outside
+
+
+def publish(page) -> None:
+    page.get_by_role("button", name="Veröffentlichen").click()
+    page.get_by_text("Jetzt veröffentlichen").click()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_form_edits_sheet_2_3_and_the_check_passes(editor):
+    from browser import chromium, serve
+    from loseblatt.core import pipeline
+
+    project, web = editor
+    path = project / "binder" / "02-gremiengruendung" / "geschaeftsordnung.md"
+    before = path.read_text(encoding="utf-8")
+    old, new = "wie Ihr Präventionsgremium arbeitet:", "wie Ihr Präventionsgremium zusammenarbeitet:"
+    assert before.count(old) == 1
+    with serve(web) as url, chromium() as browser:
+        page, outside = open_sheet(browser, url, "register-2", "geschaeftsordnung")
+        assert page.get_by_label("Blattnummer").input_value() == "2.3"
+        page.get_by_label("Fassung").fill("3")
+        page.get_by_label("Grund der Änderung").fill("Satz zur Zusammenarbeit klarer gefasst")
+        body = page.get_by_label("Text des Blattes")
+        body.fill(body.input_value().replace(old, new))
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / "formular-blatt.png"))
+        publish(page)
+        end = time.monotonic() + 60
+        while path.read_text(encoding="utf-8") == before and time.monotonic() < end:
+            time.sleep(0.3)
+        assert outside == []
+    after = path.read_text(encoding="utf-8")
+    changed = diff_lines(before, after)
+    assert [(n, line) for n, _old, line in changed[:2]] == [
+        (4, "fassung: 3"),
+        (7, "grund: Satz zur Zusammenarbeit klarer gefasst"),
+    ]
+    assert len(changed) == 3 and changed[2][1].replace(old, new) == changed[2][2]
+    result = pipeline.check(project / "binder", project)
+    assert [p.format() for p in result.problems] == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_form_refuses_a_bad_stand_in_german(editor):
+    from browser import chromium, serve
+
+    project, web = editor
+    path = project / "binder" / "laender" / "sn" / "asskomm.md"
+    before = path.read_text(encoding="utf-8")
+    with serve(web) as url, chromium() as browser:
+        page, _ = open_sheet(browser, url, "land-sn", "asskomm")
+        page.get_by_label("Stand").fill("12/2026")
+        publish(page)
+        page.get_by_text(PATTERNS["stand"][1]).first.wait_for(timeout=30_000)
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / "formular-fehler.png"))
+        time.sleep(1)
+    assert path.read_text(encoding="utf-8") == before

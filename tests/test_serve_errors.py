@@ -101,6 +101,15 @@ def test_serve_shows_the_problems_and_recovers(tmp_path):
             page = browser.new_page(viewport={"width": 1000, "height": 700})
             page.goto(f"{base}/sn/02-gremiengruendung/blatt-2-3/")
             assert "Geschäftsordnung" in page.title()
+            assert (
+                page.get_by_role("link", name="Bearbeiten")
+                .get_attribute("href", timeout=5000)
+                .endswith("/edit/main/binder/02-gremiengruendung/geschaeftsordnung.md")
+            )
+            if SCREENSHOTS:
+                page.screenshot(
+                    path=str(Path(SCREENSHOTS) / "bearbeiten.png"), clip={"x": 0, "y": 0, "width": 1000, "height": 300}
+                )
             # A delivered sheet changed without a raised Fassung, and a broken Stand.
             broken = original.replace("\nstand: ", "\nstand: 11/", 1)
             assert broken != original

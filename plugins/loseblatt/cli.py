@@ -236,7 +236,9 @@ def cmd_formular(args: argparse.Namespace) -> int:
     binder = Path(args.binder)
     root = _project_root(binder)
     config = cms_config(binder, root, args.repo, args.zweig, local_backend=args.lokal or None)
-    problems = write_admin(Path(args.ziel), config, root)
+    # Decap's files come from the npm tools of this checkout (or of the binder's project).
+    tools = next((d for d in (Path.cwd(), root) if (d / "node_modules").is_dir()), root)
+    problems = write_admin(Path(args.ziel), config, tools)
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:

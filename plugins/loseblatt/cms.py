@@ -28,16 +28,16 @@ DECAP_DIST = Path("node_modules") / "decap-cms" / "dist"
 DECAP_FILE = "decap-cms.js"
 LOCAL_BACKEND = "http://127.0.0.1:8081/api/v1"
 
-# Patterns with the German message the form shows (the loader's own wording where it fits).
+# Patterns with the German message the form shows (Decap adds the final full stop).
 PATTERNS: dict[str, tuple[str, str]] = {
-    "id": (SHEET_ID.pattern, "Bitte eine Blattnummer wie „2.3“ angeben (Register.Nummer, ohne führende Null)."),
-    "stand": (STAND.pattern, "Bitte Jahr und Monat in der Form JJJJ-MM angeben, z. B. 2026-11."),
-    "text": (r"^[^<>\n]*\S[^<>\n]*$", "Bitte einen Text ohne spitze Klammern (< >) angeben."),
+    "id": (SHEET_ID.pattern, "Bitte eine Blattnummer wie „2.3“ angeben (Register.Nummer, ohne führende Null)"),
+    "stand": (STAND.pattern, "Bitte Jahr und Monat in der Form JJJJ-MM angeben, z. B. 2026-11"),
+    "text": (r"^[^<>\n]*\S[^<>\n]*$", "Bitte einen Text ohne spitze Klammern (< >) angeben"),
 }
 
 
 def _widget(f: Field) -> dict[str, Any]:
-    out: dict[str, Any] = {"label": f.label, "name": f.key, "hint": f.hint, "required": f.required}
+    out: dict[str, Any] = {"label": f.label, "name": f.key, "hint": f.form_hint or f.hint, "required": f.required}
     if f.kind in ("id", "stand", "text"):
         out["widget"] = "string"
         out["pattern"] = list(PATTERNS[f.kind])

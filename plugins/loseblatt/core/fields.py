@@ -38,6 +38,7 @@ class Field:
     choices: tuple[str, ...] = ()
     state_only: bool = False  # sheets: only in binder/laender/<code>/
     example: str = ""
+    form_hint: str = ""  # help in the form editor, where no YAML quoting is needed; else `hint`
 
 
 SHEET_FIELDS: tuple[Field, ...] = (
@@ -48,6 +49,7 @@ SHEET_FIELDS: tuple[Field, ...] = (
         'Register und Nummer, in Anführungszeichen, z. B. "2.3". Wird nie wiederverwendet. '
         "Entfällt bei einem ergänzenden Blatt („ergaenzt“).",
         example='"2.3"',
+        form_hint="Register und Nummer, z. B. 2.3. Wird nie wiederverwendet. Leer bei einem ergänzenden Blatt.",
     ),
     Field("titel", "text", "Titel", "Der Titel des Blattes, ohne spitze Klammern.", required=True),
     Field(
@@ -91,6 +93,7 @@ SHEET_FIELDS: tuple[Field, ...] = (
         "Ergänzt Blatt",
         'Nummer des Grundblatts, das dieses Landesblatt ergänzt, z. B. "9.1"; dann ohne „blatt“.',
         state_only=True,
+        form_hint="Nummer des Grundblatts, das dieses Landesblatt ergänzt, z. B. 9.1; dann bleibt die Blattnummer leer.",
     ),
 )
 
