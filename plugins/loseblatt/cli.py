@@ -235,7 +235,8 @@ def cmd_formular(args: argparse.Namespace) -> int:
 
     binder = Path(args.binder)
     root = _project_root(binder)
-    config = cms_config(binder, root, args.repo, args.zweig, local_backend=args.lokal or None)
+    auth = {"base_url": args.anmeldung, "auth_endpoint": "auth"} if args.anmeldung else None
+    config = cms_config(binder, root, args.repo, args.zweig, local_backend=args.lokal or None, auth=auth)
     # Decap's files come from the npm tools of this checkout (or of the binder's project).
     tools = next((d for d in (Path.cwd(), root) if (d / "node_modules").is_dir()), root)
     problems = write_admin(Path(args.ziel), config, tools)
@@ -288,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
         const="http://127.0.0.1:8081/api/v1",
         default="",
         help="mit decap-server auf diesem Rechner arbeiten (Adresse, Standard: http://127.0.0.1:8081/api/v1)",
+    )
+    p.add_argument(
+        "--anmeldung", default="", help="Adresse des OAuth-Helfers für die Anmeldung mit GitHub (siehe README)"
     )
     p.set_defaults(func=cmd_formular)
     p = sub.add_parser("schemas", help="schreibt die JSON-Schemas der Kopfbereiche und YAML-Dateien (für Editoren)")
