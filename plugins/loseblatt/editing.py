@@ -47,7 +47,29 @@ def edit_path(sources: list[Path], project_root: Path) -> str | None:
         return None
 
 
+def edit_sources(edition) -> dict[str, Path]:
+    """Page source path (src_uri) -> the binder/ file of that page, for an assembled edition."""
+    out: dict[str, Path] = {}
+    for reg in edition.registers:
+        out[reg.doc_path] = Path(reg.register.path)
+        for sheet in reg.sheets:
+            if sheet.sources:
+                out[sheet.doc_path] = Path(sheet.sources[-1])
+    return out
+
+
 def edit_url(root: str | None, rel_path: str | None) -> str | None:
     if not root or not rel_path:
         return None
     return root + quote(rel_path)
+
+
+def edit_urls(edition, repo_url: str | None, edit_uri: str | None, docs_dir: str, project_root: Path) -> dict[str, str]:
+    """Page source path -> its «Bearbeiten» address, for every page of `edition` from a file."""
+    root = edit_root(repo_url, edit_uri, docs_dir)
+    out = {}
+    for uri, source in edit_sources(edition).items():
+        url = edit_url(root, edit_path([source], project_root))
+        if url:
+            out[uri] = url
+    return out

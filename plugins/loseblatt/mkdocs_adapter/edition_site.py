@@ -16,7 +16,6 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .. import editing
 from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory
 from ..core.laender import BASE
@@ -87,13 +86,9 @@ class EditionSite:
         if self.plan is None:
             raise PluginError("Interner Fehler: Die Ausgabe ist nicht geplant.")
         titles = self.plan.titles()
-        edit_root = editing.edit_root(config.repo_url, config.edit_uri, Path(config.docs_dir).name)
         for planned in self.plan.pages:
             file = File.generated(config, planned.path, content=planned.content)
-            page = EditionPage(titles.get(planned.path), file, config)
-            # «Bearbeiten» for pages from a file of binder/; other generated pages have none.
-            sources = [planned.source] if planned.source else []
-            page.edit_url = editing.edit_url(edit_root, editing.edit_path(sources, self.project_root))
+            EditionPage(titles.get(planned.path), file, config)
             files.append(file)
         for image in self.plan.images:
             # A file of the same name in docs/ wins.

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .. import editing
 from .config import BETREIBER_REQUIRED, CACHE_ENV, PUBLISH_ENV, LoseblattConfig
 from .coordinator import Coordinator
 from .edition_site import EditionAssignment, EditionSite
@@ -106,7 +107,15 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         for name in FONTS:
             path = str(ASSETS / "fonts" / name)
             files.append(File.generated(config, f"assets/loseblatt/fonts/{name}", abs_src_path=path))
-        return self._role().files(files, config)
+        files = self._role().files(files, config)
+        if isinstance(self.role, EditionSite):
+            # «Bearbeiten» for pages from a file of binder/; other generated pages have none.
+            docs = Path(config.docs_dir).name
+            urls = editing.edit_urls(self.role.edition, config.repo_url, config.edit_uri, docs, self.role.project_root)
+            for file in files.documentation_pages():
+                if file.generated_by and file.page is not None:
+                    file.page.edit_url = urls.get(file.src_uri)
+        return files
 
     def on_nav(self, nav, /, *, config: MkDocsConfig, files: Files):
         if isinstance(self.role, EditionSite):

@@ -22,7 +22,6 @@ class PlannedPage:
     path: str  # the page's source path inside the edition (src_uri), e.g. "02-…/blatt-2-3.md"
     content: str  # its Markdown
     title: str | None  # its navigation title, or None when it is not in the navigation
-    source: Path | None = None  # the binder/ file editors change for it («Bearbeiten»), if any
 
 
 @dataclass(frozen=True)
@@ -90,8 +89,8 @@ def plan_edition(
     plan.nav = nav
     _collect_titles(nav, nav_titles)
 
-    def add(path: str, content: str, source: Path | None = None) -> None:
-        plan.pages.append(PlannedPage(path, content, nav_titles.get(path), source))
+    def add(path: str, content: str) -> None:
+        plan.pages.append(PlannedPage(path, content, nav_titles.get(path)))
 
     dir_urls = settings.use_directory_urls
     for reg in edition.registers:
@@ -108,7 +107,7 @@ def plan_edition(
                     dir_urls,
                 )
         contacts = pages.contacts_markdown(edition) if reg.register.number == pages.CONTACT_REGISTER else ""
-        add(reg.doc_path, pages.register_page(reg, links, contacts), reg.register.path)
+        add(reg.doc_path, pages.register_page(reg, links, contacts))
         for sheet in reg.sheets:
             link = (
                 pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF", dir_urls)
@@ -118,8 +117,7 @@ def plan_edition(
             # On the contacts sheet unless the state's own extension of it lists them already.
             shows_contacts = sheet.blatt == pages.CONTACT_SHEET and sheet.extension is None
             contacts = pages.contacts_markdown(edition) if shows_contacts else ""
-            # The last source is the state's own file for a replaced or extended sheet.
-            add(sheet.doc_path, pages.sheet_page(sheet, link, contacts), sheet.sources[-1])
+            add(sheet.doc_path, pages.sheet_page(sheet, link, contacts))
             # Images sit beside the sheet's file in binder/ and are published beside its page.
             for src, source in sheet.images():
                 dest = posixpath.normpath(posixpath.join(posixpath.dirname(sheet.doc_path), src))
