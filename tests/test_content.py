@@ -160,6 +160,7 @@ def test_site_pages_exist():
         assert text.startswith("# ") and len(text.split()) >= 150, name
 
 
+@pytest.mark.slow  # builds or runs the CLI in a subprocess
 def test_statistics_command_reports_the_table():
     proc = subprocess.run(
         [sys.executable, "-m", "loseblatt.cli", "statistik"],

@@ -95,6 +95,7 @@ def run_cli(project, *args):
     )
 
 
+@pytest.mark.slow  # builds or runs the CLI in a subprocess
 def test_cli_check_exit_codes_and_formats(project):
     ok = run_cli(project)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -123,6 +124,7 @@ def test_garbage_never_tracebacks(project):
     assert "binder/laender/sn/ausgabe.yml:1:" in out
 
 
+@pytest.mark.slow  # builds or runs the CLI in a subprocess
 def test_failed_build_reports_and_publishes_nothing(project):
     project.build()
     before = sorted(p.relative_to(project.site) for p in project.site.rglob("*"))

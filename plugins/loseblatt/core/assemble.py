@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..addresses import register_page, sheet_page
 from .checklists import Checklist, canonicalize, extract
 from .german import contracted_forms
 from .glossary import abbreviations_markdown, glossary_markdown
@@ -118,15 +119,6 @@ class AssembledEdition:
         if cached is None:
             cached = self.__dict__["_targets"] = {s.blatt: Target(s.titel, s.doc_path) for s in self.sheets}
         return cached
-
-
-def register_doc_path(reg: Register) -> str:
-    return f"{reg.slug}/index.md"
-
-
-def sheet_doc_path(reg: Register, blatt: str) -> str:
-    r, n = blatt.split(".")
-    return f"{reg.slug}/blatt-{r}-{n}.md"
 
 
 def template_context(edef: EditionDef, binder: Binder | None = None) -> dict[str, Any]:
@@ -318,12 +310,12 @@ def assemble_edition(binder: Binder, code: str, problems: Problems, memo: TextMe
             del effective[blatt]
 
     ordered = sorted(effective.values(), key=lambda s: sheet_sort_key(s.blatt))
-    targets = {s.blatt: Target(s.titel, sheet_doc_path(binder.registers[s.register_number], s.blatt)) for s in ordered}
+    targets = {s.blatt: Target(s.titel, sheet_page(binder.registers[s.register_number].slug, s.blatt)) for s in ordered}
     # A sheet whose file is broken has its own error; references to it are not errors too.
     for blatt in binder.unreadable - set(targets):
         reg_no = int(blatt.split(".")[0])
         if reg_no in binder.registers:
-            targets[blatt] = Target(f"Blatt {blatt}", sheet_doc_path(binder.registers[reg_no], blatt))
+            targets[blatt] = Target(f"Blatt {blatt}", sheet_page(binder.registers[reg_no].slug, blatt))
 
     by_register: dict[int, list[AssembledSheet]] = {n: [] for n in binder.registers}
     for sheet in ordered:
@@ -395,7 +387,7 @@ def assemble_edition(binder: Binder, code: str, problems: Problems, memo: TextMe
     registers = []
     for number in sorted(binder.registers):
         reg = binder.registers[number]
-        doc_path = register_doc_path(reg)
+        doc_path = register_page(reg.slug)
         md, _ = process_text(
             reg.body,
             reg.path,

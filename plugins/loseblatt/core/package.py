@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .assemble import AssembledEdition, AssembledSheet, register_doc_path, sheet_doc_path
+from ..addresses import register_page, sheet_page
+from .assemble import AssembledEdition, AssembledSheet
 from .checklists import Checklist, Item, extract
 from .deliveries import SheetRecord, Snapshot, Withdrawal, previous_version
 from .glossary import Term
@@ -125,7 +126,7 @@ def package_files(
                 "titel": reg.register.titel,
                 "fassung": reg.register.fassung,
                 "stand": reg.register.stand,
-                "adresse": register_doc_path(reg.register),
+                "adresse": register_page(reg.register.slug),
                 "datei": name,
             }
         )
@@ -138,7 +139,7 @@ def package_files(
         register = by_number.get(rec.register)
         if register is None:
             continue  # a register that no longer exists: nothing to file it under
-        doc_path = sheet_doc_path(register, blatt)
+        doc_path = sheet_page(register.slug, blatt)
         entry = _record_dict(rec)
         entry["adresse"] = doc_path
         entry["datei"] = _sheet_file(blatt)

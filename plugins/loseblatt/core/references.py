@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 
+from ..addresses import page_link
 from .model import SHEET_ID
 from .textblocks import mask_code
 
@@ -24,10 +24,6 @@ class ReferenceProblem:
     message: str
 
 
-def relative_link(from_doc: str, to_doc: str) -> str:
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
-
-
 # Link text «Blatt 2.3 – Titel»: the rendering splits off the title at this separator so that
 # print can show «Blatt 2.3» alone (render/safe_markdown.py).
 TITLE_SEPARATOR = " – "
@@ -40,7 +36,7 @@ def escape_markdown(text: str) -> str:
 
 
 def link_markdown(blatt: str, target: Target, from_doc: str) -> str:
-    href = relative_link(from_doc, target.doc_path)
+    href = page_link(from_doc, target.doc_path)
     return f'[Blatt {blatt}{TITLE_SEPARATOR}{escape_markdown(target.titel)}]({href}){{: .lb-verweis data-blatt="{blatt}" }}'
 
 

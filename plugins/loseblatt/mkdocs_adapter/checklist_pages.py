@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+from ..addresses import CHECKLISTEN, checklists_page, page_link
 from ..core.assemble import AssembledEdition, AssembledRegister
 from ..core.checklists import Checklist
 from ..core.references import resolve
 from ..render.trusted import trusted_html
-from .pages import rel
-
-OVERVIEW = "checklisten/index.md"
-
-
-def register_page_path(reg: AssembledRegister) -> str:
-    return f"checklisten/register-{reg.register.number}.md"
 
 
 def registers_with_checklists(edition: AssembledEdition) -> list[AssembledRegister]:
@@ -68,11 +62,13 @@ def overview_page(edition: AssembledEdition) -> str:
     ]
     for reg in regs:
         lines.append(f"## Register {reg.register.number}: {reg.register.titel}\n")
-        lines.append(f"[Alle Checklisten dieses Registers auf einer Seite]({rel(OVERVIEW, register_page_path(reg))})\n")
+        lines.append(
+            f"[Alle Checklisten dieses Registers auf einer Seite]({page_link(CHECKLISTEN, checklists_page(reg.register.number))})\n"
+        )
         for sheet in reg.sheets:
             for cl in sheet.checklists:
                 lines.append(
-                    f"- [{cl.title}]({rel(OVERVIEW, sheet.doc_path)}) – Blatt {sheet.blatt}, "
+                    f"- [{cl.title}]({page_link(CHECKLISTEN, sheet.doc_path)}) – Blatt {sheet.blatt}, "
                     f"{len(cl.items)} Punkte "
                     + trusted_html(
                         f'<span class="lb-fortschritt-kurz" data-lb-liste="{cl.id}" data-lb-gesamt="{len(cl.items)}"></span>'
@@ -83,11 +79,11 @@ def overview_page(edition: AssembledEdition) -> str:
 
 
 def register_checklists_page(edition: AssembledEdition, reg: AssembledRegister) -> str:
-    path = register_page_path(reg)
+    path = checklists_page(reg.register.number)
     lines = [f"# Checklisten Register {reg.register.number}: {reg.register.titel}\n", controls("register")]
     for sheet in reg.sheets:
         for cl in sheet.checklists:
             lines.append(f"## {cl.title}\n")
-            lines.append(f"Aus [Blatt {sheet.blatt} – {sheet.titel}]({rel(path, sheet.doc_path)}).\n")
+            lines.append(f"Aus [Blatt {sheet.blatt} – {sheet.titel}]({page_link(path, sheet.doc_path)}).\n")
             lines.append(checklist_markdown(cl, edition, path))
     return "\n".join(lines) + "\n"

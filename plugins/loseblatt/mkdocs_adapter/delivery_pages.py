@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from .. import addresses
+from ..addresses import (
+    LIEFERUNGEN,
+    NEU,
+    SUPPLEMENT_DIR,
+    VERZEICHNIS,
+    file_link,
+    page_link,
+    supplement_pdf,
+)
 from ..core.assemble import AssembledEdition
 from ..core.deliveries import EditionChanges
 from ..core.history import Delivery, EditionHistory, filing_rows
@@ -9,19 +19,7 @@ from ..core.history import date_de as _date
 from ..core.history import pages_de as _pages
 from ..core.model import stand_short
 from ..render.trusted import trusted_html
-from .pages import esc, page_url_to, rel
-
-VERZEICHNIS = "verzeichnis.md"
-NEU = "neu.md"
-LIEFERUNGEN = "lieferungen/index.md"
-
-
-def delivery_doc(name: str) -> str:
-    return f"lieferungen/{name}.md"
-
-
-def supplement_pdf_name(name: str) -> str:
-    return f"{name}.pdf"
+from .pages import esc
 
 
 def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages: dict[str, int]) -> str:
@@ -35,19 +33,19 @@ def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages:
     ]
     if last:
         lines.append(
-            f"Letzte Ergänzungslieferung: [{last.name} vom {_date(last.datum)}]({rel(VERZEICHNIS, delivery_doc(last.name))}).\n"
+            f"Letzte Ergänzungslieferung: [{last.name} vom {_date(last.datum)}]({page_link(VERZEICHNIS, addresses.delivery_page(last.name))}).\n"
         )
     for reg in edition.registers:
         r = reg.register
         lines.append(f"## Register {r.number}: {r.titel}\n")
         lines.append("| Blatt | Titel | Fassung | Stand | Umfang |\n|---|---|---|---|---|")
         lines.append(
-            f"| Registerblatt {r.number} | [{r.titel}]({rel(VERZEICHNIS, reg.doc_path)}) | {r.fassung} "
+            f"| Registerblatt {r.number} | [{r.titel}]({page_link(VERZEICHNIS, reg.doc_path)}) | {r.fassung} "
             f"| {stand_short(r.stand)} | – |"
         )
         for s in reg.sheets:
             lines.append(
-                f"| {s.blatt} | [{s.titel}]({rel(VERZEICHNIS, s.doc_path)}) | {s.fassung_label} "
+                f"| {s.blatt} | [{s.titel}]({page_link(VERZEICHNIS, s.doc_path)}) | {s.fassung_label} "
                 f"| {stand_short(s.stand)} | {_pages(pages.get(s.blatt))} |"
             )
         lines.append("")
@@ -61,7 +59,7 @@ def _changes_markdown(
 
     def link(blatt: str, titel: str) -> str:
         return (
-            f"[Blatt {blatt} – {titel}]({rel(from_doc, targets[blatt])})"
+            f"[Blatt {blatt} – {titel}]({page_link(from_doc, targets[blatt])})"
             if blatt in targets
             else f"Blatt {blatt} – {titel}"
         )
@@ -113,32 +111,34 @@ def whats_new_page(edition: AssembledEdition, history: EditionHistory) -> str:
         if d.previous is None:
             lines.append(
                 f"Erste Lieferung: der Ordner mit {len(d.changes.new)} Blättern. "
-                f"[Zur Lieferung]({rel(NEU, delivery_doc(d.name))})\n"
+                f"[Zur Lieferung]({page_link(NEU, addresses.delivery_page(d.name))})\n"
             )
             continue
         if not d.changes:
             lines.append("Diese Lieferung brachte für diese Ausgabe keine Änderungen.\n")
             continue
         lines += _changes_markdown(d.changes, NEU, edition)
-        lines.append(f"[Ablageanweisung und Blätter dieser Lieferung]({rel(NEU, delivery_doc(d.name))})\n")
+        lines.append(
+            f"[Ablageanweisung und Blätter dieser Lieferung]({page_link(NEU, addresses.delivery_page(d.name))})\n"
+        )
     return "\n".join(lines) + "\n"
 
 
 def delivery_page(edition: AssembledEdition, d: Delivery, with_pdf: bool, use_directory_urls: bool) -> str:
-    doc = delivery_doc(d.name)
+    doc = addresses.delivery_page(d.name)
     lines = [f"# Ergänzungslieferung {d.name}\n", f"{esc(edition.definition.titel)} · Lieferung vom {_date(d.datum)}\n"]
     if d.previous is None:
         lines.append(
             f"Dies ist die erste Lieferung: der vollständige Ordner mit {len(d.changes.new)} Blättern. "
-            f"Drucken Sie ihn als [ganze Ausgabe]({rel(doc, 'index.md')}) aus und prüfen Sie ihn mit dem "
-            f"[Verzeichnis der gültigen Blätter]({rel(doc, VERZEICHNIS)}).\n"
+            f"Drucken Sie ihn als [ganze Ausgabe]({page_link(doc, 'index.md')}) aus und prüfen Sie ihn mit dem "
+            f"[Verzeichnis der gültigen Blätter]({page_link(doc, VERZEICHNIS)}).\n"
         )
         return "\n".join(lines) + "\n"
     if not d.changes:
         lines.append("Für diese Ausgabe enthält diese Lieferung keine Änderungen. Ihr Ordner bleibt, wie er ist.\n")
         return "\n".join(lines) + "\n"
     if with_pdf:
-        href = page_url_to(doc, f"lieferungen/{supplement_pdf_name(d.name)}", use_directory_urls)
+        href = file_link(doc, f"{SUPPLEMENT_DIR}/{supplement_pdf(d.name)}", use_directory_urls)
         lines.append(
             trusted_html(
                 f'<p class="lb-downloads"><a class="md-button lb-pdf" href="{esc(href)}" download>'
@@ -173,7 +173,7 @@ def deliveries_index(edition: AssembledEdition, history: EditionHistory) -> str:
             else f"{len(d.changes.new)} neu, {len(d.changes.changed)} geändert, {len(d.changes.withdrawn)} entfallen"
         )
         lines.append(
-            f"- [Lieferung {d.name} vom {_date(d.datum)}]({rel(LIEFERUNGEN, delivery_doc(d.name))}): {summary}"
+            f"- [Lieferung {d.name} vom {_date(d.datum)}]({page_link(LIEFERUNGEN, addresses.delivery_page(d.name))}): {summary}"
         )
     if not history.deliveries:
         lines.append("Bisher wurde keine Ergänzungslieferung veröffentlicht.")

@@ -16,13 +16,13 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .. import addresses
 from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory
 from ..core.laender import BASE
 from ..core.pipeline import process_docs_page
 from ..offline import OFFLINE_LINK
 from ..plan.site import PlanSettings, SitePlan, plan_edition
-from ..render import print_html as pdf_names
 from ..render.sanitize import refused
 from ..render.trusted import trusted_html
 from . import page_cache, pages
@@ -133,7 +133,7 @@ class EditionSite:
             text = text.rstrip() + "\n\n" + pages.registers_overview(ed) + "\n"
             if self.job.pdf:
                 link = pages.pdf_link(
-                    "index.md", pdf_names.edition_pdf_name(ed.code), "Ganze Ausgabe als PDF", config.use_directory_urls
+                    "index.md", addresses.edition_pdf(ed.code), "Ganze Ausgabe als PDF", config.use_directory_urls
                 )
                 text += "\n" + trusted_html(f'<p class="lb-downloads">{link}</p>') + "\n"
             text += "\n" + trusted_html(OFFLINE_LINK) + "\n"  # the size: offline.py

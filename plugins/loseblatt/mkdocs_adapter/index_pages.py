@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from ..addresses import STICHWORTE, page_link
 from ..core.assemble import AssembledEdition
 from ..core.german import german_sort_key, group_word_forms
 from ..core.model import sheet_sort_key
 from ..core.references import escape_markdown
-from .pages import rel
-
-STICHWORTE = "stichwortverzeichnis.md"
 
 
 def keyword_index(edition: AssembledEdition) -> dict[str, tuple[list[str], list]]:
@@ -42,7 +40,7 @@ def keyword_page(edition: AssembledEdition) -> str:
         if first != letter:
             letter = first
             lines.append(f"\n## {letter}\n")
-        refs = ", ".join(f'[{s.blatt}]({rel(STICHWORTE, s.doc_path)} "{s.titel}")' for s in sheets)
+        refs = ", ".join(f'[{s.blatt}]({page_link(STICHWORTE, s.doc_path)} "{s.titel}")' for s in sheets)
         also = f" (auch: {', '.join(escape_markdown(v) for v in variants)})" if variants else ""
         lines.append(f"- **{escape_markdown(word)}**{also}: {refs}")
     if not index:

@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..addresses import url
 from ..core.assemble import AssembledEdition
-
-
-def sheet_url(doc_path: str) -> str:
-    """URL relative to the edition root, as MkDocs writes it with directory URLs."""
-    return doc_path.removesuffix(".md") + "/"
 
 
 def manifest_data(edition: AssembledEdition, pdfs=None) -> dict:
@@ -22,7 +18,7 @@ def manifest_data(edition: AssembledEdition, pdfs=None) -> dict:
             "titel": s.titel,
             "fassung": s.fassung,
             "stand": s.stand,
-            "url": sheet_url(s.doc_path),
+            "url": url(s.doc_path),
             "sha256": s.sha256,
             "register": s.register.number,
             "herkunft": s.origin,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-import posixpath
 
+from ..addresses import PDF_DIR, file_link, page_link
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
 from ..core.laender import BASE, LAENDER
 from ..core.model import stand_long
@@ -16,20 +16,8 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def rel(from_doc: str, to_doc: str) -> str:
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
-
-
-def page_url_to(doc_path: str, target: str, use_directory_urls: bool = True) -> str:
-    """Relative URL from the page built from `doc_path` to a file at `target` (edition root)."""
-    page_dir = posixpath.dirname(doc_path)
-    if use_directory_urls and posixpath.basename(doc_path) != "index.md":
-        page_dir = posixpath.join(page_dir, posixpath.splitext(posixpath.basename(doc_path))[0])
-    return posixpath.relpath(target, page_dir or ".")
-
-
 def pdf_link(doc_path: str, pdf_name: str, text: str, use_directory_urls: bool = True) -> str:
-    href = page_url_to(doc_path, f"pdf/{pdf_name}", use_directory_urls)
+    href = file_link(doc_path, f"{PDF_DIR}/{pdf_name}", use_directory_urls)
     return f'<a class="md-button lb-pdf" href="{esc(href)}" download>{esc(text)}</a>'
 
 
@@ -112,7 +100,7 @@ def register_page(reg: AssembledRegister, pdf: str = "", extra: str = "") -> str
         lines.append("| Blatt | Titel | Fassung | Stand |\n|---|---|---|---|")
         for s in reg.sheets:
             lines.append(
-                f"| {s.blatt} | [{escape_markdown(s.titel)}]({rel(reg.doc_path, s.doc_path)}) "
+                f"| {s.blatt} | [{escape_markdown(s.titel)}]({page_link(reg.doc_path, s.doc_path)}) "
                 f"| {s.fassung_label} | {stand_long(s.stand)} |"
             )
     else:
@@ -126,7 +114,7 @@ def registers_overview(edition: AssembledEdition, from_doc: str = "index.md") ->
         n = len(reg.sheets)
         count = "1 Blatt" if n == 1 else f"{n} Blätter"
         lines.append(
-            f"{reg.register.number}. [{escape_markdown(reg.register.titel)}]({rel(from_doc, reg.doc_path)}) ({count})"
+            f"{reg.register.number}. [{escape_markdown(reg.register.titel)}]({page_link(from_doc, reg.doc_path)}) ({count})"
         )
     return "\n".join(lines) + "\n"
 
@@ -159,9 +147,6 @@ def chooser_page(editions: dict[str, str]) -> str:
         )  # fmt: skip
         lines.append(trusted_html(f'<p class="lb-rechtliches">{legal}</p>') + "\n")
     return "\n".join(lines)
-
-
-FEHLT = "fehlt.md"
 
 
 def missing_sheet_page() -> str:

@@ -11,10 +11,10 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import addresses
 from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory
 from ..mkdocs_adapter import checklist_pages, delivery_pages, index_pages, pages
-from ..render import print_html as pdf_names
 
 
 @dataclass(frozen=True)
@@ -60,25 +60,22 @@ def plan_edition(
     if checklist_regs:
         nav.append(
             {
-                "Checklisten": [checklist_pages.OVERVIEW]
+                "Checklisten": [addresses.CHECKLISTEN]
                 + [
-                    {f"Register {r.register.number}: {r.register.titel}": checklist_pages.register_page_path(r)}
+                    {f"Register {r.register.number}: {r.register.titel}": addresses.checklists_page(r.register.number)}
                     for r in checklist_regs
                 ]
             }
         )
-    nav.append({"Stichwortverzeichnis": index_pages.STICHWORTE})
+    nav.append({"Stichwortverzeichnis": addresses.STICHWORTE})
     nav.append(
         {
             "Loseblattsammlung": [
-                {"Verzeichnis der gültigen Blätter": delivery_pages.VERZEICHNIS},
-                {"Was ist neu": delivery_pages.NEU},
+                {"Verzeichnis der gültigen Blätter": addresses.VERZEICHNIS},
+                {"Was ist neu": addresses.NEU},
                 {
-                    "Ergänzungslieferungen": [delivery_pages.LIEFERUNGEN]
-                    + [
-                        {f"Lieferung {d.name}": delivery_pages.delivery_doc(d.name)}
-                        for d in reversed(history.deliveries)
-                    ]
+                    "Ergänzungslieferungen": [addresses.LIEFERUNGEN]
+                    + [{f"Lieferung {d.name}": addresses.delivery_page(d.name)} for d in reversed(history.deliveries)]
                 },
             ]
         }
@@ -97,12 +94,12 @@ def plan_edition(
         links = ""
         if settings.with_pdf:
             links = pages.pdf_link(
-                reg.doc_path, pdf_names.register_pdf_name(reg.register.number), "Register als PDF", dir_urls
+                reg.doc_path, addresses.register_pdf(reg.register.number), "Register als PDF", dir_urls
             )
             if any(s.checklists for s in reg.sheets):
                 links += " " + pages.pdf_link(
                     reg.doc_path,
-                    pdf_names.checklists_pdf_name(reg.register.number),
+                    addresses.checklists_pdf(reg.register.number),
                     "Checklisten als PDF",
                     dir_urls,
                 )
@@ -110,7 +107,7 @@ def plan_edition(
         add(reg.doc_path, pages.register_page(reg, links, contacts))
         for sheet in reg.sheets:
             link = (
-                pages.pdf_link(sheet.doc_path, pdf_names.sheet_pdf_name(sheet.blatt), "Blatt als PDF", dir_urls)
+                pages.pdf_link(sheet.doc_path, addresses.sheet_pdf(sheet.blatt), "Blatt als PDF", dir_urls)
                 if settings.with_pdf
                 else ""
             )
@@ -123,17 +120,17 @@ def plan_edition(
                 dest = posixpath.normpath(posixpath.join(posixpath.dirname(sheet.doc_path), src))
                 if source.is_file() and all(i.path != dest for i in plan.images):
                     plan.images.append(PlannedImage(dest, source))
-    add(index_pages.STICHWORTE, index_pages.keyword_page(edition))
-    add(pages.FEHLT, pages.missing_sheet_page())
-    add(delivery_pages.VERZEICHNIS, delivery_pages.valid_sheets_page(edition, history, page_counts))
-    add(delivery_pages.NEU, delivery_pages.whats_new_page(edition, history))
-    add(delivery_pages.LIEFERUNGEN, delivery_pages.deliveries_index(edition, history))
+    add(addresses.STICHWORTE, index_pages.keyword_page(edition))
+    add(addresses.FEHLT, pages.missing_sheet_page())
+    add(addresses.VERZEICHNIS, delivery_pages.valid_sheets_page(edition, history, page_counts))
+    add(addresses.NEU, delivery_pages.whats_new_page(edition, history))
+    add(addresses.LIEFERUNGEN, delivery_pages.deliveries_index(edition, history))
     for d in history.deliveries:
-        add(delivery_pages.delivery_doc(d.name), delivery_pages.delivery_page(edition, d, settings.with_pdf, dir_urls))
+        add(addresses.delivery_page(d.name), delivery_pages.delivery_page(edition, d, settings.with_pdf, dir_urls))
     if checklist_regs:
-        add(checklist_pages.OVERVIEW, checklist_pages.overview_page(edition))
+        add(addresses.CHECKLISTEN, checklist_pages.overview_page(edition))
         for reg in checklist_regs:
-            add(checklist_pages.register_page_path(reg), checklist_pages.register_checklists_page(edition, reg))
+            add(addresses.checklists_page(reg.register.number), checklist_pages.register_checklists_page(edition, reg))
     return plan
 
 

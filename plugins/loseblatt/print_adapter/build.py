@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .. import caching
+from .. import addresses, caching
 from ..core.assemble import AssembledEdition
 from ..render import print_html as names
 from ..render.print_html import PrintRenderer
@@ -187,7 +187,7 @@ class PdfBuilder:
             for reg in ed.registers:
                 n = reg.register.number
                 d = Doc(
-                    f"{code}:{names.divider_pdf_name(n)}",
+                    f"{code}:{addresses.divider_pdf(n)}",
                     partial(r.register_divider, ed, reg),
                     r.divider_inputs(ed, reg),
                     fingerprint=fp,
@@ -196,7 +196,7 @@ class PdfBuilder:
                 docs.append(d)
                 for s in reg.sheets:
                     d = Doc(
-                        f"{code}:{names.sheet_pdf_name(s.blatt)}",
+                        f"{code}:{addresses.sheet_pdf(s.blatt)}",
                         partial(r.sheet, ed, s),
                         r.sheet_inputs(ed, s),
                         fingerprint=fp,
@@ -205,7 +205,7 @@ class PdfBuilder:
                     docs.append(d)
                 if any(s.checklists for s in reg.sheets):
                     d = Doc(
-                        f"{code}:{names.checklists_pdf_name(n)}",
+                        f"{code}:{addresses.checklists_pdf(n)}",
                         partial(r.register_checklists, ed, reg),
                         r.checklists_inputs(ed, reg),
                         forms=True,
@@ -234,28 +234,28 @@ class PdfBuilder:
             for reg in ed.registers:
                 n = reg.register.number
                 divider = plan["dividers"][n]
-                self.store.place(divider.key, target / names.divider_pdf_name(n))
+                self.store.place(divider.key, target / addresses.divider_pdf(n))
                 reg_title = f"Register {n}: {reg.register.titel}"
                 parts = [(divider.key, f"Registerblatt {n}", 0)]
                 edition_parts.append((divider.key, reg_title, 0))
                 for s in reg.sheets:
                     doc = plan["sheets"][s.blatt]
-                    name = names.sheet_pdf_name(s.blatt)
+                    name = addresses.sheet_pdf(s.blatt)
                     self.store.place(doc.key, target / name)
                     info.sheets[s.blatt] = (name, pdfs[doc.key])
                     parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 0))
                     edition_parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 1))
-                reg_name = names.register_pdf_name(n)
+                reg_name = addresses.register_pdf(n)
                 self.store.place(
                     self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs),
                     target / reg_name,
                 )
                 info.registers[n] = reg_name
                 if n in plan["checklists"]:
-                    name = names.checklists_pdf_name(n)
+                    name = addresses.checklists_pdf(n)
                     self.store.place(plan["checklists"][n].key, target / name)
                     info.checklists[n] = name
-            ed_name = names.edition_pdf_name(code)
+            ed_name = addresses.edition_pdf(code)
             self.store.place(
                 self.joined(f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}", edition_parts, pdfs),
                 target / ed_name,
@@ -284,7 +284,7 @@ class PdfBuilder:
                 for rec in d.changes.inserted():
                     sheet = names.sheet_from_record(rec, before.get(rec.blatt))
                     doc = Doc(
-                        f"{ed.code}:lieferung-{d.name}:{names.sheet_pdf_name(rec.blatt)}",
+                        f"{ed.code}:lieferung-{d.name}:{addresses.sheet_pdf(rec.blatt)}",
                         partial(r.sheet, ed, sheet),
                         r.sheet_inputs(ed, sheet),
                         fingerprint=fp,

@@ -31,27 +31,6 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def sheet_pdf_name(blatt: str) -> str:
-    r, n = blatt.split(".")
-    return f"blatt-{r}-{n}.pdf"
-
-
-def register_pdf_name(number: int) -> str:
-    return f"register-{number}.pdf"
-
-
-def divider_pdf_name(number: int) -> str:
-    return f"registerblatt-{number}.pdf"
-
-
-def checklists_pdf_name(number: int) -> str:
-    return f"checklisten-register-{number}.pdf"
-
-
-def edition_pdf_name(code: str) -> str:
-    return f"kommune-beugt-vor-{code}.pdf"
-
-
 @dataclass
 class Running:
     """Texts of the running header and footer of one printed document."""

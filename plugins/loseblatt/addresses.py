@@ -1,0 +1,91 @@
+"""The address book: where every page and file of an edition lives, in one place.
+
+Page paths are source paths inside an edition (what MkDocs calls src_uri, e.g.
+"02-gremiengruendung/blatt-2-3.md"); file names are relative to the edition's folder
+site/<code>/. Web pages, print, manifest, deliveries, packages and the CLI all ask here, so
+an address can change in one place without links breaking elsewhere.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+# ----- pages -----------------------------------------------------------------------
+START = "index.md"
+STICHWORTE = "stichwortverzeichnis.md"
+FEHLT = "fehlt.md"  # «this sheet is not in this edition», the switcher's notice page
+VERZEICHNIS = "verzeichnis.md"
+NEU = "neu.md"
+LIEFERUNGEN = "lieferungen/index.md"
+CHECKLISTEN = "checklisten/index.md"
+
+
+def register_page(register_slug: str) -> str:
+    return f"{register_slug}/index.md"
+
+
+def sheet_page(register_slug: str, blatt: str) -> str:
+    r, n = blatt.split(".")
+    return f"{register_slug}/blatt-{r}-{n}.md"
+
+
+def delivery_page(name: str) -> str:
+    return f"lieferungen/{name}.md"
+
+
+def checklists_page(register_number: int) -> str:
+    return f"checklisten/register-{register_number}.md"
+
+
+# ----- files -----------------------------------------------------------------------
+PDF_DIR = "pdf"
+SUPPLEMENT_DIR = "lieferungen"
+MANIFEST = "manifest.json"
+VERSIONS = "versions.json"
+
+
+def sheet_pdf(blatt: str) -> str:
+    r, n = blatt.split(".")
+    return f"blatt-{r}-{n}.pdf"
+
+
+def register_pdf(number: int) -> str:
+    return f"register-{number}.pdf"
+
+
+def divider_pdf(number: int) -> str:
+    return f"registerblatt-{number}.pdf"
+
+
+def checklists_pdf(number: int) -> str:
+    return f"checklisten-register-{number}.pdf"
+
+
+def edition_pdf(code: str) -> str:
+    return f"kommune-beugt-vor-{code}.pdf"
+
+
+def supplement_pdf(name: str) -> str:
+    return f"{name}.pdf"
+
+
+# ----- links -----------------------------------------------------------------------
+def url(page: str) -> str:
+    """A page's URL relative to the edition root, as MkDocs writes it with directory URLs."""
+    if page == START or page.endswith("/index.md"):
+        return page.removesuffix("index.md")
+    return page.removesuffix(".md") + "/"
+
+
+def page_link(from_page: str, to_page: str) -> str:
+    """A Markdown link from one page to another (MkDocs turns .md links into URLs)."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def file_link(from_page: str, target: str, use_directory_urls: bool = True) -> str:
+    """A URL from the page built from `from_page` to a file at `target` (edition root); files
+    are not rewritten by MkDocs, so the page's own folder counts."""
+    page_dir = posixpath.dirname(from_page)
+    if use_directory_urls and posixpath.basename(from_page) != "index.md":
+        page_dir = posixpath.join(page_dir, posixpath.splitext(posixpath.basename(from_page))[0])
+    return posixpath.relpath(target, page_dir or ".")
