@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-RAW_KEYS = frozenset({"blatt", "stand", "ergaenzt"})
+RAW_KEYS = frozenset({"blatt", "stand", "ergaenzt", "geprueft"})
 # libyaml parses about ten times faster; PyYAML's own parser words errors the way YAML_HINTS
 # expects, so it reads a text again only when the fast one found a mistake.
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -27,7 +27,7 @@ from .frontmatter import FrontMatterError, parse_yaml_mapping, split
 from .glossary import load_glossary
 from .inputs import read_text
 from .laender import BASE, LAENDER
-from .model import SHEET_ID, STAND, Binder, Body, Contact, EditionDef, Register, Sheet
+from .model import LOCAL_ID, SHEET_ID, STAND, Binder, Body, Contact, EditionDef, Register, Sheet
 from .problems import Problems
 
 REGISTER_FOLDER = re.compile(r"^(\d{2})-[a-z0-9-]+$")
@@ -44,6 +44,10 @@ EDITION_REQUIRED = keys(EDITION_FIELDS, required=True)
 EDITION_OPTIONAL = keys(EDITION_FIELDS, required=False)
 GREMIUM_KEYS = tuple(f.key for f in GREMIUM_FIELDS)
 CONTACT_KEYS = tuple(f.key for f in CONTACT_FIELDS)
+# A municipality's own sheets cannot replace a state's sheet, but may be internal and record the
+# delivery they were last checked against (core/kommune.py).
+LOCAL_SHEET_OPTIONAL = (*(k for k in SHEET_OPTIONAL if k != "ersetzt"), "intern", "geprueft")
+DELIVERY_NAME = re.compile(r"^\d{4}-\d{1,2}$")
 # {{ var.items }} would find the dict's method, not the value: such names are refused.
 _DICT_METHODS = frozenset(name for name in dir(dict) if not name.startswith("_"))
 
@@ -172,7 +176,8 @@ def load_register(folder: Path, problems: Problems) -> Register | None:
     return Register(number, folder.name, path, titel, fassung, stand, parsed.body, parsed.body_line, front.lines)
 
 
-def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | None:
+def load_sheet(path: Path, problems: Problems, edition: str | None, local: bool = False) -> Sheet | None:
+    """`local`: a municipality's own sheet (L-number) or its notes on a state sheet."""
     parsed = _read(path, problems)
     if parsed is None:
         return None
@@ -180,7 +185,7 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
         problems.add(path, 1, "Der Kopfbereich (YAML zwischen zwei Zeilen „---“) fehlt: Jedes Blatt beginnt mit „---“.")
         return None
     front = parsed.front
-    ok = _check_keys(problems, path, front, SHEET_REQUIRED, SHEET_OPTIONAL, "Blatt")
+    ok = _check_keys(problems, path, front, SHEET_REQUIRED, LOCAL_SHEET_OPTIONAL if local else SHEET_OPTIONAL, "Blatt")
 
     blatt = front.data.get("blatt")
     ergaenzt = front.data.get("ergaenzt")
@@ -209,7 +214,22 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
         if blatt is None:
             problems.add(path, front.start_line, "Pflichtangabe „blatt“ fehlt im Blatt.")
             return None
-        if not isinstance(blatt, str) or not SHEET_ID.match(blatt):
+        if local and isinstance(blatt, str) and SHEET_ID.match(blatt):
+            problems.add(
+                path,
+                front.lines["blatt"],
+                f"„{blatt}“ ist eine Nummer der Landesausgabe. Eigene Blätter tragen ein „L“ vor der "
+                f'Nummer (z. B. "L{blatt}"); Hinweise zu Blatt {blatt} schreiben Sie mit „ergaenzt: "{blatt}"“.',
+            )
+            return None
+        if local and (not isinstance(blatt, str) or not LOCAL_ID.match(blatt)):
+            problems.add(
+                path,
+                front.lines["blatt"],
+                f'„blatt“ eines eigenen Blattes hat die Form L Register.Nummer (z. B. "L2.1"), nicht „{blatt}“.',
+            )
+            return None
+        if not local and (not isinstance(blatt, str) or not SHEET_ID.match(blatt)):
             problems.add(
                 path,
                 front.lines["blatt"],
@@ -262,6 +282,17 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
                     ),
                 )
                 ok = False
+    intern, geprueft = front.data.get("intern", False), front.data.get("geprueft")
+    if not isinstance(intern, bool):
+        problems.add(path, front.lines["intern"], "„intern“ muss „true“ oder „false“ sein.")
+        ok = False
+    if geprueft is not None and not (isinstance(geprueft, str) and DELIVERY_NAME.match(geprueft)):
+        problems.add(
+            path,
+            front.lines["geprueft"],
+            f'„geprueft“ nennt die Lieferung, gegen die das Blatt zuletzt geprüft wurde, z. B. "2027-1", nicht „{geprueft}“.',
+        )
+        ok = False
     if not ok or titel is None or fassung is None or stand is None:
         return None
     return Sheet(
@@ -279,6 +310,8 @@ def load_sheet(path: Path, problems: Problems, edition: str | None) -> Sheet | N
         ergaenzt=ergaenzt if isinstance(ergaenzt, str) else None,
         lines=front.lines,
         edition=edition,
+        intern=intern is True,
+        geprueft=geprueft if isinstance(geprueft, str) else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,11 +10,24 @@ from typing import Any
 from .fields import SHEET_ID, STAND
 from .german import MONTHS
 
+# A municipality's own sheet (core/kommune.py): «L» before a register and number, «L2.1».
+LOCAL_ID = re.compile(r"^L([1-9]\d?)\.([1-9]\d{0,2})$")
+# Local sheets come after all of the state's sheets of their register.
+LOCAL_OFFSET = 10_000
+
 
 def sheet_sort_key(blatt: str) -> tuple[int, int]:
-    """Numeric order: 2.9 before 2.10."""
+    """Numeric order: 2.9 before 2.10, and L2.1 after both."""
     m = SHEET_ID.match(blatt)
-    return (int(m.group(1)), int(m.group(2))) if m else (999, 999)
+    if m:
+        return (int(m.group(1)), int(m.group(2)))
+    m = LOCAL_ID.match(blatt)
+    return (int(m.group(1)), LOCAL_OFFSET + int(m.group(2))) if m else (999, 999)
+
+
+def is_sheet_id(blatt: str) -> bool:
+    """A state's or base sheet's id, or a municipality's own (L) id."""
+    return bool(SHEET_ID.match(blatt) or LOCAL_ID.match(blatt))
 
 
 def stand_long(stand: str) -> str:
@@ -46,6 +60,10 @@ class Sheet:
     ergaenzt: str | None = None
     lines: dict[str, int] = field(default_factory=dict)
     edition: str | None = None  # None for base sheets, else the state's code
+    # Only a municipality's own sheets (core/kommune.py): left out of the public site, and
+    # the delivery of the state edition against which the sheet was last checked.
+    intern: bool = False
+    geprueft: str | None = None
 
     @property
     def register_number(self) -> int:

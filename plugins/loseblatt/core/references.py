@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..addresses import page_link
-from .model import SHEET_ID
+from .model import is_sheet_id
 from .textblocks import mask_code
 
 REFERENCE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
@@ -56,7 +56,7 @@ def resolve(text: str, targets: dict[str, Target], from_doc: str) -> tuple[str, 
     def repl(m: re.Match) -> str:
         ref = m.group(1).strip()
         line = masked.text.count("\n", 0, m.start()) + 1
-        if not SHEET_ID.match(ref):
+        if not is_sheet_id(ref):
             problems.append(
                 ReferenceProblem(
                     line, f"„[[{ref}]]“ ist kein Blattverweis: Verweise nennen eine Blattnummer, z. B. [[2.3]]."

@@ -1,0 +1,150 @@
+"""The municipality's own binder (core/kommune.py): kommune.yml, local sheets, drift."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from loseblatt.core import kommune
+from loseblatt.core.package import package_files, sha256_bytes, zip_bytes
+from test_packages import change_2_3, record_delivery
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    p = root / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return p
+
+
+def sn_package(project, name: str) -> bytes:
+    result = project.check()
+    ed = result.editions["sn"]
+    return zip_bytes(package_files(ed, result.binder, result.snapshots, result.withdrawals, name))
+
+
+def municipal(root: Path, data: bytes, delivery: str, extra: str = "") -> Path:
+    (root / "paket").mkdir(parents=True, exist_ok=True)
+    (root / "paket" / f"sn-{delivery}.zip").write_bytes(data)
+    write(
+        root,
+        "kommune.yml",
+        f"""
+        kommune: Musterstadt
+        gremium: Kommunaler Präventionsrat Musterstadt
+        land: sn
+        lieferung: "{delivery}"
+        sha256: {sha256_bytes(data)}
+        variablen:
+          vorsitz: Bürgermeisterin oder Bürgermeister der Stadt Musterstadt
+        {extra}
+        """,
+    )
+    return root
+
+
+L21 = """
+---
+blatt: "L2.1"
+titel: Unsere Geschäftsordnung
+fassung: 1
+stand: 2026-12
+geprueft: "2026-1"
+---
+Wir folgen [[2.3]]. Vorsitz: {{ var.vorsitz }} im {{ kommune.gremium }} ({{ land.name }}).
+"""
+
+
+@pytest.fixture
+def delivered(project):
+    record_delivery(project, "2026-1", "2026-11-20")
+    return project
+
+
+def test_municipal_edition_puts_own_sheets_after_the_state_sheets(delivered, tmp_path):
+    root = municipal(tmp_path / "mst", sn_package(delivered, "2026-1"), "2026-1")
+    write(root, "blaetter/geschaeftsordnung.md", L21)
+    write(
+        root,
+        "blaetter/mitglieder.md",
+        """
+        ---
+        blatt: "L2.2"
+        titel: Mitglieder
+        fassung: 1
+        stand: 2026-12
+        intern: true
+        ---
+        Telefonliste der Mitglieder (fiktiv).
+        """,
+    )
+    write(
+        root,
+        "blaetter/hinweise-2-3.md",
+        """
+        ---
+        ergaenzt: "2.3"
+        titel: Sitzungen
+        fassung: 1
+        stand: 2026-12
+        geprueft: "2026-1"
+        ---
+        In Musterstadt tagt der Rat viermal im Jahr.
+        """,
+    )
+    result, m = kommune.check(root, intern=True)
+    assert result.problems == [], [p.format() for p in result.problems]
+    ed = result.editions["musterstadt"]
+    assert ed.definition.titel == "Musterstadt – Ausgabe Sachsen"
+    reg2 = [s.blatt for s in ed.registers[1].sheets]
+    assert reg2[-2:] == ["L2.1", "L2.2"] and reg2.index("2.10") < reg2.index("L2.1")
+    l21 = ed.sheet("L2.1")
+    assert "Vorsitz: Bürgermeisterin oder Bürgermeister der Stadt Musterstadt" in l21.markdown
+    assert "im Kommunaler Präventionsrat Musterstadt (Sachsen)" in l21.markdown
+    assert "[Blatt 2.3 – " in l21.markdown and "(blatt-2-3.md)" in l21.markdown
+    s23 = ed.sheet("2.3")
+    assert "Hinweise für Sachsen" in s23.markdown and 'Hinweise für Musterstadt: Sitzungen"' in s23.markdown
+    assert m.findings == []
+    public, _ = kommune.check(root, intern=False)
+    assert public.problems == [] and public.editions["musterstadt"].sheet("L2.2") is None
+
+
+def test_validation_in_german_with_lines(delivered, tmp_path):
+    root = municipal(tmp_path / "mst", sn_package(delivered, "2026-1"), "2026-1", extra="farbe: blau")
+    write(root, "blaetter/a.md", '---\nblatt: "2.3"\ntitel: A\nfassung: 1\nstand: 2026-12\n---\nText\n')
+    write(root, "blaetter/b.md", '---\nblatt: "L2.1"\ntitel: B\nfassung: 1\nstand: 2026-12\nersetzt: true\n---\nText\n')
+    write(root, "blaetter/c.md", '---\nblatt: "L2.2"\ntitel: C\nfassung: 1\nstand: 2026-12\n---\nSiehe [[L2.9]].\n')
+    result, _ = kommune.check(root)
+    messages = [p.format() for p in result.problems]
+    assert any(m.startswith("kommune.yml:8: Unbekannter Schlüssel „farbe“") for m in messages), messages
+    assert messages[0].startswith("blaetter/a.md:2: „2.3“ ist eine Nummer der Landesausgabe.")
+    assert any(m.startswith("blaetter/b.md:6: Unbekannter Schlüssel „ersetzt“") for m in messages)
+    assert any(m.startswith("blaetter/c.md:7: Der Verweis [[L2.9]]") for m in messages), messages
+
+
+def test_tampered_package_is_refused(delivered, tmp_path):
+    root = municipal(tmp_path / "mst", sn_package(delivered, "2026-1"), "2026-1")
+    (root / "paket" / "sn-2026-1.zip").write_bytes(b"x" * 100)
+    result, _ = kommune.check(root)
+    assert [p.format() for p in result.problems] == [
+        "paket/sn-2026-1.zip:1: Das Paket paket/sn-2026-1.zip ist keine lesbare Zip-Datei."
+    ]
+
+
+def test_drift_warns_until_the_sheet_is_checked_again(delivered, tmp_path):
+    old = sn_package(delivered, "2026-1")
+    change_2_3(delivered)
+    record_delivery(delivered, "2027-1", "2027-02-10")
+    new = sn_package(delivered, "2027-1")
+    root = municipal(tmp_path / "mst", new, "2027-1")
+    assert old != new
+    write(root, "blaetter/geschaeftsordnung.md", L21)
+    result, m = kommune.check(root)
+    assert result.problems == []
+    assert [f.format() for f in m.findings] == [
+        "blaetter/geschaeftsordnung.md:8: Hinweis: Blatt L2.1 verweist auf Blatt 2.3, das mit Lieferung "
+        "2027-1 geändert wurde (Grund: Beschlussfähigkeit ergänzt). Bitte prüfen."
+    ]
+    write(root, "blaetter/geschaeftsordnung.md", L21.replace('geprueft: "2026-1"', 'geprueft: "2027-1"'))
+    assert kommune.check(root)[1].findings == []
