@@ -297,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schemas", help="schreibt die JSON-Schemas der Kopfbereiche und YAML-Dateien (für Editoren)")
     p.add_argument("ziel", nargs="?", default="schemas", help="Zielordner (Standard: schemas)")
     p.set_defaults(func=cmd_schemas)
+    from .kommune_cli import add_parser as add_kommune
+
+    add_kommune(sub)
     return parser
 
 

@@ -611,3 +611,18 @@ def _mark_local(edition: AssembledEdition, snapshots) -> None:
 
 def newer(a: str, b: str) -> bool:
     return name_key(a) > name_key(b)
+
+
+# LOSEBLATT_INTERN=1 builds the internal binder (internal sheets included) instead of the public one.
+INTERN_ENV = "LOSEBLATT_INTERN"
+
+
+def check_project(project_root: Path, binder_dir: Path, only: list[str] | None, cache: Path):
+    """What a build checks: a municipal binder where kommune.yml is, else the main binder."""
+    import os
+
+    from . import pipeline
+
+    if is_municipal(project_root):
+        return check(project_root, intern=os.environ.get(INTERN_ENV) == "1", cache=cache)[0]
+    return pipeline.check(binder_dir, project_root, only=only)

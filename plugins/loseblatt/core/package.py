@@ -25,11 +25,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..addresses import register_page, sheet_page
-from .assemble import AssembledEdition, AssembledSheet
+from .assemble import AssembledEdition, AssembledSheet, process_text
 from .checklists import Checklist, Item, extract
 from .deliveries import SheetRecord, Snapshot, Withdrawal, previous_version
 from .glossary import Term
 from .model import Binder, sheet_sort_key
+from .problems import Problems
+from .references import REFERENCE, Target
 from .revisions import mark
 
 FORMAT = "loseblatt-paket"
@@ -116,9 +118,22 @@ def package_files(
     current = {s.blatt: s for s in edition.sheets}
     files: dict[str, bytes] = {}
     registers = []
+    # Registerblätter are not recorded by a delivery: today's text, with links only to the sheets
+    # the delivery has (a reference to a sheet it lacks stays as words).
+    delivered_targets = {
+        b: Target(r.titel, sheet_page(reg.register.slug, b))
+        for b, r in records.items()
+        for reg in edition.registers
+        if reg.register.number == r.register
+    }
     for reg in edition.registers:
         name = f"register/{reg.register.number}.md"
-        files[name] = reg.markdown.encode("utf-8")
+        text, _ = process_text(
+            reg.register.body, reg.register.path, reg.register.body_line, code, edition.context,
+            delivered_targets, reg.doc_path, Problems(binder.root), f"register-{reg.register.number}",
+        )  # fmt: skip
+        text = REFERENCE.sub(lambda m: f"Blatt {m.group(1).strip()}", text)
+        files[name] = text.encode("utf-8")
         registers.append(
             {
                 "nummer": reg.register.number,
@@ -221,6 +236,8 @@ def write_packages(
 ) -> list[Path]:
     """site/<code>/pakete/: one zip per delivery of the edition, aktuell.zip and index.json."""
     code = edition.code
+    if edition.definition.folder is None and edition.definition.path.name == "kommune.yml":
+        return []  # a municipal binder publishes no package of its own
     delivered = [s for s in snapshots if code in s.editions]
     folder = Path(edition_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -297,6 +314,7 @@ class Package:
     glossary: list[Term]
     history: list[tuple[str, str, dict[str, SheetRecord]]]  # (name, datum, blatt -> record), oldest first
     withdrawals: list[Withdrawal]
+    raw: bytes = b""  # the package's bytes as read (its checksum is what a binder pins)
 
     @property
     def code(self) -> str:
@@ -445,4 +463,4 @@ def read_package(data: bytes, what: str = "Das Paket") -> Package:
     except (KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
         detail = f" (Angabe {exc} fehlt)" if isinstance(exc, KeyError) else ""
         raise PackageError(f"{what} hat einen unerwarteten Aufbau{detail}.") from None
-    return Package(meta, files, sha256_bytes(data), registers, sheets, glossary, history, withdrawals)
+    return Package(meta, files, sha256_bytes(data), registers, sheets, glossary, history, withdrawals, data)

@@ -25,7 +25,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..caching import CacheFolder
-from ..core import pipeline
+from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition
 from ..core.history import edition_history
 from ..core.model import Binder
@@ -134,7 +134,10 @@ class Coordinator:
     # ----- events ---------------------------------------------------------------
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
-        result = pipeline.check(self.binder_dir(), self.project_root, only=self.wanted_editions() or None)
+        # A municipal binder (kommune.yml) is checked and assembled from its pinned package.
+        result = kommune.check_project(
+            self.project_root, self.binder_dir(), self.wanted_editions() or None, self.cache_dir
+        )
         if result.problems and self.command == "serve":
             # Not MkDocs' logger: strict mode would abort the rebuild, and the server would hang.
             for problem in result.problems:

@@ -121,6 +121,10 @@ def registers_overview(edition: AssembledEdition, from_doc: str = "index.md") ->
 
 def chooser_page(editions: dict[str, str]) -> str:
     """site/index.html: every Land leads to its edition or, without one, to the general edition."""
+    if editions and not any(code == BASE or code in LAENDER for code in editions):
+        # A municipal binder: its one edition.
+        links = "".join(f"- [{escape_markdown(t)}]({c}/)\n" for c, t in editions.items())
+        return "---\nhide:\n  - navigation\n  - toc\n---\n\n# Kommune beugt vor!\n\n" + links
     lines = [
         "---\nhide:\n  - navigation\n  - toc\n---\n",
         "# Kommune beugt vor!\n",
