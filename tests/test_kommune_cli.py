@@ -35,8 +35,7 @@ def test_scaffold_update_and_confirm(project, tmp_path, capsys):
     args = ["kommune", "neu", "--land", "sn", "--name", "Musterstadt", "--datei", str(packages / "2026-1.zip")]
     assert main([*args, "--ziel", str(mst)]) == 0
     for rel in ("kommune.yml", "mkdocs.yml", "Makefile", "README.md", ".github/workflows/ordner.yml",
-                "requirements.txt", "docs/index.md", "blaetter/L2-1-gruendung.md", "paket/sn-2026-1.zip",
-                "lieferungen/2026-1.json"):  # fmt: skip
+                "requirements.txt", "docs/index.md", "blaetter/L2-1-gruendung.md", "paket/sn-2026-1.zip"):  # fmt: skip
         assert (mst / rel).is_file(), rel
     assert (
         "loseblatt @ git+https://github.com/kommune-beugt-vor/kommune-beugt-vor@v"
@@ -48,6 +47,9 @@ def test_scaffold_update_and_confirm(project, tmp_path, capsys):
     assert main([*args, "--ziel", str(mst)]) == 2
     (mst / "blaetter" / "go.md").write_text(textwrap.dedent(L22).lstrip(), encoding="utf-8")
     assert kommune.check(mst)[1].findings == []
+    assert main(["kommune", "lieferung", "--ordner", str(mst), "--datum", "2026-12-01"]) == 0
+    assert (mst / "lieferungen" / "2026-1.json").is_file()
+    assert main(["kommune", "lieferung", "--ordner", str(mst)]) == 2  # the same name again
 
     change_2_3(project)
     record_delivery(project, "2027-1", "2027-02-10")

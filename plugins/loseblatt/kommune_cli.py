@@ -363,12 +363,11 @@ def cmd_neu(args: argparse.Namespace) -> int:
         path.write_text(text, encoding="utf-8")
     (target / kommune.PACKAGE_DIR).mkdir(exist_ok=True)
     (target / kommune.PACKAGE_DIR / kommune.package_name(pkg.code, pkg.delivery)).write_bytes(_raw(pkg))
-    result, m = kommune.check(target, intern=True)
+    result, _ = kommune.check(target, intern=True)
     if result.problems:
         for p in result.problems:
             print(p.format())
         return 1
-    _record(target, m, pkg.delivery, pkg.datum)
     print(f"Der Ordner {name} liegt in {target}/ (Ausgabe {LAENDER[pkg.code]}, Lieferung {pkg.delivery}).")
     print(f"Weiter mit: cd {target} && make serve")
     return 0
@@ -557,6 +556,31 @@ def cmd_geprueft(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def cmd_lieferung(args: argparse.Namespace) -> int:
+    """Record the binder as it stands as the municipality's own delivery (for printed binders)."""
+    root = Path(args.ordner)
+    result, m = kommune.check(root, intern=True)
+    if result.problems or m is None:
+        for p in result.problems:
+            print(p.format())
+        print("\nDie Lieferung wird nicht aufgezeichnet: Der Ordner hat Fehler.", file=sys.stderr)
+        return 1
+    name = args.name or m.kommune.lieferung
+    if not re.match(r"^\d{4}-\d{1,2}$", name):
+        print(f"Lieferungen heißen JJJJ-N, z. B. 2027-1; „{name}“ passt nicht.", file=sys.stderr)
+        return 2
+    if result.snapshots and name_key(name) <= name_key(result.snapshots[-1].name):
+        print(
+            f"Die letzte Lieferung dieses Ordners heißt {result.snapshots[-1].name}; bitte einen späteren Namen "
+            "angeben, z. B. „loseblatt kommune lieferung 2027-2“.",
+            file=sys.stderr,
+        )
+        return 2
+    path = _record(root, m, name, args.datum or datetime.date.today().isoformat())
+    print(f"Lieferung {name} des Ordners aufgezeichnet: {path.relative_to(root)}")
+    return 0
+
+
 def cmd_pruefen(args: argparse.Namespace) -> int:
     root = Path(args.ordner)
     result, m = kommune.check(root, intern=True)
@@ -594,6 +618,11 @@ def add_parser(sub) -> None:
     p.add_argument("blatt", nargs="+", help="eigene Blätter, z. B. L2.1; Hinweise zu einem Blatt des Landes: +2.3")
     p.add_argument("--ordner", default=".", help="der Ordner der Kommune (Standard: hier)")
     p.set_defaults(func=cmd_geprueft)
+    p = ks.add_parser("lieferung", help="zeichnet den Stand des Ordners als eigene Lieferung auf (für den Ausdruck)")
+    p.add_argument("name", nargs="?", help="Name, JJJJ-N (Standard: die festgehaltene Lieferung des Landes)")
+    p.add_argument("--datum", help="Datum (JJJJ-MM-TT), Standard: heute")
+    p.add_argument("--ordner", default=".", help="der Ordner der Kommune (Standard: hier)")
+    p.set_defaults(func=cmd_lieferung)
     p = ks.add_parser("pruefen", help="prüft den Ordner der Kommune")
     p.add_argument("--ordner", default=".", help="der Ordner der Kommune (Standard: hier)")
     p.set_defaults(func=cmd_pruefen)
