@@ -115,3 +115,37 @@ def test_reference_to_a_withdrawn_sheet_is_an_error(project, tmp_path, capsys):
     )
     assert "blaetter/go.md:8: Blatt L2.2 verweist auf Blatt 2.10, das entfallen ist" in captured.out
     assert not (mst / "lieferungen" / "2027-1.json").exists()  # recorded once the error is fixed
+
+
+def test_update_fetches_from_the_state_edition_address(project, tmp_path, capsys):
+    """The one network step: index.json names the package and its checksum (here a local server)."""
+    import functools
+    import http.server
+    import threading
+
+    record_delivery(project, "2026-1", "2026-11-20")
+    site = tmp_path / "land"
+    publish(project, site / "sn")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        quelle = f"http://127.0.0.1:{server.server_address[1]}/sn/"
+        mst = tmp_path / "mst"
+        assert main(["kommune", "neu", "--land", "sn", "--name", "Musterstadt", "--quelle", quelle,
+                     "--ziel", str(mst)]) == 0  # fmt: skip
+        assert f'quelle: "{quelle}"' in (mst / "kommune.yml").read_text()
+        change_2_3(project)
+        record_delivery(project, "2027-1", "2027-02-10")
+        publish(project, site / "sn")
+        assert main(["kommune", "aktualisieren", "--ordner", str(mst)]) == 0
+        assert 'lieferung: "2027-1"' in (mst / "kommune.yml").read_text()
+        # A package that does not match index.json's checksum is refused; nothing is pinned.
+        (site / "sn" / "pakete" / "2026-1.zip").write_bytes((site / "sn" / "pakete" / "2027-1.zip").read_bytes())
+        capsys.readouterr()
+        assert main(["kommune", "aktualisieren", "2026-1", "--ordner", str(mst)]) == 1
+        assert "Die Prüfsumme des Pakets 2026-1.zip stimmt nicht mit index.json überein." in capsys.readouterr().err
+        assert main(["kommune", "aktualisieren", "2030-1", "--ordner", str(mst)]) == 1
+        assert "Die Lieferung 2030-1 gibt es unter" in capsys.readouterr().err
+    finally:
+        server.shutdown()

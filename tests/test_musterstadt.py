@@ -136,6 +136,10 @@ def test_musterstadt_end_to_end(tmp_path, capsys):
     ).stdout
     assert "Musterstadt – Ausgabe Sachsen" in pdf_text and "Zeitplan im Gremium abstimmen" in pdf_text
 
+    # Keyword index, list of valid sheets and «Was ist neu» cover own sheets too.
+    assert "Handlungsplan" in (public / "stichwortverzeichnis" / "index.html").read_text()
+    assert "L4.1" in (public / "verzeichnis" / "index.html").read_text()
+    assert "L4.1" in (public / "neu" / "index.html").read_text()
     # The combined supplement: the state's 2.3 and Musterstadt's L4.1.
     supplement = (public / "lieferungen" / "2027-1" / "index.html").read_text()
     assert "Blatt 2.3" in supplement and "Blatt L4.1" in supplement, supplement[:3000]
