@@ -148,3 +148,33 @@ def test_drift_warns_until_the_sheet_is_checked_again(delivered, tmp_path):
     ]
     write(root, "blaetter/geschaeftsordnung.md", L21.replace('geprueft: "2026-1"', 'geprueft: "2027-1"'))
     assert kommune.check(root)[1].findings == []
+
+
+def test_internal_notes_stay_out_of_the_public_edition(delivered, tmp_path):
+    root = municipal(tmp_path / "mst", sn_package(delivered, "2026-1"), "2026-1")
+    write(
+        root,
+        "blaetter/hinweise-2-3.md",
+        """
+        ---
+        ergaenzt: "2.3"
+        titel: Nur intern
+        fassung: 1
+        stand: 2026-12
+        geprueft: "2026-1"
+        intern: true
+        ---
+        Zugangscode des Sitzungsraums (Platzhalter).
+        """,
+    )
+    full, _ = kommune.check(root, intern=True)
+    public, _ = kommune.check(root, intern=False)
+    assert "Zugangscode" in full.editions["musterstadt"].sheet("2.3").markdown
+    assert "Zugangscode" not in public.editions["musterstadt"].sheet("2.3").markdown
+    # A public sheet may not lead to an internal one.
+    write(root, "blaetter/a.md", '---\nblatt: "L2.1"\ntitel: A\nfassung: 1\nstand: 2026-12\n---\nSiehe [[L2.2]].\n')
+    write(root, "blaetter/b.md", '---\nblatt: "L2.2"\ntitel: B\nfassung: 1\nstand: 2026-12\nintern: true\n---\nText\n')
+    assert [p.format() for p in kommune.check(root)[0].problems] == [
+        "blaetter/a.md:7: Blatt L2.1 verweist auf das interne Blatt L2.2, das die öffentliche Website nicht zeigt: "
+        "bitte den Verweis entfernen oder das Blatt ebenfalls intern machen."
+    ]

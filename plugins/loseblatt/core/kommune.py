@@ -619,10 +619,16 @@ INTERN_ENV = "LOSEBLATT_INTERN"
 
 def check_project(project_root: Path, binder_dir: Path, only: list[str] | None, cache: Path):
     """What a build checks: a municipal binder where kommune.yml is, else the main binder."""
+    import logging
     import os
 
     from . import pipeline
 
     if is_municipal(project_root):
-        return check(project_root, intern=os.environ.get(INTERN_ENV) == "1", cache=cache)[0]
+        result, m = check(project_root, intern=os.environ.get(INTERN_ENV) == "1", cache=cache)
+        # Drift is a reminder, not an error: outside MkDocs' loggers, so a strict build still runs.
+        for f in m.findings if m is not None else []:
+            if not f.error:
+                logging.getLogger("loseblatt.kommune").warning("%s", f.format())
+        return result
     return pipeline.check(binder_dir, project_root, only=only)
