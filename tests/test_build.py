@@ -148,7 +148,7 @@ def test_large_registers_are_grouped_in_the_navigation():
 
     from loseblatt.core.assemble import AssembledRegister, AssembledSheet
     from loseblatt.core.model import Register
-    from loseblatt.mkdocs_adapter.pages import NAV_GROUP, register_nav_items
+    from loseblatt.render.web.pages import NAV_GROUP, register_nav_items
 
     reg = Register(2, "02-gremien", Path("register.md"), "Gremien", 1, "2026-11", "", 1)
 

@@ -132,7 +132,7 @@ def test_compound_parts_are_words_of_their_own():
 
 
 def test_keyword_index_merges_singular_and_plural(real):
-    from loseblatt.mkdocs_adapter.index_pages import keyword_index, keyword_page
+    from loseblatt.render.web.index_pages import keyword_index, keyword_page
 
     ed = real.editions["sn"]
     index = keyword_index(ed)

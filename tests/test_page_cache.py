@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace as NS
 
-from loseblatt.mkdocs_adapter.html_fixes import drop_blank_lines, sort_sitemap
 from loseblatt.mkdocs_adapter.page_cache import NAME, URL, Placeholders, fillable, nav_view
+from loseblatt.render.web.html_fixes import drop_blank_lines, sort_sitemap
 
 
 def test_blank_lines_go_but_not_inside_pre_code_or_textarea():

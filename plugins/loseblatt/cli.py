@@ -37,7 +37,7 @@ def _markdown_settings(config_file: str) -> tuple[list, dict]:
     """Markdown extensions as the site uses them (the print adapter renders with the same)."""
     from mkdocs.config import load_config
 
-    from .mkdocs_adapter.plugin import MARKDOWN_EXTENSIONS
+    from .render import MARKDOWN_EXTENSIONS
 
     cfg = load_config(config_file)
     return list(cfg.markdown_extensions) + [e for e in MARKDOWN_EXTENSIONS if e not in cfg.markdown_extensions], dict(

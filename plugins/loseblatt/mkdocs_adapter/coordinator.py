@@ -31,13 +31,13 @@ from ..core.history import edition_history
 from ..core.model import Binder
 from ..core.package import write_packages
 from ..offline import write_offline
+from ..publish import Publisher, SiteBusy
 from ..render import error_page
-from . import pages
+from ..render.web import pages
+from ..render.web.manifest import write_manifest, write_versions
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_site import EditionAssignment
 from .editions import EditionJob, build_editions
-from .manifest import write_manifest, write_versions
-from .publish import Publisher, SiteBusy
 from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)

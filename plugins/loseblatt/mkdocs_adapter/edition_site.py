@@ -25,9 +25,10 @@ from ..offline import OFFLINE_LINK
 from ..plan.site import PlanSettings, SitePlan, plan_edition
 from ..render.sanitize import refused
 from ..render.trusted import trusted_html
-from . import page_cache, pages
+from ..render.web import pages
+from ..render.web.html_fixes import finish_template, tidy
+from . import page_cache
 from .config import LoseblattConfig
-from .html_fixes import finish_template, tidy
 from .render_cache import EditionPage, RenderCache, Rendered, markdown_settings
 from .search_entries import add_to_index, entries_for, install_worker, search_config
 

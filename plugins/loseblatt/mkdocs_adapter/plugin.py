@@ -21,17 +21,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .. import editing
+from ..render import MARKDOWN_EXTENSIONS
+from ..render.web.html_fixes import finish_template, tidy
 from .config import BETREIBER_REQUIRED, CACHE_ENV, PUBLISH_ENV, LoseblattConfig
 from .coordinator import Coordinator
 from .edition_site import EditionAssignment, EditionSite
-from .html_fixes import finish_template, tidy
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSS = ["fonts.css", "loseblatt.css"]
 FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt"]
 JS = ["checklisten.js", "ausgaben.js"]
-MARKDOWN_EXTENSIONS = ["loseblatt.render.checklist_ext", "loseblatt.render.safe_markdown"]
 
 
 class LoseblattPlugin(BasePlugin[LoseblattConfig]):

@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import addresses
 from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory
-from ..mkdocs_adapter import checklist_pages, delivery_pages, index_pages, pages
+from ..render.web import checklist_pages, delivery_pages, index_pages, pages
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import addresses
-from ..addresses import (
+from ... import addresses
+from ...addresses import (
     LIEFERUNGEN,
     NEU,
     SUPPLEMENT_DIR,
@@ -12,13 +12,13 @@ from ..addresses import (
     page_link,
     supplement_pdf,
 )
-from ..core.assemble import AssembledEdition
-from ..core.deliveries import EditionChanges
-from ..core.history import Delivery, EditionHistory, filing_rows
-from ..core.history import date_de as _date
-from ..core.history import pages_de as _pages
-from ..core.model import stand_short
-from ..render.trusted import trusted_html
+from ...core.assemble import AssembledEdition
+from ...core.deliveries import EditionChanges
+from ...core.history import Delivery, EditionHistory, filing_rows
+from ...core.history import date_de as _date
+from ...core.history import pages_de as _pages
+from ...core.model import stand_short
+from ...render.trusted import trusted_html
 from .pages import esc
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..addresses import STICHWORTE, page_link
-from ..core.assemble import AssembledEdition
-from ..core.german import german_sort_key, group_word_forms
-from ..core.model import sheet_sort_key
-from ..core.references import escape_markdown
+from ...addresses import STICHWORTE, page_link
+from ...core.assemble import AssembledEdition
+from ...core.german import german_sort_key, group_word_forms
+from ...core.model import sheet_sort_key
+from ...core.references import escape_markdown
 
 
 def keyword_index(edition: AssembledEdition) -> dict[str, tuple[list[str], list]]:

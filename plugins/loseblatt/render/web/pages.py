@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 
-from ..addresses import PDF_DIR, file_link, page_link
-from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
-from ..core.laender import BASE, LAENDER
-from ..core.model import stand_long
-from ..core.references import escape_markdown
-from ..render.trusted import trusted_html
+from ...addresses import PDF_DIR, file_link, page_link
+from ...core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
+from ...core.laender import BASE, LAENDER
+from ...core.model import stand_long
+from ...core.references import escape_markdown
+from ...render.trusted import trusted_html
 
 
 def esc(text: str) -> str:

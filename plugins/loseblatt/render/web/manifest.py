@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..addresses import url
-from ..core.assemble import AssembledEdition
+from ...addresses import url
+from ...core.assemble import AssembledEdition
 
 
 def manifest_data(edition: AssembledEdition, pdfs=None) -> dict:
