@@ -155,7 +155,8 @@ def test_withdrawn_sheet_must_be_listed(project):
     data = record(project, "2026-2", "2026-12-01")
     assert "2.9" not in {s["blatt"] for s in data["ausgaben"]["bund"]["blaetter"]}
     diff = cli(project, "diff", "2026-1")
-    assert "- **entfallen:** Blatt 2.9 – Thema 9 (In Blatt 2.3 aufgegangen)" in diff.stdout
+    assert "#### Entfallene Blätter" in diff.stdout
+    assert "- Blatt 2.9 – Thema 9 (zuletzt Fassung 9): In Blatt 2.3 aufgegangen" in diff.stdout
     assert "Ausgabe Sachsen" not in diff.stdout  # sn never had 2.9
 
 
@@ -171,7 +172,8 @@ def test_diff_against_git_ref(project):
         '---\nblatt: "2.52"\ntitel: Neu in Sachsen\nfassung: 1\nstand: 2026-12\n---\nText.\n',
     )
     out = cli(project, "diff", "HEAD").stdout
-    assert "### Ausgabe Sachsen (`sn`)" in out and "- **neu:** Blatt 2.52 – Neu in Sachsen (Fassung 1)" in out
+    assert "### Ausgabe Sachsen (`sn`)" in out and "#### Neue Blätter" in out
+    assert "- Blatt 2.52 – Neu in Sachsen (Fassung 1, Stand" in out
     assert "Allgemeine Ausgabe" not in out and "1 von 2 Ausgaben betroffen." in out
 
 

@@ -141,6 +141,7 @@ def _git_root(path: Path) -> Path:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .core.deliveries import compare, snapshot_of
+    from .render.changes import change_list
 
     binder = Path(args.binder)
     result = pipeline.check(binder, _project_root(binder))
@@ -159,17 +160,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             continue
         touched += 1
         print(f"### {ed.definition.titel} (`{code}`)\n")
-        for r in changes.new:
-            print(f"- **neu:** Blatt {r.blatt} – {r.titel} (Fassung {r.fassung_label})")
-        for old_r, new_r in changes.changed:
-            why = f", {new_r.aenderung}" if new_r.aenderung else ""
-            why += f": {new_r.grund}" if new_r.grund else ""
-            print(
-                f"- **geändert:** Blatt {new_r.blatt} – {new_r.titel} (Fassung {old_r.fassung_label} → {new_r.fassung_label}{why})"
-            )
-        for old_r, w in changes.withdrawn:
-            print(f"- **entfallen:** Blatt {old_r.blatt} – {old_r.titel}" + (f" ({w.grund})" if w else ""))
-        print()
+        print("\n".join(change_list(changes, heading="####")))
     if not touched:
         print("Keine Änderungen an Blättern in irgendeiner Ausgabe.")
     else:

@@ -18,7 +18,8 @@ from pathlib import Path
 from .core import kommune
 from .core.deliveries import FOLDER as DELIVERIES
 from .core.deliveries import EditionChanges, compare, name_key, record
-from .core.history import date_de, filing_rows
+from .core.german import date_de
+from .core.history import filing_rows
 from .core.laender import LAENDER
 from .core.package import INDEX, Package, PackageError, read_package
 from .core.problems import Problems

@@ -22,7 +22,7 @@ from .glossary import abbreviations_markdown, glossary_markdown
 from .laender import BASE
 from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
 from .passages import select
-from .problems import Problems
+from .problems import Finding, Problems
 from .references import REFERENCE, Target, resolve
 from .templating import TrustedMarkdown, has_template, render
 
@@ -148,7 +148,7 @@ class TextMemo:
     passages or variables, whose links lead to the same titles, reads the same in all of them."""
 
     def __init__(self) -> None:
-        self.done: dict[tuple, tuple[str, list[Checklist], list[tuple[int, str]]]] = {}
+        self.done: dict[tuple, tuple[str, list[Checklist], list[Finding]]] = {}
 
     @staticmethod
     def key(text: str, edition: str, context_id: str, targets: dict[str, Target], doc_path: str, blatt: str) -> tuple:
@@ -166,19 +166,19 @@ class TextMemo:
 
 def _process(
     text: str, edition: str, context: dict[str, Any], targets: dict[str, Target], doc_path: str, blatt: str
-) -> tuple[str, list[Checklist], list[tuple[int, str]]]:
-    """Passages → variables → checklists → references; problems as (line in text, message)."""
-    found: list[tuple[int, str]] = []
-    text, passage_problems = select(text, edition)
-    found += [(p.line, p.message) for p in passage_problems]
-    text, tproblem = render(text, context)
-    if tproblem:
-        found.append((tproblem.line, tproblem.message))
-    text, cl_problems = canonicalize(text, blatt)
-    found += [(p.line, p.message) for p in cl_problems]
+) -> tuple[str, list[Checklist], list[Finding]]:
+    """Passages → variables → checklists → references, each step's findings by line in `text`."""
+    found: list[Finding] = []
+    text, passage_findings = select(text, edition)
+    found += passage_findings
+    text, template_finding = render(text, context)
+    if template_finding:
+        found.append(template_finding)
+    text, checklist_findings = canonicalize(text, blatt)
+    found += checklist_findings
     checklists = extract(text)
-    text, ref_problems = resolve(text, targets, doc_path)
-    found += [(p.line, p.message) for p in ref_problems]
+    text, reference_findings = resolve(text, targets, doc_path)
+    found += reference_findings
     return text, checklists, found
 
 
@@ -205,8 +205,7 @@ def process_text(
             cached = memo.done[key] = _process(text, edition, context, targets, doc_path, blatt)
         done = cached
     out, checklists, found = done
-    for line, message in found:
-        problems.add(path, body_line + line - 1, message, edition)
+    problems.add_findings(path, body_line, found, edition)
     return out, list(checklists)
 
 

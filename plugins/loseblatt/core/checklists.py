@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .problems import Finding
 from .textblocks import code_line_flags
 
 OPEN = re.compile(r'^(?P<indent>[ ]*)!!!\s+checkliste(?:\s+"(?P<title>[^"]*)")?\s*(?P<rest>.*)$')
@@ -45,12 +46,6 @@ class Checklist:
     items: list[Item] = field(default_factory=list)
 
 
-@dataclass
-class ChecklistProblem:
-    line: int
-    message: str
-
-
 def slugify(text: str) -> str:
     text = text.lower().replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -65,11 +60,11 @@ def item_key(text: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:10]
 
 
-def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
+def canonicalize(text: str, blatt: str) -> tuple[str, list[Finding]]:
     """Validate checklist blocks and rewrite them with ids; line numbers are kept."""
     lines = text.split("\n")
     flags = code_line_flags(lines)
-    problems: list[ChecklistProblem] = []
+    problems: list[Finding] = []
     out = list(lines)
     seen_lists: dict[str, int] = {}
     i = 0
@@ -82,19 +77,15 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
         title = (m.group("title") or "").strip()
         if not title:
             problems.append(
-                ChecklistProblem(
-                    i + 1, 'Die Checkliste braucht einen Titel in Anführungszeichen: !!! checkliste "Titel".'
-                )
+                Finding(i + 1, 'Die Checkliste braucht einen Titel in Anführungszeichen: !!! checkliste "Titel".')
             )
         elif m.group("rest"):
-            problems.append(
-                ChecklistProblem(i + 1, f"Unerwarteter Text nach dem Titel der Checkliste: „{m.group('rest')}“.")
-            )
+            problems.append(Finding(i + 1, f"Unerwarteter Text nach dem Titel der Checkliste: „{m.group('rest')}“."))
         slug = slugify(title)
         list_id = f"{blatt}/{slug}"
         if title and list_id in seen_lists:
             problems.append(
-                ChecklistProblem(
+                Finding(
                     i + 1, f"Eine Checkliste „{title}“ gibt es auf diesem Blatt schon (Zeile {seen_lists[list_id]})."
                 )
             )
@@ -113,7 +104,7 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
                 if STRAY_ITEM.match(line) and len(line) - len(line.lstrip()) > len(indent):
                     # An item with too little indentation would silently drop out of the list.
                     problems.append(
-                        ChecklistProblem(
+                        Finding(
                             i + 1,
                             "Dieser Punkt ist nicht um vier Leerzeichen eingerückt und gehört so nicht zur "
                             "Checkliste darüber: bitte genau vier Leerzeichen vor „- [ ]“.",
@@ -126,14 +117,14 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
             im = ITEM.match(content)
             if not im:
                 problems.append(
-                    ChecklistProblem(
+                    Finding(
                         i + 1,
                         "In einer Checkliste stehen nur Punkte der Form „- [ ] Text“, eingerückt um vier Leerzeichen.",
                     )
                 )
             elif im.group("mark").strip():
                 problems.append(
-                    ChecklistProblem(
+                    Finding(
                         i + 1, "Punkte einer Checkliste werden leer geschrieben („- [ ]“): abgehakt wird im Browser."
                     )
                 )
@@ -144,16 +135,14 @@ def canonicalize(text: str, blatt: str) -> tuple[str, list[ChecklistProblem]]:
                 text_ = text_[: em.start()] if em else text_
                 if key in keys:
                     what = f"Der Name „{{#{key}}}“" if em else "Derselbe Punkt"
-                    problems.append(
-                        ChecklistProblem(i + 1, f"{what} steht in dieser Checkliste schon (Zeile {keys[key]}).")
-                    )
+                    problems.append(Finding(i + 1, f"{what} steht in dieser Checkliste schon (Zeile {keys[key]})."))
                 keys[key] = i + 1
                 n_items += 1
                 out[i] = f"{body_indent}- [ ] {{{list_id}/{key}}} {text_.strip()}"
             i += 1
         if n_items == 0:
             problems.append(
-                ChecklistProblem(
+                Finding(
                     start + 1,
                     "Die Checkliste hat keine Punkte: Darunter folgen, um vier Leerzeichen "
                     "eingerückt, Zeilen wie „- [ ] Text“.",

@@ -26,10 +26,10 @@ from pathlib import Path
 import yaml
 
 from .assemble import AssembledEdition, AssembledSheet, sheet_source
-from .fields import WITHDRAWN_FIELDS
+from .fields import STAND, WITHDRAWN_FIELDS
 from .frontmatter import load_yaml_list
 from .inputs import read_text
-from .model import SHEET_ID, STAND, Binder, sheet_sort_key
+from .model import SHEET_ID, Binder, sheet_sort_key
 from .problems import Problems
 from .references import TITLE_SEPARATOR, escape_markdown
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .fields import STAND
+
 
 def german_sort_key(word: str) -> tuple[str, str]:
     """Dictionary order (DIN 5007-1) without relying on the machine's locale: umlauts sort with
@@ -95,3 +97,28 @@ def compound_parts(word: str, vocabulary) -> list[str]:
             heads = [head[: -len(e)] for e in LINKING_ELEMENTS if head.endswith(e)] + [head]
             return [*[h for h in heads if len(h) >= 3 and h in vocabulary][:1], tail]
     return []
+
+
+def date_de(iso: str) -> str:
+    """'2026-12-01' -> '1.12.2026' (tables and lists)."""
+    y, m, d = iso.split("-")
+    return f"{int(d)}.{int(m)}.{y}"
+
+
+def stand_long(stand: str) -> str:
+    """'2026-11' -> 'November 2026'."""
+    m = STAND.match(stand)
+    return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}" if m else stand
+
+
+def stand_short(stand: str) -> str:
+    """'2026-11' -> '11/2026' (footer of printed sheets)."""
+    m = STAND.match(stand)
+    return f"{m.group(2)}/{m.group(1)}" if m else stand
+
+
+def pages_de(n: int | None) -> str:
+    """'1 Seite', '3 Seiten', or a dash when the count is unknown."""
+    if not n:
+        return "–"
+    return "1 Seite" if n == 1 else f"{n} Seiten"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .assemble import AssembledEdition
 from .deliveries import EditionChanges, Snapshot, Withdrawal, compare, delivery_changes, snapshot_of
+from .german import pages_de
 from .model import sheet_sort_key
 
 
@@ -49,17 +50,6 @@ def edition_history(
             b: r.seiten for b, r in last.items() if r.seiten and b in current and current[b].sha256 == r.sha256
         }
     return history
-
-
-def pages_de(n: int | None) -> str:
-    if not n:
-        return "–"
-    return "1 Seite" if n == 1 else f"{n} Seiten"
-
-
-def date_de(iso: str) -> str:
-    y, m, d = iso.split("-")
-    return f"{int(d)}.{int(m)}.{y}"
 
 
 def filing_rows(changes: EditionChanges) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from .fields import (
     PLAIN_FIELD,
     REGISTER_FIELDS,
     SHEET_FIELDS,
+    STAND,
     VARIABLE_NAME,
     WEB_ADDRESS,
     keys,
@@ -27,7 +28,7 @@ from .frontmatter import FrontMatterError, parse_yaml_mapping, split
 from .glossary import load_glossary
 from .inputs import read_text
 from .laender import BASE, LAENDER
-from .model import LOCAL_ID, SHEET_ID, STAND, Binder, Body, Contact, EditionDef, Register, Sheet
+from .model import LOCAL_ID, SHEET_ID, Binder, Body, Contact, EditionDef, Register, Sheet
 from .problems import Problems
 
 REGISTER_FOLDER = re.compile(r"^(\d{2})-[a-z0-9-]+$")

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .fields import SHEET_ID, STAND
-from .german import MONTHS
+from .fields import SHEET_ID
 
 # A municipality's own sheet (core/kommune.py): «L» before a register and number, «L2.1».
 LOCAL_ID = re.compile(r"^L([1-9]\d?)\.([1-9]\d{0,2})$")
@@ -28,18 +27,6 @@ def sheet_sort_key(blatt: str) -> tuple[int, int]:
 def is_sheet_id(blatt: str) -> bool:
     """A state's or base sheet's id, or a municipality's own (L) id."""
     return bool(SHEET_ID.match(blatt) or LOCAL_ID.match(blatt))
-
-
-def stand_long(stand: str) -> str:
-    """'2026-11' -> 'November 2026'."""
-    m = STAND.match(stand)
-    return f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}" if m else stand
-
-
-def stand_short(stand: str) -> str:
-    """'2026-11' -> '11/2026' (footer of printed sheets)."""
-    m = STAND.match(stand)
-    return f"{m.group(2)}/{m.group(1)}" if m else stand
 
 
 @dataclass

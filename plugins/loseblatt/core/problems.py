@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What one check step found in a text, by line within that text (1-based); the caller
+    knows the file and where the text starts in it (Problems.add_findings)."""
+
+    line: int
+    message: str
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One mistake in the content, located by file and line (1-based)."""
@@ -37,6 +46,11 @@ class Problems:
 
     def add(self, path: Path | str, line: int, message: str, edition: str | None = None) -> None:
         self.items.append(Problem(self.relative(path), max(int(line), 1), message, edition))
+
+    def add_findings(self, path: Path | str, first_line: int, found: list[Finding], edition: str | None = None) -> None:
+        """Findings by line within a text that starts at `first_line` of `path`."""
+        for finding in found:
+            self.add(path, first_line + finding.line - 1, finding.message, edition)
 
     def relative(self, path: Path | str) -> str:
         # The path as the editor sees it: a symbolic link is named, not the file it leads to.

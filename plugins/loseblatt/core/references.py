@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..addresses import page_link
 from .model import is_sheet_id
+from .problems import Finding
 from .textblocks import mask_code
 
 REFERENCE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
@@ -16,12 +17,6 @@ REFERENCE = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 class Target:
     titel: str
     doc_path: str
-
-
-@dataclass
-class ReferenceProblem:
-    line: int
-    message: str
 
 
 # Link text «Blatt 2.3 – Titel»: the rendering splits off the title at this separator so that
@@ -49,8 +44,8 @@ def find_references(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def resolve(text: str, targets: dict[str, Target], from_doc: str) -> tuple[str, list[ReferenceProblem]]:
-    problems: list[ReferenceProblem] = []
+def resolve(text: str, targets: dict[str, Target], from_doc: str) -> tuple[str, list[Finding]]:
+    problems: list[Finding] = []
     masked = mask_code(text)
 
     def repl(m: re.Match) -> str:
@@ -58,17 +53,13 @@ def resolve(text: str, targets: dict[str, Target], from_doc: str) -> tuple[str, 
         line = masked.text.count("\n", 0, m.start()) + 1
         if not is_sheet_id(ref):
             problems.append(
-                ReferenceProblem(
-                    line, f"„[[{ref}]]“ ist kein Blattverweis: Verweise nennen eine Blattnummer, z. B. [[2.3]]."
-                )
+                Finding(line, f"„[[{ref}]]“ ist kein Blattverweis: Verweise nennen eine Blattnummer, z. B. [[2.3]].")
             )
             return m.group(0)
         target = targets.get(ref)
         if target is None:
             problems.append(
-                ReferenceProblem(
-                    line, f"Der Verweis [[{ref}]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt."
-                )
+                Finding(line, f"Der Verweis [[{ref}]] zeigt auf ein Blatt, das es in dieser Ausgabe nicht gibt.")
             )
             return m.group(0)
         return link_markdown(ref, target, from_doc)

@@ -8,17 +8,10 @@ that the editor fixes the source instead of the site silently dropping it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .markup import findings
+from .problems import Finding
 
 
-@dataclass
-class SafetyProblem:
-    line: int
-    message: str
-
-
-def check_text(text: str, doc_dir: str = "") -> list[SafetyProblem]:
+def check_text(text: str, doc_dir: str = "") -> list[Finding]:
     """`doc_dir`: the file's folder relative to binder/, to tell whether a path leaves the binder."""
-    return [SafetyProblem(line, message) for line, message in findings(text, doc_dir)]
+    return [Finding(line, message) for line, message in findings(text, doc_dir)]

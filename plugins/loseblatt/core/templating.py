@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import traceback
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +19,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .problems import Finding
 from .textblocks import mask_code
 
 
@@ -123,12 +123,6 @@ def _compile(text: str):
     return _ENV.from_string(text)
 
 
-@dataclass
-class TemplateProblem:
-    line: int  # 1-based line within the rendered text
-    message: str
-
-
 def _line_of(exc: Exception, text: str) -> int:
     lineno = getattr(exc, "lineno", None)
     if lineno:
@@ -195,7 +189,7 @@ def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text
 
 
-def render(text: str, context: dict[str, Any]) -> tuple[str, TemplateProblem | None]:
+def render(text: str, context: dict[str, Any]) -> tuple[str, Finding | None]:
     """Render variables in `text` outside code; return (result, problem)."""
     if not has_template(text):
         return text, None
@@ -211,8 +205,8 @@ def render(text: str, context: dict[str, Any]) -> tuple[str, TemplateProblem | N
         if len(out) > len(masked.text) + MAX_OUTPUT_GROWTH:
             raise SecurityError("die eingesetzten Variablen ergäben einen zu langen Text")
     except TemplateError as exc:
-        return text, TemplateProblem(_line_of(exc, masked.text), _german(exc))
+        return text, Finding(_line_of(exc, masked.text), _german(exc))
     except (ArithmeticError, TypeError, ValueError, OverflowError, RecursionError) as exc:
         # Sandbox lets plain Python errors through (e.g. 1/0): still the editor's mistake.
-        return text, TemplateProblem(_line_of(exc, masked.text), f"Fehler beim Einsetzen der Variablen: {exc}")
+        return text, Finding(_line_of(exc, masked.text), f"Fehler beim Einsetzen der Variablen: {exc}")
     return masked.restore(out), None

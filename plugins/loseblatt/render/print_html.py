@@ -4,7 +4,6 @@ register checklists. The print adapter turns them into PDFs."""
 from __future__ import annotations
 
 import copy
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +11,8 @@ from pathlib import Path
 import markdown
 
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
-from ..core.german import date_long
-from ..core.model import stand_long, stand_short
+from ..core.german import date_long, stand_long, stand_short
+from .trusted import esc, sheet_head
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 BINDER_TITLE = "Kommune beugt vor!"
@@ -21,10 +20,6 @@ BINDER_TITLE = "Kommune beugt vor!"
 # the words the author wrote; as a link WeasyPrint would resolve it against the build folder
 # (file:///…), which is dead for readers and differs between checkouts.
 SITE_LINK = re.compile(r'<a\b(?=[^>]*\shref="(?![a-z][a-z0-9+.-]*:|#)[^"]*")[^>]*>(.*?)</a>', re.S)
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def css_string(text: str) -> str:
@@ -175,11 +170,8 @@ class PrintRenderer:
             grund = f'<p class="lb-aenderung"><strong>{art} Änderung in dieser Fassung:</strong> {esc(sheet.grund)}</p>'
         body = (
             f"<article><h1>{esc(sheet.titel)}</h1>"
-            '<div class="lb-kopf">'
-            f'<span class="lb-kopf-register">Register {reg.number} · {esc(reg.titel)}</span>'
-            f'<span class="lb-kopf-blatt">Blatt {esc(sheet.blatt)}</span>'
-            f"<span>Fassung {esc(sheet.fassung_label)}</span>"
-            f"<span>Stand: {stand_long(sheet.stand)}</span></div>{grund}"
+            + sheet_head(reg.number, reg.titel, sheet.blatt, sheet.fassung_label, stand_long(sheet.stand), web=False)
+            + grund
             + self.markdown(sheet.display_markdown + "\n\n" + edition.abbreviations)
             + "</article>"
         )

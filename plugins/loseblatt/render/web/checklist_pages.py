@@ -6,7 +6,7 @@ from ...addresses import CHECKLISTEN, checklists_page, page_link
 from ...core.assemble import AssembledEdition, AssembledRegister
 from ...core.checklists import Checklist
 from ...core.references import resolve
-from ...render.trusted import trusted_html
+from ..trusted import trusted_html
 
 
 def registers_with_checklists(edition: AssembledEdition) -> list[AssembledRegister]:

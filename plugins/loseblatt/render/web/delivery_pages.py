@@ -14,12 +14,12 @@ from ...addresses import (
 )
 from ...core.assemble import AssembledEdition
 from ...core.deliveries import EditionChanges
+from ...core.german import date_de as _date
+from ...core.german import pages_de as _pages
+from ...core.german import stand_short
 from ...core.history import Delivery, EditionHistory, filing_rows
-from ...core.history import date_de as _date
-from ...core.history import pages_de as _pages
-from ...core.model import stand_short
-from ...render.trusted import trusted_html
-from .pages import esc
+from ..changes import change_list
+from ..trusted import esc, trusted_html
 
 
 def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages: dict[str, int]) -> str:
@@ -64,32 +64,7 @@ def _changes_markdown(
             else f"Blatt {blatt} – {titel}"
         )
 
-    out = []
-    if changes.new:
-        out.append(f"{heading} Neue Blätter\n")
-        out += [
-            f"- {link(r.blatt, r.titel)} (Fassung {r.fassung_label}, Stand {stand_short(r.stand)})" for r in changes.new
-        ]
-        out.append("")
-    if changes.changed:
-        out.append(f"{heading} Geänderte Blätter\n")
-        for old, new in changes.changed:
-            kind = {"inhaltlich": "inhaltlich", "redaktionell": "redaktionell"}.get(new.aenderung or "", "")
-            why = f": {new.grund}" if new.grund else ""
-            out.append(
-                f"- {link(new.blatt, new.titel)}, Fassung {old.fassung_label} → {new.fassung_label}"
-                + (f" ({kind}{why})" if kind or why else "")
-            )
-        out.append("")
-    if changes.withdrawn:
-        out.append(f"{heading} Entfallene Blätter\n")
-        for old, w in changes.withdrawn:
-            out.append(
-                f"- Blatt {old.blatt} – {old.titel} (zuletzt Fassung {old.fassung_label})"
-                + (f": {w.grund}" if w else "")
-            )
-        out.append("")
-    return out
+    return change_list(changes, link, heading)
 
 
 def whats_new_page(edition: AssembledEdition, history: EditionHistory) -> str:

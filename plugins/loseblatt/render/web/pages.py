@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 from ...addresses import PDF_DIR, file_link, page_link
 from ...core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
+from ...core.german import stand_long
 from ...core.laender import BASE, LAENDER
-from ...core.model import stand_long
 from ...core.references import escape_markdown
-from ...render.trusted import trusted_html
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+from ..trusted import esc, sheet_head, trusted_html
 
 
 def pdf_link(doc_path: str, pdf_name: str, text: str, use_directory_urls: bool = True) -> str:
@@ -52,12 +46,7 @@ def sheet_header(sheet: AssembledSheet) -> str:
     reg = sheet.register
     return (
         trusted_html(
-            '<div class="lb-kopf" role="group" aria-label="Angaben zum Blatt">\n'
-            f'<span class="lb-kopf-register">Register {reg.number} · {esc(reg.titel)}</span>\n'
-            f'<span class="lb-kopf-blatt">Blatt {esc(sheet.blatt)}</span>\n'
-            f'<span class="lb-kopf-fassung">Fassung {esc(sheet.fassung_label)}</span>\n'
-            f'<span class="lb-kopf-stand">Stand: {stand_long(sheet.stand)}</span>\n'
-            "</div>"
+            sheet_head(reg.number, reg.titel, sheet.blatt, sheet.fassung_label, stand_long(sheet.stand), web=True)
         )
         + "\n"
     )
