@@ -178,3 +178,26 @@ def test_internal_notes_stay_out_of_the_public_edition(delivered, tmp_path):
         "blaetter/a.md:7: Blatt L2.1 verweist auf das interne Blatt L2.2, das die öffentliche Website nicht zeigt: "
         "bitte den Verweis entfernen oder das Blatt ebenfalls intern machen."
     ]
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002"
+    "0000050001e226059b0000000049454e44ae426082"
+)
+
+
+def test_images_of_state_sheets_travel_in_the_package(project, tmp_path):
+    (project.binder / "02-gremiengruendung" / "ablauf.png").write_bytes(PNG)
+    project.edit(
+        "binder/02-gremiengruendung/blatt-2.md",
+        "Text von Blatt 2.2.",
+        "![Ablauf der Gründung](ablauf.png)\n\nText von Blatt 2.2.",
+    )
+    record_delivery(project, "2026-1", "2026-11-20")
+    data = sn_package(project, "2026-1")
+    root = municipal(tmp_path / "mst", data, "2026-1")
+    result, _ = kommune.check(root, cache=tmp_path / "cache")
+    assert result.problems == []
+    images = result.editions["musterstadt"].sheet("2.2").images()
+    assert [src for src, _ in images] == ["ablauf.png"]
+    assert images[0][1].read_bytes() == PNG and (tmp_path / "cache") in images[0][1].parents

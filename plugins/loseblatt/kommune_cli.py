@@ -286,6 +286,16 @@ geprüft, bestätigen Sie das mit
 
 Das setzt `geprueft` auf die festgehaltene Lieferung; der Hinweis verschwindet.
 
+Zugleich zeichnet `aktualisieren` eine Lieferung dieses Ordners auf (`lieferungen/`): Daraus
+entstehen „Was ist neu“, das Verzeichnis der gültigen Blätter und die Ergänzungslieferung zum
+Ausdrucken mit den Änderungen des Landes und den eigenen. Den Stand, mit dem Sie den Ordner zum
+ersten Mal ausdrucken, und eigene Änderungen zwischendurch zeichnen Sie selbst auf:
+
+```bash
+.venv/bin/loseblatt kommune lieferung            # unter dem Namen der festgehaltenen Lieferung
+.venv/bin/loseblatt kommune lieferung 2027-2     # eigene Änderungen zwischen zwei Lieferungen
+```
+
 ## Interne Blätter und Datenschutz
 
 Blätter mit `intern: true` (etwa die Mitgliederliste mit Telefonnummern) stehen nur im internen
