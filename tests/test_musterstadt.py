@@ -8,6 +8,8 @@ report, the drift warning, the combined supplement and the public/internal split
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -54,8 +56,10 @@ def texts(folder):
             yield f, f.read_bytes().decode("utf-8", "replace")
 
 
-@pytest.mark.slow  # builds the sn edition and the municipal binder three times, with PDFs
-def test_musterstadt_end_to_end(tmp_path, capsys):
+@pytest.fixture(scope="module")
+def musterstadt(tmp_path_factory):
+    """The whole story once per module; returns (the municipal binder's folder, the update report)."""
+    tmp_path = tmp_path_factory.mktemp("musterstadt")
     main_dir = tmp_path / "hauptordner"
     for name in ("binder", "docs"):
         shutil.copytree(ROOT / name, main_dir / name)
@@ -105,10 +109,18 @@ def test_musterstadt_end_to_end(tmp_path, capsys):
         + "\n    - [ ] Zeitplan im Gremium abstimmen {#zeitplan}\n",
         encoding="utf-8",
     )
-    capsys.readouterr()
     update = ["kommune", "aktualisieren", "--ordner", str(mst), "--datum", "2027-01-25"]
-    assert main([*update, "--datei", str(tmp_path / "neu" / "pakete" / "2027-1.zip")]) == 0
-    report = capsys.readouterr().out
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main([*update, "--datei", str(tmp_path / "neu" / "pakete" / "2027-1.zip")]) == 0
+    build(mst, LOSEBLATT_PDF="1")
+    build(mst, LOSEBLATT_PDF="1", LOSEBLATT_INTERN="1", SITE=str(mst / "site-intern"))
+    return mst, first, out.getvalue()
+
+
+@pytest.mark.slow  # builds the sn edition and the municipal binder three times, with PDFs
+def test_musterstadt_end_to_end(musterstadt):
+    mst, first, report = musterstadt
     assert f"Bisher: Lieferung {first}" in report and "Jetzt: Lieferung 2027-1 vom 20.1.2027." in report
     assert "Register 2 (Gremiengründung), hinter Blatt 2.2 |" in report, report
     assert "- Blatt 2.3: Beschlussfähigkeit ergänzt" in report
@@ -117,9 +129,6 @@ def test_musterstadt_end_to_end(tmp_path, capsys):
         "Beschlussfähigkeit ergänzt). Bitte prüfen. (blaetter/L2-1-gruendungsbeschluss.md, Zeile 12)" in report
     ), report
     assert (mst / "lieferungen" / "2027-1.json").is_file()
-
-    build(mst, LOSEBLATT_PDF="1")
-    build(mst, LOSEBLATT_PDF="1", LOSEBLATT_INTERN="1", SITE=str(mst / "site-intern"))
     public, internal = mst / "site" / "musterstadt", mst / "site-intern" / "musterstadt"
 
     # Own sheets after the state's in their register, in the navigation and the manifest.
@@ -157,3 +166,34 @@ def test_musterstadt_end_to_end(tmp_path, capsys):
     ).stdout
     assert "Interne Erreichbarkeit" in edition_pdf
     assert "Interne Erreichbarkeit" in (internal / "search" / "search_index.json").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_musterstadt_in_the_browser(musterstadt):
+    """The municipal site passes axe like the editions; search finds own sheets, not internal ones."""
+    from browser import chromium, serve
+    from test_site_browser import AXE, AXE_RUN, AXE_TAGS
+
+    mst = musterstadt[0]
+    failures: list[str] = []
+    with serve(mst / "site") as url, chromium() as browser:
+        page = browser.new_page()
+        # The chooser page at the root is the main site's (test_site_browser checks it).
+        for rel in ("musterstadt/", "musterstadt/02-gremiengruendung/", "musterstadt/02-gremiengruendung/blatt-L2-1/",
+                    "musterstadt/04-strategie/blatt-L4-1/", "musterstadt/lieferungen/2027-1/"):  # fmt: skip
+            page.goto(f"{url}/{rel}", wait_until="networkidle")
+            page.add_script_tag(path=str(AXE))
+            failures += [f"/{rel}: {v}" for v in page.evaluate(AXE_RUN, AXE_TAGS)]
+
+        def search(words: str) -> list[str]:
+            page.goto(f"{url}/musterstadt/", wait_until="networkidle")
+            query = page.locator("input[data-md-component='search-query']")
+            query.click()
+            query.press_sequentially(words, delay=10)
+            page.locator(".md-search-result__meta").first.wait_for(timeout=15000)
+            return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+
+        assert any("blatt-L4-1" in h for h in search("Handlungsplan beschließen"))
+        assert not any("L2-2" in h for h in search("Erreichbarkeit Mitglieder"))
+    assert failures == []
