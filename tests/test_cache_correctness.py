@@ -220,3 +220,23 @@ def test_cache_from_another_version_is_not_trusted(primed, tmp_path: Path) -> No
 
 if __name__ == "__main__":  # pragma: no cover - a developer's shortcut
     sys.exit(subprocess.call([sys.executable, "-m", "pytest", __file__, *sys.argv[1:]], env=dict(os.environ)))
+
+
+def test_rebuild_without_change_keeps_every_published_file(tmp_path: Path) -> None:
+    """A no-op rebuild publishes the same files: none gets a new modification time, so tools that
+    sync or cache by date see no change; an edit replaces only the files it changed."""
+    project = make_project(tmp_path)
+    cache = tmp_path / "cache"
+    build(project, cache)
+    times = {p: p.stat().st_mtime_ns for p in project.site.rglob("*") if p.is_file()}
+    build(project, cache)
+    assert [p for p in project.site.rglob("*") if p.is_file() and p.stat().st_mtime_ns != times.get(p)] == []
+    project.edit("binder/02-gremiengruendung/blatt-1.md", "Text von Blatt 2.1.", "Ein anderer Text.")
+    build(project, cache)
+    changed = {
+        p.relative_to(project.site).as_posix()
+        for p in project.site.rglob("*")
+        if p.is_file() and p.stat().st_mtime_ns != times.get(p)
+    }
+    assert "bund/02-gremiengruendung/blatt-2-1/index.html" in changed
+    assert "bund/01-grundlagen/blatt-1-1/index.html" not in changed

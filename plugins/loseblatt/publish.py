@@ -8,6 +8,7 @@ build holding it removes leftovers of earlier, killed builds.
 from __future__ import annotations
 
 import fcntl
+import filecmp
 import os
 import shutil
 from pathlib import Path
@@ -38,7 +39,9 @@ class Publisher:
         self.staging = parent / f".{self.target.name}-staging-{os.getpid()}"
         self.staging.mkdir(parents=True, exist_ok=True)
 
-    def publish(self) -> None:
+    def publish(self) -> int:
+        """Swap the new site in; returns how many files kept their published copy."""
+        kept = keep_unchanged(self.staging, self.target) if self.target.is_dir() else 0
         old = self.target.parent / f".{self.target.name}-old-{os.getpid()}"
         if self.target.exists():
             os.replace(self.target, old)
@@ -46,6 +49,7 @@ class Publisher:
         if old.exists():
             shutil.rmtree(old, ignore_errors=True)
         self._release()
+        return kept
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -55,3 +59,31 @@ class Publisher:
         if not self._lock.closed:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
+
+
+def keep_unchanged(staging: Path, published: Path) -> int:
+    """Where a new file has the same bytes as the published one, the new site takes the
+    published file itself (a hard link), so an unchanged file keeps its modification time and
+    tools that sync or cache by date see only what really changed."""
+    kept = 0
+    for new in staging.rglob("*"):
+        if not new.is_file() or new.is_symlink():
+            continue
+        old = published / new.relative_to(staging)
+        try:
+            old_stat, new_stat = old.stat(), new.stat()
+        except OSError:
+            continue
+        if old_stat.st_ino == new_stat.st_ino:
+            kept += 1  # already the same file (a PDF linked from the cache)
+            continue
+        if old_stat.st_size != new_stat.st_size or not filecmp.cmp(old, new, shallow=False):
+            continue
+        link = new.with_name(f".{new.name}.lb-link")
+        try:
+            os.link(old, link)
+            os.replace(link, new)
+            kept += 1
+        except OSError:
+            link.unlink(missing_ok=True)  # another file system: the new copy stays
+    return kept
