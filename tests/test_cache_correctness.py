@@ -127,7 +127,7 @@ CHANGES: dict[str, Change] = {
         lambda p: p.edit("mkdocs.yml", "    - toc.follow\n", "    - toc.follow\n    - navigation.tabs\n"),
         None,
     ),
-    "palette": (lambda p: p.edit("mkdocs.yml", "    - scheme: default", "    - scheme: slate"), None),
+    "palette": (lambda p: p.edit("mkdocs.yml", "    scheme: default", "    scheme: slate"), None),
     "docs_titel": (lambda p: p.edit("docs/impressum.md", "# Impressum", "# Impressum und Kontakt"), None),
     "blatt_hinzu": (add_sheet, None),
     "blatt_weg": (remove_sheet, None),
