@@ -240,3 +240,19 @@ def test_rebuild_without_change_keeps_every_published_file(tmp_path: Path) -> No
     }
     assert "bund/02-gremiengruendung/blatt-2-1/index.html" in changed
     assert "bund/01-grundlagen/blatt-1-1/index.html" not in changed
+
+
+def test_a_glossary_entry_redoes_only_the_pages_that_use_it(tmp_path: Path) -> None:
+    """Changing what an abbreviation stands for re-renders the sheets and pages that use it,
+    not the whole binder (each page carries only the definitions of the terms it uses)."""
+    project = make_project(tmp_path)
+    add_glossary(project)  # KPR, used on sheet 2.1 only
+    cache = tmp_path / "cache"
+    build(project, cache)
+    project.edit("binder/glossar.yml", "langform: Kommunaler Präventionsrat", "langform: Kommunaler Rat für Prävention")
+    build(project, cache)
+    rendered = json.loads((cache / "pdf-stats.json").read_text(encoding="utf-8"))["gerendert"]
+    assert sorted(rendered) == ["bund:blatt-2-1.pdf", "sn:blatt-2-1.pdf"]
+    html = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
+    assert html["markdown"]["umgewandelt"] == 1, html  # sheet 2.1, the same Markdown in bund and sn
+    assert "Kommunaler Rat für Prävention" in (project.site / "sn/02-gremiengruendung/blatt-2-1/index.html").read_text()

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .fields import GLOSSARY_FIELDS
@@ -75,3 +77,21 @@ def glossary_markdown(terms: list[Term]) -> str:
 def abbreviations_markdown(terms: list[Term]) -> str:
     """Definitions for the Markdown extension abbr: every occurrence gets its expansion."""
     return "\n".join(f"*[{t.begriff}]: {t.langform}" for t in terms if t.langform)
+
+
+_DEFINITION = re.compile(r"^\*\[(?P<term>[^\]]+)\]:", re.M)
+
+
+@lru_cache(maxsize=8)
+def _definitions(definitions: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    lines = [line for line in definitions.splitlines() if _DEFINITION.match(line)]
+    return tuple(
+        (re.compile(rf"\b{re.escape(_DEFINITION.match(line).group('term'))}\b"), line)  # type: ignore[union-attr]
+        for line in lines
+    )
+
+
+def used_abbreviations(definitions: str, text: str) -> str:
+    """Only the definitions whose term occurs in `text` (as a word, like the abbr extension
+    matches it): a page's output and cache key then change only with the terms it uses."""
+    return "\n".join(line for pattern, line in _definitions(definitions) if pattern.search(text))

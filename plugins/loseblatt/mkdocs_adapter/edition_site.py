@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 
 from .. import addresses
 from ..core.assemble import AssembledEdition
+from ..core.glossary import used_abbreviations
 from ..core.history import EditionHistory
 from ..core.laender import BASE
 from ..core.pipeline import process_docs_page
@@ -55,9 +56,6 @@ class EditionSite:
         self.options = options
         self.project_root = project_root
         self.cache_dir = cache_dir
-        glossary = self.edition.abbreviations
-        # Glossary abbreviations, explained wherever they occur (Markdown extension abbr).
-        self.abbreviations = f"\n\n{glossary}\n" if glossary else ""
         self.plan: SitePlan | None = None
         self.render_cache: RenderCache | None = None
         self.shared: page_cache.SharedPages | None = None
@@ -115,7 +113,7 @@ class EditionSite:
     # ----- pages ----------------------------------------------------------------
     def page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, betreiber: dict) -> str:
         if page.file.generated_by:
-            return self._from_cache(markdown + self.abbreviations, page)
+            return self._from_cache(markdown + self._abbreviations(markdown), page)
         # Hand-written pages from docs/ go through the same text steps as sheets.
         ed = self.edition
         text, problems = process_docs_page(
@@ -138,7 +136,12 @@ class EditionSite:
                 )
                 text += "\n" + trusted_html(f'<p class="lb-downloads">{link}</p>') + "\n"
             text += "\n" + trusted_html(OFFLINE_LINK) + "\n"  # the size: offline.py
-        return text + self.abbreviations
+        return text + self._abbreviations(text)
+
+    def _abbreviations(self, text: str) -> str:
+        """Glossary abbreviations used on the page, explained wherever they occur (extension abbr)."""
+        used = used_abbreviations(self.edition.abbreviations, text)
+        return f"\n\n{used}\n" if used else ""
 
     def _from_cache(self, markdown: str, page: Page) -> str:
         """Skip converting Markdown that was converted before (in another edition or build)."""

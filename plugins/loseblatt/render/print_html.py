@@ -12,6 +12,7 @@ import markdown
 
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
 from ..core.german import date_long, stand_long, stand_short
+from ..core.glossary import used_abbreviations
 from .trusted import esc, sheet_head
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -80,7 +81,7 @@ class PrintRenderer:
                 sheet.register.number,
                 sheet.register.titel,
                 sheet.display_markdown,
-                edition.abbreviations,
+                used_abbreviations(edition.abbreviations, sheet.display_markdown),
             )
         )
 
@@ -118,7 +119,7 @@ class PrintRenderer:
                 r.stand,
                 reg.markdown,
                 [(s.blatt, s.titel) for s in reg.sheets],
-                edition.abbreviations,
+                used_abbreviations(edition.abbreviations, reg.markdown),
             )
         )
 
@@ -172,7 +173,9 @@ class PrintRenderer:
             f"<article><h1>{esc(sheet.titel)}</h1>"
             + sheet_head(reg.number, reg.titel, sheet.blatt, sheet.fassung_label, stand_long(sheet.stand), web=False)
             + grund
-            + self.markdown(sheet.display_markdown + "\n\n" + edition.abbreviations)
+            + self.markdown(
+                sheet.display_markdown + "\n\n" + used_abbreviations(edition.abbreviations, sheet.display_markdown)
+            )
             + "</article>"
         )
         foot = f"Blatt {sheet.blatt} · Fassung {sheet.fassung_label} · Stand {stand_short(sheet.stand)}"
@@ -192,7 +195,7 @@ class PrintRenderer:
         )
         body = (
             f'<article class="lb-register-trenner"><h1>Register {r.number}: {esc(r.titel)}</h1>'
-            + self.markdown(reg.markdown + "\n\n" + edition.abbreviations)
+            + self.markdown(reg.markdown + "\n\n" + used_abbreviations(edition.abbreviations, reg.markdown))
             + f"<h2>Blätter in diesem Register</h2>{table}</article>"
         )
         foot = f"Registerblatt {r.number} · Fassung {r.fassung} · Stand {stand_short(r.stand)}"
