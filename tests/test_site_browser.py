@@ -39,6 +39,10 @@ def pages_of(code: str) -> list[str]:
         f"{code}/mitmachen/",  # a hand-written page with code blocks
         f"{code}/fehlt/?blatt=8.51&titel=Die%20Kooperationsvereinbarung&von=Ausgabe%20Sachsen&register=8&eigen=1",
         f"{code}/404.html",
+        # Templates with downloads, a Fassungsvergleich, what makes a state edition different.
+        f"{code}/02-gremiengruendung/blatt-2-3/",
+        f"{code}/vergleich/blatt-2-3/",
+        *([f"{code}/anders/", f"{code}/vergleich/allgemein-blatt-8-1/"] if code != "bund" else []),
     ]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..addresses import register_page, sheet_page
+from . import vorlagen
 from .checklists import Checklist, canonicalize, extract
 from .german import contracted_forms
 from .glossary import abbreviations_markdown, glossary_markdown
@@ -96,11 +97,32 @@ class AssembledRegister:
 
 
 @dataclass
+class GeneralSheet:
+    """A base sheet as the general edition has it (for a state's replacement: what it replaces)."""
+
+    blatt: str
+    titel: str
+    fassung: int
+    stand: str
+    markdown: str
+
+
+@dataclass
+class Overlay:
+    """What makes a state edition differ from the general one, beyond its sheets' origins."""
+
+    omitted: list[GeneralSheet] = field(default_factory=list)  # «ohne» (markdown left empty)
+    replaced: dict[str, GeneralSheet] = field(default_factory=dict)  # blatt -> the general sheet
+    general_context: dict[str, Any] = field(default_factory=dict)  # the general edition's variables
+
+
+@dataclass
 class AssembledEdition:
     definition: EditionDef
     registers: list[AssembledRegister]
     context: dict[str, Any]
     abbreviations: str = ""  # Markdown abbr definitions from the glossary
+    overlay: Overlay = field(default_factory=Overlay)
 
     @property
     def code(self) -> str:
@@ -174,6 +196,7 @@ def _process(
     text, template_finding = render(text, context)
     if template_finding:
         found.append(template_finding)
+    found += vorlagen.check(text)
     text, checklist_findings = canonicalize(text, blatt)
     found += checklist_findings
     checklists = extract(text)
@@ -384,6 +407,7 @@ def assemble_edition(binder: Binder, code: str, problems: Problems, memo: TextMe
         )
 
     registers = []
+    overlay_info = _overlay_info(binder, edef, effective, targets, memo)
     for number in sorted(binder.registers):
         reg = binder.registers[number]
         doc_path = register_page(reg.slug)
@@ -401,4 +425,44 @@ def assemble_edition(binder: Binder, code: str, problems: Problems, memo: TextMe
             context_id,
         )
         registers.append(AssembledRegister(reg, doc_path, md, by_register[number]))
-    return AssembledEdition(edef, registers, context, abbreviations_markdown(binder.glossary))
+    return AssembledEdition(edef, registers, context, abbreviations_markdown(binder.glossary), overlay_info)
+
+
+def _overlay_info(
+    binder: Binder, edef: EditionDef, effective: dict[str, Sheet], targets: dict[str, Target], memo: TextMemo | None
+) -> Overlay:
+    """The general edition's side of a state's overlay: omitted sheets, the text of replaced
+    sheets as the general edition reads it, and its variables."""
+    info = Overlay()
+    general = binder.editions.get(BASE)
+    if edef.code == BASE or general is None:
+        return info
+    context = template_context(general, binder)
+    info.general_context = context
+    base = {s.blatt: s for s in binder.base_sheets}
+    for blatt in edef.ohne:
+        if blatt in base:
+            o = base[blatt]
+            info.omitted.append(GeneralSheet(blatt, o.titel, o.fassung, o.stand, ""))
+    for blatt, sheet in effective.items():
+        found = base.get(blatt)
+        if found is None or not sheet.ersetzt or sheet.edition != edef.code:
+            continue
+        b = found
+        doc_path = targets[blatt].doc_path if blatt in targets else ""
+        # Its problems belong to the general edition's check, which reports them.
+        markdown, _ = process_text(
+            b.body,
+            b.path,
+            b.body_line,
+            BASE,
+            context,
+            targets,
+            doc_path,
+            Problems(binder.root),
+            blatt,
+            memo,
+            json.dumps(context, sort_keys=True, default=str),
+        )
+        info.replaced[blatt] = GeneralSheet(blatt, b.titel, b.fassung, b.stand, markdown)
+    return info

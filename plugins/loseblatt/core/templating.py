@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .problems import Finding
 from .textblocks import mask_code
+from .vorlagen import OPEN as VORLAGE_OPEN
 
 
 class TrustedMarkdown(str):
@@ -189,24 +190,58 @@ def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text
 
 
+def _as_plain(value: Any) -> Any:
+    """A value inside a template block (core/vorlagen.py): plain text, as it will be copied and
+    downloaded; on one line and without backticks, so it can never close the block."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(value.split()).replace("`", "'").replace("~~~", "~ ~ ~")
+
+
+_PLAIN_ENV = make_environment()
+_PLAIN_ENV.finalize = _as_plain
+
+
+def _fill(text: str, context: dict[str, Any], env) -> str:
+    refused = _refused(env.parse(text))
+    if refused is not None:
+        raise refused
+    template = _compile(text) if env is _ENV else env.from_string(text)
+    out = template.render(context)
+    if len(out) > len(text) + MAX_OUTPUT_GROWTH:
+        raise SecurityError("die eingesetzten Variablen ergäben einen zu langen Text")
+    return out
+
+
 def render(text: str, context: dict[str, Any]) -> tuple[str, Finding | None]:
-    """Render variables in `text` outside code; return (result, problem)."""
+    """Render variables in `text` outside code, and inside template blocks (Vorlagen), where
+    they are plain text; return (result, problem)."""
     if not has_template(text):
         return text, None
     masked = mask_code(text)
-    if not has_template(masked.text):
-        return text, None
+    out = masked.text
+    source = masked.text
     try:
-        refused = _refused(_ENV.parse(masked.text))
-        if refused is not None:
-            raise refused
-        template = _compile(masked.text)
-        out = template.render(context)
-        if len(out) > len(masked.text) + MAX_OUTPUT_GROWTH:
-            raise SecurityError("die eingesetzten Variablen ergäben einen zu langen Text")
+        # Template blocks are code to Markdown but text to fill in: their variables are filled.
+        for i, piece in enumerate(masked.pieces):
+            if has_template(piece) and VORLAGE_OPEN.match(piece.split("\n", 1)[0]):
+                source = piece
+                offset = masked.text[: masked.text.index(f"\x00{i}\x00")].count("\n")
+                try:
+                    masked.pieces[i] = _fill(piece, context, _PLAIN_ENV)
+                except Exception as exc:
+                    exc.loseblatt_offset = offset  # type: ignore[attr-defined]
+                    raise
+        source = masked.text
+        if has_template(masked.text):
+            out = _fill(masked.text, context, _ENV)
     except TemplateError as exc:
-        return text, Finding(_line_of(exc, masked.text), _german(exc))
+        return text, Finding(_offset(exc) + _line_of(exc, source), _german(exc))
     except (ArithmeticError, TypeError, ValueError, OverflowError, RecursionError) as exc:
         # Sandbox lets plain Python errors through (e.g. 1/0): still the editor's mistake.
-        return text, Finding(_line_of(exc, masked.text), f"Fehler beim Einsetzen der Variablen: {exc}")
+        return text, Finding(_offset(exc) + _line_of(exc, source), f"Fehler beim Einsetzen der Variablen: {exc}")
     return masked.restore(out), None
+
+
+def _offset(exc: Exception) -> int:
+    return getattr(exc, "loseblatt_offset", 0)

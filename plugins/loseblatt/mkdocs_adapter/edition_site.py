@@ -27,6 +27,7 @@ from ..plan.site import PlanSettings, SitePlan, plan_edition
 from ..render.sanitize import refused
 from ..render.trusted import trusted_html
 from ..render.web import pages
+from ..render.web.extras import start_page_markdown
 from ..render.web.html_fixes import finish_template, tidy
 from . import page_cache
 from .config import LoseblattConfig
@@ -76,7 +77,14 @@ class EditionSite:
         config.extra["ausgabe"] = {"code": ed.code, "titel": ed.definition.titel, "land": ed.definition.name}
         docs_dir = Path(config.docs_dir)
         docs = tuple(sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*.md")))
-        settings = PlanSettings(self.job.pdf, config.use_directory_urls, docs, tuple(self.options.seiten))
+        settings = PlanSettings(
+            self.job.pdf,
+            config.use_directory_urls,
+            docs,
+            tuple(self.options.seiten),
+            config.site_url,
+            self.cache_dir / "vorlagen",
+        )
         self.plan = plan_edition(ed, self.job.history, self.job.page_counts, settings)
         config.nav = self.plan.nav
         return config
@@ -93,6 +101,8 @@ class EditionSite:
             # A file of the same name in docs/ wins.
             if files.get_file_from_path(image.path) is None:
                 files.append(File.generated(config, image.path, abs_src_path=str(image.source)))
+        for generated in self.plan.files:
+            files.append(File.generated(config, generated.path, content=generated.content))
         install_worker(files, config)
         self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
         self.render_cache = RenderCache(self.cache_dir / "html", markdown_settings(config))
@@ -129,7 +139,8 @@ class EditionSite:
                 log.error(p.format())
             raise PluginError(f"Fehler in {page.file.src_uri} (Ausgabe {ed.code}).")
         if page.file.src_uri == "index.md":
-            text = text.rstrip() + "\n\n" + pages.registers_overview(ed) + "\n"
+            text = text.rstrip() + "\n\n" + start_page_markdown(ed, self.job.history) + "\n"
+            text += pages.registers_overview(ed) + "\n"
             if self.job.pdf:
                 link = pages.pdf_link(
                     "index.md", addresses.edition_pdf(ed.code), "Ganze Ausgabe als PDF", config.use_directory_urls

@@ -15,6 +15,7 @@ from .. import addresses
 from ..core.assemble import AssembledEdition
 from ..core.history import EditionHistory
 from ..render.web import checklist_pages, delivery_pages, index_pages, pages
+from ..render.web.extras import differences_nav, edition_extras
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,17 @@ class PlannedImage:
     source: Path  # the file in binder/
 
 
+@dataclass(frozen=True)
+class PlannedFile:
+    path: str  # where it is published inside the edition
+    content: bytes  # generated: template files (.docx, .odt), the Atom feed
+
+
 @dataclass
 class SitePlan:
     pages: list[PlannedPage] = field(default_factory=list)
     images: list[PlannedImage] = field(default_factory=list)
+    files: list[PlannedFile] = field(default_factory=list)
     nav: list = field(default_factory=list)
 
     def titles(self) -> dict[str, str]:
@@ -46,12 +54,15 @@ class PlanSettings:
     use_directory_urls: bool
     docs: tuple[str, ...]  # Markdown pages in docs/, relative to it
     docs_order: tuple[str, ...]  # the configured order of docs/ pages (plugin option `seiten`)
+    site_url: str | None = None  # the edition's address (absolute links in the feed)
+    cache: Path | None = None  # where generated template files are cached
 
 
 def plan_edition(
     edition: AssembledEdition, history: EditionHistory, page_counts: dict[str, int], settings: PlanSettings
 ) -> SitePlan:
     plan = SitePlan()
+    extras = edition_extras(edition, history, settings.cache, settings.site_url)
     nav_titles: dict[str, str] = {}
     nav: list = [{"Start": "index.md"}]
     for reg in edition.registers:
@@ -71,6 +82,7 @@ def plan_edition(
     nav.append(
         {
             "Loseblattsammlung": [
+                *differences_nav(edition),
                 {"Verzeichnis der gültigen Blätter": addresses.VERZEICHNIS},
                 {"Was ist neu": addresses.NEU},
                 {
@@ -90,6 +102,9 @@ def plan_edition(
         plan.pages.append(PlannedPage(path, content, nav_titles.get(path)))
 
     dir_urls = settings.use_directory_urls
+    plan.files += [PlannedFile(path, data) for path, data in extras.files.items()]
+    for path, markdown in extras.pages.items():
+        add(path, markdown)
     for reg in edition.registers:
         links = ""
         if settings.with_pdf:
@@ -114,7 +129,8 @@ def plan_edition(
             # On the contacts sheet unless the state's own extension of it lists them already.
             shows_contacts = sheet.blatt == pages.CONTACT_SHEET and sheet.extension is None
             contacts = pages.contacts_markdown(edition) if shows_contacts else ""
-            add(sheet.doc_path, pages.sheet_page(sheet, link, contacts))
+            head = extras.heads.get(sheet.blatt, "")
+            add(sheet.doc_path, pages.sheet_page(sheet, link, contacts, dir_urls, head))
             # Images sit beside the sheet's file in binder/ and are published beside its page.
             for src, source in sheet.images():
                 dest = posixpath.normpath(posixpath.join(posixpath.dirname(sheet.doc_path), src))
@@ -123,7 +139,7 @@ def plan_edition(
     add(addresses.STICHWORTE, index_pages.keyword_page(edition))
     add(addresses.FEHLT, pages.missing_sheet_page())
     add(addresses.VERZEICHNIS, delivery_pages.valid_sheets_page(edition, history, page_counts))
-    add(addresses.NEU, delivery_pages.whats_new_page(edition, history))
+    add(addresses.NEU, delivery_pages.whats_new_page(edition, history, extras.comparisons))
     add(addresses.LIEFERUNGEN, delivery_pages.deliveries_index(edition, history))
     for d in history.deliveries:
         add(addresses.delivery_page(d.name), delivery_pages.delivery_page(edition, d, settings.with_pdf, dir_urls))

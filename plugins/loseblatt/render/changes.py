@@ -13,8 +13,14 @@ def plain(blatt: str, titel: str) -> str:
     return f"Blatt {blatt} – {titel}"
 
 
-def change_list(changes: EditionChanges, name: Callable[[str, str], str] = plain, heading: str = "###") -> list[str]:
-    """Markdown lines; `name` writes a sheet's name (a link on the web, plain text elsewhere)."""
+def change_list(
+    changes: EditionChanges,
+    name: Callable[[str, str], str] = plain,
+    heading: str = "###",
+    compare: Callable[[str], str] | None = None,
+) -> list[str]:
+    """Markdown lines; `name` writes a sheet's name (a link on the web, plain text elsewhere);
+    `compare` a link to the comparison of a changed sheet's Fassungen, or nothing."""
     out = []
     if changes.new:
         out.append(f"{heading} Neue Blätter\n")
@@ -30,6 +36,7 @@ def change_list(changes: EditionChanges, name: Callable[[str, str], str] = plain
             out.append(
                 f"- {name(new.blatt, new.titel)}, Fassung {old.fassung_label} → {new.fassung_label}"
                 + (f" ({kind}{why})" if kind or why else "")
+                + (compare(new.blatt) if compare else "")
             )
         out.append("")
     if changes.withdrawn:

@@ -22,6 +22,7 @@ from markdown.util import AtomicString
 from ..core.markup import MarkupRules
 from ..core.references import TITLE_SEPARATOR
 from ..core.revisions import CHANGED_END, CHANGED_START
+from ..core.vorlagen import rewrite
 from .trusted import TOKEN, fragment
 
 CHANGED_LABEL = "Geändert in dieser Fassung:"
@@ -126,6 +127,17 @@ class TrustedFragments(Preprocessor):
         return [TOKEN.sub(lambda m: self.md.htmlStash.store(fragment(m.group(1))), line) for line in lines]
 
 
+class Templates(Preprocessor):
+    """A template block (core/vorlagen.py) that its page did not present itself (print, any page
+    without downloads) shows as its title and a plain text block."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "vorlage" not in text:
+            return lines
+        return rewrite(text).split("\n")
+
+
 class SafeMarkdownExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:
         MarkupRules().extendMarkdown(md)
@@ -137,6 +149,8 @@ class SafeMarkdownExtension(Extension):
         md.treeprocessors.register(Abbreviations(md), "loseblatt_abbreviations", 4)
         md.parser.blockprocessors.register(ChangedPassage(md.parser), "loseblatt_changed", 105)
         md.preprocessors.register(TrustedFragments(md), "loseblatt_trusted", 5)
+        # Before fenced code blocks (superfences: 32 and below) see the fence.
+        md.preprocessors.register(Templates(md), "loseblatt_templates", 40)
 
 
 def makeExtension(**kwargs) -> SafeMarkdownExtension:

@@ -53,7 +53,11 @@ def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages:
 
 
 def _changes_markdown(
-    changes: EditionChanges, from_doc: str, edition: AssembledEdition, heading: str = "###"
+    changes: EditionChanges,
+    from_doc: str,
+    edition: AssembledEdition,
+    heading: str = "###",
+    comparisons: dict[str, str] | None = None,
 ) -> list[str]:
     targets = {s.blatt: s.doc_path for s in edition.sheets}
 
@@ -64,21 +68,29 @@ def _changes_markdown(
             else f"Blatt {blatt} – {titel}"
         )
 
-    return change_list(changes, link, heading)
+    def compare(blatt: str) -> str:
+        doc = (comparisons or {}).get(blatt)
+        return f" – [Fassungen vergleichen]({page_link(from_doc, doc)})" if doc else ""
+
+    return change_list(changes, link, heading, compare)
 
 
-def whats_new_page(edition: AssembledEdition, history: EditionHistory) -> str:
+def whats_new_page(
+    edition: AssembledEdition, history: EditionHistory, comparisons: dict[str, str] | None = None
+) -> str:
     lines = [
         "# Was ist neu\n",
         "Hier steht, was jede Ergänzungslieferung gebracht hat: neue, geänderte und entfallene Blätter, "
         "jeweils mit dem Grund der Änderung. Die neueste Lieferung steht oben.\n",
+        "Sie können die Lieferungen dieser Ausgabe mit einem Feedreader abonnieren: "
+        "[Ergänzungslieferungen als Atom-Feed](feed.xml)\n",
     ]
     if history.pending:
         lines.append("## Seit der letzten Lieferung\n")
         lines.append(
             "Diese Änderungen sind schon auf der Website, aber noch in keiner Ergänzungslieferung enthalten.\n"
         )
-        lines += _changes_markdown(history.pending, NEU, edition)
+        lines += _changes_markdown(history.pending, NEU, edition, comparisons=comparisons)
     if not history.deliveries:
         lines.append("Bisher wurde keine Ergänzungslieferung veröffentlicht.\n")
     for d in reversed(history.deliveries):
@@ -92,7 +104,7 @@ def whats_new_page(edition: AssembledEdition, history: EditionHistory) -> str:
         if not d.changes:
             lines.append("Diese Lieferung brachte für diese Ausgabe keine Änderungen.\n")
             continue
-        lines += _changes_markdown(d.changes, NEU, edition)
+        lines += _changes_markdown(d.changes, NEU, edition, comparisons=comparisons)
         lines.append(
             f"[Ablageanweisung und Blätter dieser Lieferung]({page_link(NEU, addresses.delivery_page(d.name))})\n"
         )

@@ -8,6 +8,7 @@ from ...core.german import stand_long
 from ...core.laender import BASE, LAENDER
 from ...core.references import escape_markdown
 from ..trusted import esc, sheet_head, trusted_html
+from .vorlagen import web_markdown
 
 
 def pdf_link(doc_path: str, pdf_name: str, text: str, use_directory_urls: bool = True) -> str:
@@ -52,7 +53,10 @@ def sheet_header(sheet: AssembledSheet) -> str:
     )
 
 
-def sheet_page(sheet: AssembledSheet, pdf: str = "", extra: str = "") -> str:
+def sheet_page(
+    sheet: AssembledSheet, pdf: str = "", extra: str = "", use_directory_urls: bool = True, head: str = ""
+) -> str:
+    """`head`: trusted lines under the sheet's head (the link to the comparison of Fassungen)."""
     grund = ""
     if sheet.grund and sheet.fassung_label != "1":
         art = "Inhaltliche" if sheet.aenderung == "inhaltlich" else "Redaktionelle"
@@ -65,8 +69,10 @@ def sheet_page(sheet: AssembledSheet, pdf: str = "", extra: str = "") -> str:
         )
     links = "\n" + trusted_html(f'<p class="lb-downloads">{pdf}</p>') + "\n" if pdf else ""
     title = escape_markdown(sheet.titel)
-    body = sheet.display_markdown.strip() + (f"\n\n{extra.strip()}" if extra else "")
-    return f"# {title}\n\n{sheet_header(sheet)}{grund}\n{body}\n{links}"
+    body = web_markdown(sheet, sheet.display_markdown, use_directory_urls).strip()
+    body += f"\n\n{extra.strip()}" if extra else ""
+    head = f"\n{head.strip()}\n" if head else ""
+    return f"# {title}\n\n{sheet_header(sheet)}{grund}{head}\n{body}\n{links}"
 
 
 def register_page(reg: AssembledRegister, pdf: str = "", extra: str = "") -> str:
@@ -124,7 +130,10 @@ def chooser_page(editions: dict[str, str]) -> str:
     items = ['<ul class="lb-laender">']
     for code, name in sorted(LAENDER.items(), key=lambda kv: kv[1]):
         if code in editions:
-            items.append(f'<li><a href="{code}/">{esc(name)}</a> <span class="lb-hinweis">Landesausgabe</span></li>')
+            items.append(
+                f'<li><a href="{code}/">{esc(name)}</a> <span class="lb-hinweis">Landesausgabe</span> '
+                f'<a class="lb-anders" href="{code}/anders/">was in der Ausgabe {esc(name)} anders ist</a></li>'
+            )
         else:
             items.append(
                 f'<li><a href="{BASE}/">{esc(name)}</a> <span class="lb-hinweis">allgemeine Ausgabe</span></li>'

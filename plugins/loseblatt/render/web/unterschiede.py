@@ -1,0 +1,181 @@
+"""«Was in dieser Ausgabe anders ist»: a state edition against the general one, generated from
+the assembly (so it is always right): the state's own sheets, replaced sheets (with a word by
+word comparison against the general sheet), extended sheets, omitted sheets, the state's
+variables."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+
+from ...core.assemble import AssembledEdition, AssembledSheet, GeneralSheet
+from ...core.fassungen import compare
+from ...core.german import stand_long
+from ...core.laender import BASE
+from ...core.model import sheet_sort_key
+from ...core.references import escape_markdown
+from ..trusted import trusted_html
+from .vergleich import diff_html
+
+DOC = "anders.md"
+TITLE = "Was in dieser Ausgabe anders ist"
+
+
+def replacement_doc(blatt: str) -> str:
+    r, n = blatt.split(".")
+    return f"vergleich/allgemein-blatt-{r}-{n}.md"
+
+
+def _rel(from_doc: str, to_doc: str) -> str:
+    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+
+
+def general_href(from_doc: str, sheet_doc: str) -> str:
+    """The general edition's page of a sheet, from a page of this edition (directory URLs:
+    site/<code>/<page>/ → site/bund/<sheet>/)."""
+    page_dir = (
+        posixpath.splitext(from_doc)[0] if posixpath.basename(from_doc) != "index.md" else posixpath.dirname(from_doc)
+    )
+    depth = len([p for p in page_dir.split("/") if p]) + 1
+    return "../" * depth + f"{BASE}/" + sheet_doc.removesuffix(".md") + "/"
+
+
+def _general_link(from_doc: str, sheet: AssembledSheet, text: str) -> str:
+    return trusted_html(f'<a href="{html.escape(general_href(from_doc, sheet.doc_path))}">{html.escape(text)}</a>')
+
+
+def own_sheets(edition: AssembledEdition) -> list[AssembledSheet]:
+    code = edition.code
+    return [s for s in edition.sheets if s.base is not None and s.base.edition == code and not s.base.ersetzt]
+
+
+def replaced_sheets(edition: AssembledEdition) -> list[AssembledSheet]:
+    return [s for s in edition.sheets if s.blatt in edition.overlay.replaced]
+
+
+def extended_sheets(edition: AssembledEdition) -> list[AssembledSheet]:
+    return [s for s in edition.sheets if s.extension is not None]
+
+
+def _value(value) -> str:
+    return escape_markdown(str(value)) if value not in (None, "") else "–"
+
+
+def variable_rows(edition: AssembledEdition) -> list[tuple[str, str, str]]:
+    """(what, this edition, general edition) for the state's name, body and variables."""
+    here, general = edition.context, edition.overlay.general_context
+    rows = [("{{ land.name }}", here["land"]["name"], general.get("land", {}).get("name", ""))]
+    for key in ("name", "nominativ", "kurz"):
+        rows.append(
+            (
+                f"{{{{ land.gremium.{key} }}}}",
+                here["land"]["gremium"].get(key, ""),
+                general.get("land", {}).get("gremium", {}).get(key, ""),
+            )
+        )
+    names = sorted(set(here["var"]) | set(general.get("var", {})))
+    rows += [(f"{{{{ var.{n} }}}}", here["var"].get(n, ""), general.get("var", {}).get(n, "")) for n in names]
+    return rows
+
+
+def differences_page(edition: AssembledEdition) -> str:
+    d = edition.definition
+    lines = [
+        f"# {TITLE}\n",
+        f"Die {escape_markdown(d.titel)} beruht auf der allgemeinen Ausgabe des Ordners. Diese Seite zeigt, "
+        f"was {escape_markdown(d.name)} hinzufügt, ersetzt, ergänzt oder weglässt, und welche Angaben des "
+        "Landes in den Text eingesetzt werden. Sie entsteht beim Bauen aus der Zusammenstellung der "
+        "Ausgabe und ist deshalb immer aktuell.\n",
+    ]
+    own = own_sheets(edition)
+    lines.append(f"## Eigene Blätter des Landes ({len(own)})\n")
+    if own:
+        lines.append("| Blatt | Titel | Register | Fassung |\n|---|---|---|---|")
+        for s in own:
+            lines.append(
+                f"| {s.blatt} | [{escape_markdown(s.titel)}]({_rel(DOC, s.doc_path)}) "
+                f"| {s.register.number} {escape_markdown(s.register.titel)} | {s.fassung_label} |"
+            )
+    else:
+        lines.append("Diese Ausgabe hat keine eigenen Blätter.")
+    lines.append("")
+    replaced = replaced_sheets(edition)
+    lines.append(f"## Ersetzte Blätter ({len(replaced)})\n")
+    if replaced:
+        lines.append(
+            "Diese Blätter hat das Land durch eigene Fassungen ersetzt. Der Vergleich zeigt Wort für Wort, "
+            "was hier anders steht als in der allgemeinen Ausgabe.\n"
+        )
+        lines.append("| Blatt | in dieser Ausgabe | in der allgemeinen Ausgabe | Vergleich |\n|---|---|---|---|")
+        for s in replaced:
+            g = edition.overlay.replaced[s.blatt]
+            lines.append(
+                f"| {s.blatt} | [{escape_markdown(s.titel)}]({_rel(DOC, s.doc_path)}) "
+                f"| {_general_link(DOC, s, g.titel)} | [Vergleich]({_rel(DOC, replacement_doc(s.blatt))}) |"
+            )
+    else:
+        lines.append("Diese Ausgabe ersetzt keine Blätter der allgemeinen Ausgabe.")
+    lines.append("")
+    extended = extended_sheets(edition)
+    lines.append(f"## Ergänzte Blätter ({len(extended)})\n")
+    if extended:
+        lines.append(
+            f"An diese Blätter der allgemeinen Ausgabe ist ein Kasten „Hinweise für {escape_markdown(d.name)}“ "
+            "angefügt; der übrige Text ist derselbe.\n"
+        )
+        for s in extended:
+            ext = s.extension
+            lines.append(
+                f"- [Blatt {s.blatt} – {escape_markdown(s.titel)}]({_rel(DOC, s.doc_path)}), ergänzt um "
+                f"„{escape_markdown(ext.titel if ext else '')}“ – allgemeine Fassung: "
+                + _general_link(DOC, s, f"Blatt {s.blatt} in der allgemeinen Ausgabe")
+            )
+    else:
+        lines.append("Diese Ausgabe ergänzt keine Blätter der allgemeinen Ausgabe.")
+    lines.append("")
+    omitted = sorted(edition.overlay.omitted, key=lambda g: sheet_sort_key(g.blatt))
+    lines.append(f"## Weggelassene Blätter ({len(omitted)})\n")
+    if omitted:
+        lines.append("Diese Blätter der allgemeinen Ausgabe gehören nicht zu dieser Ausgabe:\n")
+        lines += [f"- Blatt {g.blatt} – {escape_markdown(g.titel)}" for g in omitted]
+    else:
+        lines.append("Diese Ausgabe lässt keine Blätter der allgemeinen Ausgabe weg.")
+    lines.append("")
+    lines.append("## Angaben des Landes im Text\n")
+    lines.append(
+        "Wo ein Blatt eine Angabe des Landes enthält, setzt jede Ausgabe ihre eigene ein. Die Spalte rechts zeigt, "
+        "was die allgemeine Ausgabe an derselben Stelle sagt.\n"
+    )
+    lines.append(f"| Angabe | {escape_markdown(d.titel)} | Allgemeine Ausgabe |\n|---|---|---|")
+    for what, here, general in variable_rows(edition):
+        lines.append(f"| `{what}` | {_value(here)} | {_value(general)} |")
+    return "\n".join(lines) + "\n"
+
+
+def replacement_page(sheet: AssembledSheet, general: GeneralSheet, edition: AssembledEdition) -> str:
+    doc = replacement_doc(sheet.blatt)
+    diff = compare(general.markdown, sheet.markdown)
+    n = sum(1 for b in diff if b.changed)
+    return "\n".join(
+        [
+            "---\nsearch:\n  exclude: true\n---\n",
+            f"# Blatt {sheet.blatt}: {escape_markdown(edition.definition.titel)} und allgemeine Ausgabe\n",
+            f"[Blatt {sheet.blatt} – {escape_markdown(sheet.titel)}]({_rel(doc, sheet.doc_path)}) ersetzt in dieser "
+            f"Ausgabe das Blatt „{escape_markdown(general.titel)}“ der allgemeinen Ausgabe "
+            f"(Fassung {general.fassung}, Stand {stand_long(general.stand)}; "
+            + _general_link(doc, sheet, "in der allgemeinen Ausgabe lesen")
+            + "). Text, der nur hier steht, ist **unterstrichen**; Text, der nur in der allgemeinen Ausgabe "
+            f"steht, **durchgestrichen**. {n} {'Absatz unterscheidet' if n == 1 else 'Absätze unterscheiden'} sich.\n",
+            f"[Zurück zu „{TITLE}“]({_rel(doc, DOC)})\n",
+            trusted_html(diff_html(diff)) + "\n",
+        ]
+    )
+
+
+def edition_pages(edition: AssembledEdition) -> dict[str, str]:
+    if edition.code == BASE:
+        return {}
+    pages = {DOC: differences_page(edition)}
+    for s in replaced_sheets(edition):
+        pages[replacement_doc(s.blatt)] = replacement_page(s, edition.overlay.replaced[s.blatt], edition)
+    return pages

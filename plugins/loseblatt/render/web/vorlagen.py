@@ -1,0 +1,84 @@
+"""Templates on the web: the block as text with a copy button, and its .docx and .odt files."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from pathlib import Path
+
+from ...caching import CacheFolder
+from ...core.assemble import AssembledEdition, AssembledSheet
+from ...core.german import stand_long
+from ...core.vorlagen import Vorlage, find, rewrite
+from ..office import TemplateMeta, template_file
+from ..trusted import trusted_html
+
+FOLDER = "vorlagen"
+KINDS = (("docx", "Word-Datei"), ("odt", "LibreOffice-Datei"))
+
+
+def file_path(v: Vorlage, kind: str) -> str:
+    """Where the file lies, relative to the edition root."""
+    return f"{FOLDER}/{v.slug}.{kind}"
+
+
+def _page_url(doc_path: str, target: str, use_directory_urls: bool) -> str:
+    page_dir = posixpath.dirname(doc_path)
+    if use_directory_urls and posixpath.basename(doc_path) != "index.md":
+        page_dir = posixpath.join(page_dir, posixpath.splitext(posixpath.basename(doc_path))[0])
+    return posixpath.relpath(target, page_dir or ".")
+
+
+def downloads(doc_path: str, v: Vorlage, use_directory_urls: bool = True) -> str:
+    """The download links under a template, named with its title for screen readers."""
+    links = []
+    for kind, label in KINDS:
+        href = _page_url(doc_path, file_path(v, kind), use_directory_urls)
+        links.append(
+            f'<a class="md-button lb-vorlage-datei" href="{html.escape(href)}" download>'
+            f'<span class="lb-sr">Vorlage „{html.escape(v.titel)}“ als </span>{label} (.{kind})</a>'
+        )
+    # Our own copy button (assets/besuch.js): Material's content.code.copy wraps each button in
+    # a nav landmark, and several unnamed landmarks on a page are not accessible.
+    copy = (
+        '<button type="button" class="md-button lb-kopieren" data-lb-aktion="vorlage-kopieren">'
+        f'Text kopieren<span class="lb-sr"> (Vorlage „{html.escape(v.titel)}“)</span></button>'
+    )
+    return trusted_html(
+        '<p class="lb-downloads lb-vorlage-downloads">' + copy + " Zum Bearbeiten: " + " ".join(links) + "</p>"
+    )
+
+
+def web_markdown(sheet: AssembledSheet, markdown: str, use_directory_urls: bool = True) -> str:
+    """The sheet's Markdown with every template as title, text block and download links."""
+    return rewrite(markdown, lambda v: downloads(sheet.doc_path, v, use_directory_urls), sheet.blatt)
+
+
+def meta_for(edition: AssembledEdition, sheet: AssembledSheet, v: Vorlage) -> TemplateMeta:
+    return TemplateMeta(
+        titel=v.titel,
+        blatt=sheet.blatt,
+        blatt_titel=sheet.titel,
+        fassung=sheet.fassung_label,
+        stand=sheet.stand,
+        ausgabe=edition.definition.titel,
+        stand_text=stand_long(sheet.stand),
+    )
+
+
+def edition_templates(edition: AssembledEdition) -> list[tuple[AssembledSheet, Vorlage]]:
+    return [(s, v) for s in edition.sheets for v in find(s.markdown, s.blatt)]
+
+
+def template_files(edition: AssembledEdition, cache: Path | None = None) -> dict[str, bytes]:
+    """Every template of the edition as .docx and .odt, by path relative to the edition root;
+    `cache`: the folder of the cache (caching.py), which keeps what this edition used."""
+    folder = CacheFolder(cache) if cache is not None else None
+    files = {}
+    for sheet, v in edition_templates(edition):
+        meta = meta_for(edition, sheet, v)
+        for kind, _ in KINDS:
+            files[file_path(v, kind)] = template_file(kind, v.text, meta, folder)
+    if folder is not None:
+        folder.record(edition.code)
+    return files
