@@ -5,8 +5,8 @@
    - inflected forms: the word becomes its German stem (the lunr-languages stemmer the index
      was built with), «Geschäftsordnungen» -> «geschaftsordnung», which Material then matches
      as a prefix like everything the reader types;
-   - transcriptions: ae, oe, ue stand for ä, ö, ü («Foerderung» -> «Förderung») when the word
-     as written occurs nowhere in the index;
+   - transcriptions: ae, oe, ue stand for ä, ö, ü («Foerderung» -> «Förderung») when more
+     pages contain the word read that way than as written;
    - compound parts are in the index itself (field «teile», written at build time).
 
    Words the index does not know stay as written, so Material reports them as missing. */
@@ -16,6 +16,7 @@ const MATERIAL_WORKER = "__MATERIAL_WORKER__"
 const QUERY = 2 // Material's SearchMessageType.QUERY
 
 let vocabulary = []
+let index = null
 
 function knowsPrefix(prefix) {
   let lo = 0
@@ -35,11 +36,30 @@ function stem(word) {
   return token ? token.toString() : word
 }
 
+// How many pages (or sections) contain exactly this index term.
+function pages(term) {
+  const posting = index && index.invertedIndex[term]
+  if (!posting) return 0
+  const refs = new Set()
+  for (const field of Object.keys(posting)) if (field !== "_index") Object.keys(posting[field]).forEach((r) => refs.add(r))
+  return refs.size
+}
+
 function rewriteWord(word) {
   const lower = word.toLowerCase()
   const candidates = [lower]
   const folded = lower.replace(/ae/g, "ä").replace(/oe/g, "ö").replace(/ue/g, "ü")
   if (folded !== lower) candidates.push(folded)
+  // A complete word: the reading that more pages contain («foerderung»: «förderung», even if
+  // a page mentions the transcription itself; «steuer» stays «steuer»).
+  let best = null
+  let most = 0
+  for (const candidate of candidates) {
+    const n = pages(stem(candidate))
+    if (n > most) [best, most] = [stem(candidate), n]
+  }
+  if (best) return best
+  // A word still being typed: the first reading that begins some word of the index.
   for (const candidate of candidates)
     for (const form of [stem(candidate), candidate]) if (knowsPrefix(form)) return form
   return lower
@@ -65,7 +85,7 @@ const here = typeof document !== "undefined" && document.currentScript ? documen
 Promise.resolve(importScripts(new URL(MATERIAL_WORKER, here).href)).then(() => {
   const build = self.lunr.Builder.prototype.build
   self.lunr.Builder.prototype.build = function () {
-    const index = build.call(this)
+    index = build.call(this)
     vocabulary = Object.keys(index.invertedIndex).sort()
     return index
   }
