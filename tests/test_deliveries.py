@@ -190,3 +190,22 @@ def test_marks_only_changed_blocks():
     assert html.count('<div class="lb-geaendert">') == 2
     assert html.count('<p class="lb-sr">Geändert in dieser Fassung:</p>') == 2
     assert "%%%" not in html and "<p>Eins.</p>" in html
+
+
+def test_every_sheet_to_put_in_says_where_it_goes():
+    from loseblatt.core.deliveries import SheetRecord, compare
+    from loseblatt.core.history import filing_rows
+
+    def rec(blatt: str, fassung: int = 1, digest: str = "a") -> SheetRecord:
+        return SheetRecord(
+            blatt, f"Titel {blatt}", fassung, "2027-01", int(blatt.split(".", maxsplit=1)[0]), "R", digest, "", 1
+        )
+
+    before = {b: rec(b) for b in ("8.1", "8.51", "9.1")}
+    after = {**before, "8.52": rec("8.52"), "8.53": rec("8.53"), "7.1": rec("7.1"), "8.1": rec("8.1", 2, "b")}
+    rows = dict(filing_rows(compare(before, after, [], "sn")))
+    put_in = [put for _, put in filing_rows(compare(before, after, [], "sn"))]
+    assert "Blatt 7.1, Fassung 1 (1 Seite) – am Anfang von Register 7, hinter dem Registerblatt" in put_in
+    assert "Blatt 8.52, Fassung 1 (1 Seite) – hinter Blatt 8.51" in put_in
+    assert "Blatt 8.53, Fassung 1 (1 Seite) – hinter Blatt 8.52" in put_in
+    assert rows["Blatt 8.1, Fassung 1 (1 Seite)"] == "Blatt 8.1, Fassung 2 (1 Seite)"  # replaces the page taken out

@@ -432,7 +432,7 @@ def report(old: Package, new: Package, changes: EditionChanges, findings, name: 
         "## Blätter des Landes austauschen",
         "",
     ]
-    rows = filing_rows(changes)
+    rows = filing_rows(changes, positions=False)  # the «Ablegen» column says where
     if rows:
         lines += ["| Herausnehmen | Einfügen | Ablegen |", "|---|---|---|"]
         order = [r.blatt for r in changes.inserted()] + [o.blatt for o, _ in changes.withdrawn]

@@ -99,6 +99,7 @@ class EditionChanges:
     new: list[SheetRecord] = field(default_factory=list)
     changed: list[tuple[SheetRecord, SheetRecord]] = field(default_factory=list)  # (before, after)
     withdrawn: list[tuple[SheetRecord, Withdrawal | None]] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)  # every sheet after the delivery, in binder order
 
     def __bool__(self) -> bool:
         return bool(self.new or self.changed or self.withdrawn)
@@ -434,7 +435,7 @@ def _unit_name(key: str) -> str:
 def compare(
     before: dict[str, SheetRecord], after: dict[str, SheetRecord], withdrawals: list[Withdrawal], code: str
 ) -> EditionChanges:
-    changes = EditionChanges()
+    changes = EditionChanges(order=sorted(after, key=sheet_sort_key))
     for blatt in sorted(after, key=sheet_sort_key):
         rec = after[blatt]
         old = before.get(blatt)

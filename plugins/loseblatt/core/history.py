@@ -52,13 +52,38 @@ def edition_history(
     return history
 
 
-def filing_rows(changes: EditionChanges) -> list[tuple[str, str]]:
-    """(take out, put in) per sheet, in sheet order."""
+def register_of(blatt: str) -> str:
+    """'8.52' -> '8'; a municipality's own 'L2.1' -> 'L2' (filed in its own part of register 2)."""
+    return blatt.split(".", 1)[0]
+
+
+def filing_position(blatt: str, order: list[str]) -> str:
+    """Where a new sheet goes in the binder: behind the sheet before it in the same register,
+    or first in its register, behind the Registerblatt."""
+    register = register_of(blatt)
+    before = None
+    for other in order:
+        if other == blatt:
+            break
+        if register_of(other) == register:
+            before = other
+    if before is not None:
+        return f"hinter Blatt {before}"
+    number = register.lstrip("L")
+    return f"am Anfang von Register {number}, hinter dem Registerblatt"
+
+
+def filing_rows(changes: EditionChanges, positions: bool = True) -> list[tuple[str, str]]:
+    """(take out, put in) per sheet, in sheet order; a new sheet says where it goes (a changed
+    one replaces the page taken out), unless the caller shows positions itself."""
 
     def label(r) -> str:
         return f"Blatt {r.blatt}, Fassung {r.fassung_label} ({pages_de(r.seiten)})"
 
+    def where(blatt: str) -> str:
+        return f" – {filing_position(blatt, changes.order)}" if positions and changes.order else ""
+
     rows = [(old.blatt, label(old), label(new)) for old, new in changes.changed]
-    rows += [(new.blatt, "–", label(new)) for new in changes.new]
+    rows += [(new.blatt, "–", label(new) + where(new.blatt)) for new in changes.new]
     rows += [(old.blatt, label(old), "– (entfällt ersatzlos)") for old, _ in changes.withdrawn]
     return [(out, put) for _, out, put in sorted(rows, key=lambda row: sheet_sort_key(row[0]))]
