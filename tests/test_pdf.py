@@ -212,3 +212,31 @@ def test_edition_cover_names_stand_delivery_and_single_sided_printing(printed):
     )
     assert "Noch keine Ergänzungslieferung" in flat  # the fixture has recorded none
     assert "Bitte einseitig drucken." in flat
+
+
+def test_printed_pages_look_right_as_pictures(printed, tmp_path):
+    """Rendered like a reader sees them: a free punch margin on the left, a running head at the
+    top, the footer at the bottom, on every kind of document."""
+    from loseblatt.page_images import render_site
+    from PIL import Image
+
+    dpi = 50
+    pictures = render_site(printed.site, tmp_path, ["sn"], dpi)
+    names = {p.stem for p in pictures}
+    assert {"sn-ausgabe-deckblatt", "sn-register-1", "sn-blatt-1-1"} <= names, names
+    mm = dpi / 25.4
+    for path in pictures:
+        image = Image.open(path).convert("L")
+        width, height = image.size
+        assert abs(width / mm - 210) < 2 and abs(height / mm - 297) < 2, path  # A4
+
+        assert ink(image, mm, (0, 0, 20, 297)) == 0, f"{path.name}: Text im Lochrand"
+        assert ink(image, mm, (20, 280, 200, 297)) > 0, f"{path.name}: keine Fußzeile"
+        if "deckblatt" not in path.name:
+            assert ink(image, mm, (20, 0, 200, 18)) > 0, f"{path.name}: keine Kopfzeile"
+
+
+def ink(image, mm: float, box: tuple[float, float, float, float]) -> int:
+    """Dark pixels of a greyscale page picture in a box given in millimetres (left, top, right, bottom)."""
+    crop = image.crop(tuple(round(v * mm) for v in box))
+    return sum(1 for value in crop.getdata() if value < 160)

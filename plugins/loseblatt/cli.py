@@ -252,6 +252,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--datum", help="Datum der Lieferung (JJJJ-MM-TT), Standard: heute")
     p.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml (Markdown-Einstellungen für die Seitenzahlen)")
     p.set_defaults(func=cmd_lieferung)
+    p = sub.add_parser("seitenbilder", help="Bilder ausgewählter Druckseiten (PNG) aus den PDFs einer gebauten Website")
+    p.add_argument("ziel", help="Ordner für die Bilder")
+    p.add_argument("--site", default="site", help="die gebaute Website (Standard: site)")
+    p.add_argument("--ausgabe", action="append", help="nur diese Ausgabe(n), z. B. --ausgabe sn")
+    p.set_defaults(func=cmd_seitenbilder)
     p = sub.add_parser("diff", help="Markdown-Zusammenfassung der Änderungen seit einer Lieferung oder einem Git-Stand")
     p.add_argument("ref", help="Name einer Lieferung (z. B. 2026-1) oder ein Git-Stand (z. B. origin/main)")
     p.set_defaults(func=cmd_diff)
@@ -292,6 +297,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_kommune(sub)
     return parser
+
+
+def cmd_seitenbilder(args: argparse.Namespace) -> int:
+    from .page_images import render_site
+
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"Fehler: „{site}“ ist keine gebaute Website (erst „make build“).", file=sys.stderr)
+        return 2
+    try:
+        written = render_site(site, Path(args.ziel), args.ausgabe or None)
+    except RuntimeError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
