@@ -267,3 +267,17 @@ def test_new_topics_and_templates_exist(real):
         assert blatt in titles, blatt
     sheets = {s.blatt: s for s in real.editions["bund"].sheets}
     assert all(len(sheets[b].markdown.split()) >= 400 for b in ("1.7", "2.9", "2.10", "5.8", "7.10", "7.11", "7.12"))
+
+
+def test_glossary_abbreviations_are_focusable_with_their_expansion_except_inside_links():
+    import markdown
+    from loseblatt.render.safe_markdown import SafeMarkdownExtension
+
+    md = markdown.Markdown(extensions=["abbr", SafeMarkdownExtension()])
+    html = md.convert("Die KKP hilft, [siehe KKP](x.md).\n\n*[KKP]: Kommunale Kriminalprävention")
+    assert (
+        '<abbr class="lb-abk" tabindex="0">KKP<span class="lb-abk-text"> (Kommunale Kriminalprävention)</span></abbr>'
+        in html
+    )
+    # No focusable element inside a link: there the abbreviation stays as it was.
+    assert '<a href="x.md">siehe <abbr title="Kommunale Kriminalprävention">KKP</abbr></a>' in html

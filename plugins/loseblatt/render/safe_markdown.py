@@ -88,7 +88,12 @@ class Abbreviations(Treeprocessor):
     pointer (loseblatt.css). No title: browsers would show it a second time."""
 
     def run(self, root: etree.Element) -> None:
+        # Inside a link the link takes the focus (no focusable element within another); there
+        # the abbreviation keeps its title.
+        in_links = {id(e) for a in root.iter("a") for e in a.iter("abbr")}
         for abbr in root.iter("abbr"):
+            if id(abbr) in in_links:
+                continue
             title = abbr.attrib.pop("title", None)
             if not title:
                 continue
