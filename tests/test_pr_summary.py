@@ -63,6 +63,7 @@ def test_summary_names_changes_and_fassungen_to_raise(tmp_path):
 def test_summary_without_changes(tmp_path):
     root = copy_binder(tmp_path, "gleich")
     result = pipeline.check(root / "binder", root)
-    md = summary(result, result, root, "`origin/main`")
+    md = summary(result, result, root, "`origin/main`", images_url="https://github.com/o/r/actions/runs/2#artifacts")
     assert "**Prüfung: keine Fehler.**" in md and "Keine Änderungen an Blättern" in md
     assert "Fassungen vor der nächsten Lieferung" not in md
+    assert "Artefakt „seitenbilder“" in md and "(https://github.com/o/r/actions/runs/2#artifacts)" in md

@@ -152,6 +152,9 @@ def summary(
         out.append("Die gebaute Website liegt als Artefakt „website“ bei diesem Lauf.")
     if images_url:
         out.append("")
-        out.append(f"Seitenbilder der Druckfassung: [Artefakte des Laufs]({images_url}).")
+        out.append(
+            "Seitenbilder der Druckfassung (Deckblatt, Register, Checklisten, ein Blatt, die neueste Lieferung) "
+            f"liegen als Artefakt „seitenbilder“ bei diesem Lauf: [Artefakte des Laufs]({images_url})."
+        )
     out.append("")
     return "\n".join(out)
