@@ -129,7 +129,6 @@ def test_serve_watches_the_binder(project):
 
     cfg = load_config(str(project.path / "mkdocs.yml"))
     plugin = cfg.plugins["loseblatt"]
-    plugin.project_root = project.path
 
     class Server:
         watched: list[str] = []

@@ -97,8 +97,10 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         logging.getLogger("loseblatt.betreiber").warning("WARNUNG: %s", message)
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
-        if isinstance(self.role, Coordinator):
-            server.watch(str(self.role.binder_dir()))
+        # The binder lies outside docs/: watch it too (from the configuration alone, so that it
+        # holds whatever role the last build had).
+        root = Path(config.config_file_path).resolve().parent
+        server.watch(str((root / self.config.binder_dir).resolve()))
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
