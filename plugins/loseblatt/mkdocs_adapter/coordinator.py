@@ -150,9 +150,12 @@ class Coordinator:
             for problem in result.problems:
                 log.error(problem.format())
             n = len(result.problems)
+            command = (
+                "loseblatt kommune pruefen" if (self.project_root / "kommune.yml").is_file() else "loseblatt check"
+            )
             raise PluginError(
                 f"Der Ordner enthält {n} Fehler (siehe oben); es wird nichts veröffentlicht. "
-                "Mit „loseblatt check“ lassen sie sich ohne Build prüfen."
+                f"Mit „{command}“ lassen sie sich ohne Build prüfen."
             )
         self.result = result
         self.codes = self.selected_editions(list(result.binder.editions))
