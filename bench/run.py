@@ -212,7 +212,7 @@ def serve_latency(project: Path, sheet: Path, page: str, edits: int) -> dict:
     """A real `mkdocs serve`; after each edit, poll the page until it shows the new text."""
     port = free_port()
     proc = subprocess.Popen(
-        [PY, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"],
+        [PY, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
         cwd=project,
         env=environment({"LOSEBLATT_PDF": "0", "SITE_URL": f"http://127.0.0.1:{port}/"}),
         stdout=subprocess.DEVNULL,
