@@ -82,9 +82,11 @@ def plan_edition(
     nav.append(
         {
             "Loseblattsammlung": [
-                *differences_nav(edition),
+                # The section's first entry is the same in every edition: a collapsed section
+                # shows it as its link, so pages stay shareable between editions (page_cache.py).
                 {"Verzeichnis der gültigen Blätter": addresses.VERZEICHNIS},
                 {"Was ist neu": addresses.NEU},
+                *differences_nav(edition),
                 {
                     "Ergänzungslieferungen": [addresses.LIEFERUNGEN]
                     + [{f"Lieferung {d.name}": addresses.delivery_page(d.name)} for d in reversed(history.deliveries)]
