@@ -254,5 +254,7 @@ def test_a_glossary_entry_redoes_only_the_pages_that_use_it(tmp_path: Path) -> N
     rendered = json.loads((cache / "pdf-stats.json").read_text(encoding="utf-8"))["gerendert"]
     assert sorted(rendered) == ["bund:blatt-2-1.pdf", "sn:blatt-2-1.pdf"]
     html = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
-    assert html["markdown"]["umgewandelt"] == 1, html  # sheet 2.1, the same Markdown in bund and sn
+    # Sheet 2.1 only: the same Markdown in bund and sn, converted once, or twice when both edition
+    # workers reach it at the same moment; never the other 28 pages.
+    assert html["markdown"]["umgewandelt"] in (1, 2), html
     assert "Kommunaler Rat für Prävention" in (project.site / "sn/02-gremiengruendung/blatt-2-1/index.html").read_text()
