@@ -16,16 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from ..addresses import register_page, sheet_page
-from . import vorlagen
-from .checklists import Checklist, canonicalize, extract
+from .checklists import Checklist
 from .german import contracted_forms
 from .glossary import abbreviations_markdown, glossary_markdown
 from .laender import BASE
 from .model import Binder, EditionDef, Register, Sheet, sheet_sort_key
-from .passages import select
-from .problems import Finding, Problems
-from .references import REFERENCE, Target, resolve
-from .templating import TrustedMarkdown, has_template, render
+from .problems import Problems
+from .references import Target
+from .templating import TrustedMarkdown
+from .text_stages import StageOutput, TextInputs, memo_key, run_stages
 
 
 @dataclass
@@ -167,42 +166,11 @@ def sheet_source(blatt: str, titel: str, fassung_label: str, stand: str, markdow
 
 class TextMemo:
     """process_text's results within one check, shared by the editions: a base sheet without
-    passages or variables, whose links lead to the same titles, reads the same in all of them."""
+    passages or variables, whose links lead to the same titles, reads the same in all of them.
+    The key comes from what each stage declares it reads (text_stages.memo_key)."""
 
     def __init__(self) -> None:
-        self.done: dict[tuple, tuple[str, list[Checklist], list[Finding]]] = {}
-
-    @staticmethod
-    def key(text: str, edition: str, context_id: str, targets: dict[str, Target], doc_path: str, blatt: str) -> tuple:
-        refs = sorted({m.strip() for m in REFERENCE.findall(text)})
-        linked = tuple((r, t.titel, t.doc_path) if (t := targets.get(r)) else (r, None, None) for r in refs)
-        return (
-            text,
-            blatt,
-            doc_path,
-            edition if ":::" in text else None,
-            context_id if has_template(text) else None,
-            linked,
-        )
-
-
-def _process(
-    text: str, edition: str, context: dict[str, Any], targets: dict[str, Target], doc_path: str, blatt: str
-) -> tuple[str, list[Checklist], list[Finding]]:
-    """Passages → variables → checklists → references, each step's findings by line in `text`."""
-    found: list[Finding] = []
-    text, passage_findings = select(text, edition)
-    found += passage_findings
-    text, template_finding = render(text, context)
-    if template_finding:
-        found.append(template_finding)
-    found += vorlagen.check(text)
-    text, checklist_findings = canonicalize(text, blatt)
-    found += checklist_findings
-    checklists = extract(text)
-    text, reference_findings = resolve(text, targets, doc_path)
-    found += reference_findings
-    return text, checklists, found
+        self.done: dict[tuple, StageOutput] = {}
 
 
 def process_text(
@@ -219,17 +187,17 @@ def process_text(
     context_id: str = "",
 ) -> tuple[str, list[Checklist]]:
     """A sheet's text for one edition; problems carry the file's line numbers."""
+    inputs = TextInputs(edition, context, targets, doc_path, blatt, context_id)
     if memo is None:
-        done = _process(text, edition, context, targets, doc_path, blatt)
+        done = run_stages(text, inputs)
     else:
-        key = TextMemo.key(text, edition, context_id or edition, targets, doc_path, blatt)
+        key = memo_key(text, inputs)
         cached = memo.done.get(key)
         if cached is None:
-            cached = memo.done[key] = _process(text, edition, context, targets, doc_path, blatt)
+            cached = memo.done[key] = run_stages(text, inputs)
         done = cached
-    out, checklists, found = done
-    problems.add_findings(path, body_line, found, edition)
-    return out, list(checklists)
+    problems.add_findings(path, body_line, done.findings, edition)
+    return done.text, list(done.checklists)
 
 
 def _indent(text: str) -> str:

@@ -1,0 +1,103 @@
+"""The text steps every sheet and docs/ page goes through, as one ordered list of stages.
+
+Each stage has one signature, `run(text, inputs) -> StageOutput`, and declares which of the
+inputs it reads for a given source text (`reads`). The memo that shares results between
+editions derives its key from those declarations, so a new stage that reads a new input cannot
+be forgotten in the key: it only has to say what it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import vorlagen
+from .checklists import Checklist, canonicalize, extract
+from .passages import select
+from .problems import Finding
+from .references import REFERENCE, Target, resolve
+from .templating import has_template, render
+
+
+@dataclass(frozen=True)
+class TextInputs:
+    """Everything a stage may read besides the text itself."""
+
+    edition: str
+    context: dict[str, Any]
+    targets: dict[str, Target]
+    doc_path: str
+    blatt: str
+    # Names the variables' values: editions with equal values share it (memo key).
+    context_id: str = ""
+
+
+@dataclass
+class StageOutput:
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    checklists: list[Checklist] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: Callable[[str, TextInputs], StageOutput]
+    # What of `inputs` this stage's result depends on, judged from the sheet's source text
+    # (conservatively: any text the earlier stages could hand it comes from that source).
+    reads: Callable[[str, TextInputs], Hashable]
+
+
+def _passages(text: str, inputs: TextInputs) -> StageOutput:
+    out, found = select(text, inputs.edition)
+    return StageOutput(out, found)
+
+
+def _variables(text: str, inputs: TextInputs) -> StageOutput:
+    out, finding = render(text, inputs.context)
+    return StageOutput(out, [finding] if finding else [])
+
+
+def _templates(text: str, inputs: TextInputs) -> StageOutput:
+    return StageOutput(text, vorlagen.check(text))
+
+
+def _checklists(text: str, inputs: TextInputs) -> StageOutput:
+    out, found = canonicalize(text, inputs.blatt)
+    return StageOutput(out, found, extract(out))
+
+
+def _references(text: str, inputs: TextInputs) -> StageOutput:
+    out, found = resolve(text, inputs.targets, inputs.doc_path)
+    return StageOutput(out, found)
+
+
+def _linked_targets(text: str, inputs: TextInputs) -> Hashable:
+    refs = sorted({m.strip() for m in REFERENCE.findall(text)})
+    linked = tuple((r, t.titel, t.doc_path) if (t := inputs.targets.get(r)) else (r, None, None) for r in refs)
+    return (inputs.doc_path, linked)
+
+
+# In this order: passages pick the edition's text, variables fill it, then templates are
+# checked, checklists get their ids and Blattverweise become links.
+STAGES: tuple[Stage, ...] = (
+    Stage("passagen", _passages, lambda text, i: i.edition if ":::" in text else None),
+    Stage("variablen", _variables, lambda text, i: (i.context_id or i.edition) if has_template(text) else None),
+    Stage("vorlagen", _templates, lambda text, i: None),
+    Stage("checklisten", _checklists, lambda text, i: i.blatt),
+    Stage("verweise", _references, _linked_targets),
+)
+
+
+def run_stages(text: str, inputs: TextInputs) -> StageOutput:
+    """All stages in order; findings by line in `text` (the stages keep the line count)."""
+    result = StageOutput(text)
+    for stage in STAGES:
+        step = stage.run(result.text, inputs)
+        result = StageOutput(step.text, result.findings + step.findings, result.checklists + step.checklists)
+    return result
+
+
+def memo_key(text: str, inputs: TextInputs) -> tuple:
+    return (text, *(stage.reads(text, inputs) for stage in STAGES))
