@@ -7,7 +7,12 @@ TARGETS = {"2.3": Target("Geschäftsordnung", "02-gremien/blatt-2-3.md")}
 
 
 def inputs(edition="sn", **kw):
-    base = dict(context={"land": {"name": "Sachsen"}}, targets=TARGETS, doc_path="01-x/blatt-1-1.md", blatt="1.1")
+    base = {
+        "context": {"land": {"name": "Sachsen"}},
+        "targets": TARGETS,
+        "doc_path": "01-x/blatt-1-1.md",
+        "blatt": "1.1",
+    }
     base.update(kw)
     return TextInputs(edition, **base)
 
