@@ -240,3 +240,74 @@ def ink(image, mm: float, box: tuple[float, float, float, float]) -> int:
     """Dark pixels of a greyscale page picture in a box given in millimetres (left, top, right, bottom)."""
     crop = image.crop(tuple(round(v * mm) for v in box))
     return sum(1 for value in crop.getdata() if value < 160)
+
+
+def every_pdf(site) -> list:
+    return sorted(site.glob("*/pdf/*.pdf")) + sorted(site.glob("*/lieferungen/*.pdf"))
+
+
+def test_every_pdf_is_tagged_and_passes_the_structure_check(printed):
+    """PDF/UA-1 core (pdfcheck.py) and qpdf's check on every PDF, joined ones included: structure
+    tree, language, title shown, XMP with pdfuaid, every link and field tagged and described,
+    every table header scoped."""
+    from loseblatt.print_adapter.pdfcheck import problems, qpdf_check
+
+    pdfs = every_pdf(printed.site)
+    assert len(pdfs) > 20
+    found = {pdf.relative_to(printed.site).as_posix(): [*problems(pdf), qpdf_check(pdf)] for pdf in pdfs}
+    assert {name: p for name, p in found.items() if any(p)} == {}
+
+
+def test_structure_check_finds_what_is_missing(printed, tmp_path):
+    """The check can fail: a sheet stripped of its tags and its fields' descriptions."""
+    import pikepdf
+    from loseblatt.print_adapter.pdfcheck import problems
+
+    with pikepdf.open(printed.site / "sn/pdf/blatt-2-1.pdf") as pdf:
+        del pdf.Root["/StructTreeRoot"]
+        del pdf.Root["/MarkInfo"]
+        pdf.save(tmp_path / "ohne-tags.pdf")
+    assert {
+        "kein Strukturbaum (/StructTreeRoot mit /ParentTree)",
+        "nicht als getaggt markiert (/MarkInfo /Marked)",
+    } <= set(problems(tmp_path / "ohne-tags.pdf"))
+    with pikepdf.open(printed.site / "sn/pdf/blatt-2-1.pdf") as pdf:
+        for page in pdf.pages:
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") == "/Widget":
+                    annot.TU = annot.T
+        pdf.save(tmp_path / "ohne-beschreibung.pdf")
+    assert any("ohne Beschreibung (/TU)" in p for p in problems(tmp_path / "ohne-beschreibung.pdf"))
+
+
+def test_joined_pdfs_keep_the_parts_structure_fields_and_title(printed):
+    import pikepdf
+
+    site = printed.site / "sn/pdf"
+    with pikepdf.open(site / "kommune-beugt-vor-sn.pdf") as pdf:
+        document = pdf.Root.StructTreeRoot.K[0]
+        assert document.S == "/Document"
+        parts = [str(p.get("/T", "")) for p in document.K]
+        # One /Part per bookmark, in reading order, titled like it.
+        assert parts[0] == "Deckblatt und Inhalt" and "Blatt 2.3 – Thema 3" in parts
+        assert all(p.S == "/Part" for p in document.K)
+        assert str(pdf.open_metadata()["dc:title"]) == "Kommune beugt vor! – Ausgabe Sachsen"
+        assert str(pdf.Root.Lang) == "de"
+        widgets = [a for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Widget"]
+        fields = list(pdf.Root.AcroForm.Fields)
+        assert widgets and {w.objgen for w in widgets} == {f.objgen for f in fields}
+        tips = {str(w.T): str(w.TU) for w in widgets}
+    # The field of a checklist item is described by the item's words, in the joined file too.
+    assert "Lagebilder zusammentragen" in tips.values()
+    assert all(tip and tip != name for name, tip in tips.items())
+
+
+def test_table_headers_are_scoped(printed):
+    import pikepdf
+    from loseblatt.print_adapter.tagging import struct_elements
+
+    with pikepdf.open(printed.site / "sn/pdf/kommune-beugt-vor-sn.pdf") as pdf:
+        headers = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/TH"]
+        assert headers and all(str(h.A.Scope) in ("/Column", "/Row") for h in headers)
+        # The contents' column heads («Blatt», «Titel», «Seiten») are column headers.
+        assert sum(1 for h in headers if h.A.Scope == "/Column") >= 3

@@ -127,6 +127,9 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     Field("web", "web", "Website", "Adresse mit https://, oder leer."),
 )
 
+# How an edition's PDFs are meant to be printed (ausgabe.yml «druck»); the first is the default.
+PRINT_MODES = ("einseitig", "beidseitig")
+
 EDITION_FIELDS: tuple[Field, ...] = (
     Field("name", "text", "Land", "Name des Landes, z. B. Sachsen.", required=True),
     Field("titel", "text", "Titel der Ausgabe", "z. B. Ausgabe Sachsen.", required=True),
@@ -139,6 +142,14 @@ EDITION_FIELDS: tuple[Field, ...] = (
         "Werte für {{ var.name }} in den Blättern; Namen aus Kleinbuchstaben, Ziffern und _.",
     ),
     Field("ohne", "ids", "Weggelassene Blätter", 'Grundblätter, die diese Ausgabe weglässt, z. B. ["8.2"].'),
+    Field(
+        "druck",
+        "choice",
+        "Druck",
+        "einseitig (Voreinstellung) oder beidseitig: jedes Blatt beginnt auf einer Vorderseite, "
+        "der Lochrand wechselt die Seite, freie Rückseiten sind gekennzeichnet.",
+        choices=PRINT_MODES,
+    ),
 )
 
 GLOSSARY_FIELDS: tuple[Field, ...] = (

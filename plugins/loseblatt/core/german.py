@@ -117,6 +117,14 @@ def stand_short(stand: str) -> str:
     return f"{m.group(2)}/{m.group(1)}" if m else stand
 
 
+def leaves_de(n: int | None) -> str:
+    """Printed double-sided: '1 Blatt/1 Seite', '2 Blätter/3 Seiten', or a dash when unknown."""
+    if not n:
+        return "–"
+    leaves = (n + 1) // 2
+    return f"{'1 Blatt' if leaves == 1 else f'{leaves} Blätter'}/{pages_de(n)}"
+
+
 def pages_de(n: int | None) -> str:
     """'1 Seite', '3 Seiten', or a dash when the count is unknown."""
     if not n:

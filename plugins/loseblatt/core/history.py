@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .assemble import AssembledEdition
 from .deliveries import EditionChanges, Snapshot, Withdrawal, compare, delivery_changes, snapshot_of
-from .german import pages_de
+from .german import leaves_de, pages_de
 from .model import sheet_sort_key
 
 
@@ -73,12 +73,14 @@ def filing_position(blatt: str, order: list[str]) -> str:
     return f"am Anfang von Register {number}, hinter dem Registerblatt"
 
 
-def filing_rows(changes: EditionChanges, positions: bool = True) -> list[tuple[str, str]]:
+def filing_rows(changes: EditionChanges, positions: bool = True, duplex: bool = False) -> list[tuple[str, str]]:
     """(take out, put in) per sheet, in sheet order; a new sheet says where it goes (a changed
-    one replaces the page taken out), unless the caller shows positions itself."""
+    one replaces the page taken out), unless the caller shows positions itself. `duplex`:
+    counts leaves besides pages, as a double-sided binder holds them."""
+    count = leaves_de if duplex else pages_de
 
     def label(r) -> str:
-        return f"Blatt {r.blatt}, Fassung {r.fassung_label} ({pages_de(r.seiten)})"
+        return f"Blatt {r.blatt}, Fassung {r.fassung_label} ({count(r.seiten)})"
 
     def where(blatt: str) -> str:
         return f" – {filing_position(blatt, changes.order)}" if positions and changes.order else ""

@@ -17,6 +17,7 @@ from .fields import (
     GREMIUM_CASES,
     GREMIUM_FIELDS,
     PLAIN_FIELD,
+    PRINT_MODES,
     REGISTER_FIELDS,
     SHEET_FIELDS,
     STAND,
@@ -415,6 +416,14 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
     if code == "bund" and ohne_ids:
         problems.add(path, front.lines["ohne"], "Die allgemeine Ausgabe kann keine Blätter weglassen.")
         ok = False
+    druck = front.data.get("druck", PRINT_MODES[0])
+    if druck not in PRINT_MODES:
+        problems.add(
+            path,
+            front.lines.get("druck", 1),
+            f"„druck“ ist „einseitig“ oder „beidseitig“, nicht „{druck}“.",
+        )
+        ok = False
     if not ok or name is None or titel is None or gremium is None:
         return None
     return EditionDef(
@@ -428,6 +437,7 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
         ohne_ids,
         front.lines,
         path.parent if code != BASE else None,
+        str(druck),
     )
 
 

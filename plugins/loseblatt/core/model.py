@@ -113,10 +113,15 @@ class EditionDef:
     ohne: list[str] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
     folder: Path | None = None  # binder/laender/<code>/ for states
+    druck: str = "einseitig"  # "beidseitig": every sheet starts on a front page (duplex printing)
 
     @property
     def is_base(self) -> bool:
         return self.code == "bund"
+
+    @property
+    def duplex(self) -> bool:
+        return self.druck == "beidseitig"
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)

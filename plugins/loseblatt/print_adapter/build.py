@@ -2,7 +2,8 @@
 
 Per-sheet documents are rendered once per distinct content (cache keyed by a hash of HTML,
 styles, fonts and WeasyPrint's version) and spread over worker processes; register and
-edition PDFs are joined from them with pikepdf and cached by the keys of their parts.
+edition PDFs are joined from them with pikepdf (tags kept, assemble.py) and cached by the keys of
+their parts.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from .. import addresses, caching
 from ..core.assemble import AssembledEdition
 from ..render import print_html as names
-from ..render.print_html import PrintRenderer
+from ..render.print_html import AUTHOR, PrintRenderer
 from ..workers import cpu_count, process_pool
 from .assemble import Part, join
 from .render import cache_key, render_pdf
@@ -158,13 +159,21 @@ class PdfBuilder:
         self.stats.rendered.append(doc.label)
         return result[1]
 
-    def joined(self, label: str, title: str, parts: list[tuple[str, str, int]], pdfs: dict[str, int]) -> str:
-        """Join parts (key, bookmark, level); cached by the parts' keys; returns the key."""
+    def joined(
+        self, label: str, title: str, parts: list[tuple[str, str, int]], pdfs: dict[str, int], blank: str | None = None
+    ) -> str:
+        """Join parts (key, bookmark, level); cached by the parts' keys; returns the key. With
+        `blank` (double-sided editions), a part with an odd page count is followed by that blank
+        page, so that every part starts on a front page."""
+        if blank is not None:
+            parts = [q for p in parts for q in ([p, (blank, "", p[2])] if pdfs[p[0]] % 2 else [p])]
         key = cache_key_of_join(title, parts)
         self._use(label, key)
         if self.store.has(key):
             return key
-        data = join([Part(bookmark, self.store.pdf(k), level) for k, bookmark, level in parts], title, key)
+        data = join(
+            [Part(bookmark, self.store.pdf(k), level) for k, bookmark, level in parts], title, key, creator=AUTHOR
+        )
         self.store.put(key, data, sum(pdfs[k] for k, _, _ in parts))
         self.stats.joined.append(label)
         return key
@@ -214,6 +223,8 @@ class PdfBuilder:
                     plan["checklists"][n] = d
                     docs.append(d)
             plans[code] = plan
+        blanks = {ed.code: Doc(f"{ed.code}:leerseite", partial(r.blank_page, ed), fingerprint=fp) for ed in editions}
+        docs += [blanks[ed.code] for ed in editions if ed.definition.duplex]
         pdfs = self.render_all(docs)
 
         # Covers need the page counts of the sheets.
@@ -230,6 +241,7 @@ class PdfBuilder:
             target = site_dirs[code] / "pdf"
             target.mkdir(parents=True, exist_ok=True)
             info = EditionPdfs()
+            blank = blanks[code].key if ed.definition.duplex else None
             edition_parts = [(covers[code].key, "Deckblatt und Inhalt", 0)]
             for reg in ed.registers:
                 n = reg.register.number
@@ -247,7 +259,7 @@ class PdfBuilder:
                     edition_parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 1))
                 reg_name = addresses.register_pdf(n)
                 self.store.place(
-                    self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs),
+                    self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs, blank),
                     target / reg_name,
                 )
                 info.registers[n] = reg_name
@@ -257,7 +269,9 @@ class PdfBuilder:
                     info.checklists[n] = name
             ed_name = addresses.edition_pdf(code)
             self.store.place(
-                self.joined(f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}", edition_parts, pdfs),
+                self.joined(
+                    f"{code}:{ed_name}", f"Kommune beugt vor! – {ed.definition.titel}", edition_parts, pdfs, blank
+                ),
                 target / ed_name,
             )
             info.edition = ed_name
@@ -291,14 +305,20 @@ class PdfBuilder:
                     )
                     sheet_docs.append((doc, f"Blatt {rec.blatt} – {rec.titel}"))
                 reasons = [(new.blatt, new.titel, new.grund or "") for _, new in d.changes.changed]
+                rows = filing_rows(d.changes, duplex=ed.definition.duplex)
                 cover = Doc(
                     f"{ed.code}:lieferung-{d.name}:ablageanweisung",
-                    partial(names.supplement_cover, r, ed, d.name, d.datum, filing_rows(d.changes), reasons),
+                    partial(names.supplement_cover, r, ed, d.name, d.datum, rows, reasons),
                     fingerprint=fp,
                 )
                 docs += [cover] + [doc for doc, _ in sheet_docs]
                 plans.append((ed, d, cover, sheet_docs))
-        pdfs = self.render_all(docs)
+        blanks = {
+            ed.code: Doc(f"{ed.code}:leerseite", partial(r.blank_page, ed), fingerprint=fp)
+            for ed in editions
+            if ed.definition.duplex
+        }
+        pdfs = self.render_all(docs + list(blanks.values()))
         written: dict[str, list[str]] = {}
         for ed, d, cover, sheet_docs in plans:
             parts = [(cover.key, "Ablageanweisung", 0)] + [(doc.key, title, 0) for doc, title in sheet_docs]
@@ -308,6 +328,7 @@ class PdfBuilder:
                 f"Kommune beugt vor! – {ed.definition.titel} – Ergänzungslieferung {d.name}",
                 parts,
                 pdfs,
+                blanks[ed.code].key if ed.code in blanks else None,
             )
             target = site_dirs[ed.code] / "lieferungen"
             target.mkdir(parents=True, exist_ok=True)

@@ -31,13 +31,16 @@ def cache_key(html: str, forms: bool = False) -> str:
 
 
 def render_pdf(html: str, forms: bool = False) -> tuple[bytes, int]:
-    """(PDF bytes, page count). Tagged PDF/UA with document language and title from the HTML."""
+    """(PDF bytes, page count). Tagged PDF/UA with document language and title from the HTML;
+    table header scopes added (tagging.py)."""
     import logging
 
     from weasyprint import HTML
+
+    from .tagging import complete_sheet
 
     # WeasyPrint warns about CSS it ignores (e.g. Material-only properties); not the editor's concern.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=str(ASSETS) + "/", url_fetcher=local_fetcher()).render()
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_forms=forms)
-    return pdf, len(document.pages)
+    return complete_sheet(pdf), len(document.pages)

@@ -4,6 +4,7 @@ register checklists. The print adapter turns them into PDFs."""
 from __future__ import annotations
 
 import copy
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,24 @@ from .trusted import esc, sheet_head
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 BINDER_TITLE = "Kommune beugt vor!"
+AUTHOR = "Stiftung Deutsches Forum für Kriminalprävention (DFK) und Landespräventionsgremien"
 # A link to another page of the site (relative, not an anchor of this document). On paper it is
 # the words the author wrote; as a link WeasyPrint would resolve it against the build folder
 # (file:///…), which is dead for readers and differs between checkouts.
+# A checklist box and its label (checklist_ext). WeasyPrint takes a form field's description
+# (/TU) from a label only inside a <form>; elsewhere from the title, which the box gets here.
+CHECKBOX_LABEL = re.compile(
+    r'(<input\b(?=[^>]*\stype="checkbox")(?![^>]*\stitle=)[^>]*?)(\s*/?>\s*<label for="[^"]*">(.*?)</label>)', re.S
+)
+TAG = re.compile(r"<[^>]+>")
 SITE_LINK = re.compile(r'<a\b(?=[^>]*\shref="(?![a-z][a-z0-9+.-]*:|#)[^"]*")[^>]*>(.*?)</a>', re.S)
+
+
+# Double-sided editions (ausgabe.yml «druck: beidseitig»): the punch margin of print.css's
+# @page (27 mm left, 16 mm right) is mirrored on left-hand pages, where the holes are on the right.
+MIRRORED_MARGIN = "margin-left: 16mm; margin-right: 27mm;"
+DUPLEX_CSS = "@page :left { " + MIRRORED_MARGIN + " }"
+BLANK_TEXT = "Diese Seite bleibt frei."
 
 
 def css_string(text: str) -> str:
@@ -71,6 +86,7 @@ class PrintRenderer:
             (
                 "blatt",
                 edition.definition.titel,
+                edition.definition.druck,
                 sheet.blatt,
                 sheet.titel,
                 sheet.fassung_label,
@@ -99,6 +115,7 @@ class PrintRenderer:
             (
                 "checklisten",
                 edition.definition.titel,
+                edition.definition.druck,
                 reg.register.number,
                 reg.register.titel,
                 reg.register.stand,
@@ -113,6 +130,7 @@ class PrintRenderer:
             (
                 "register",
                 edition.definition.titel,
+                edition.definition.druck,
                 r.number,
                 r.titel,
                 r.fassung,
@@ -128,6 +146,7 @@ class PrintRenderer:
             self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
         self._md.reset()
         out = self._md.convert(text)
+        out = CHECKBOX_LABEL.sub(_titled_checkbox, out)
         return SITE_LINK.sub(r'<span class="lb-link">\1</span>', out)
 
     def document(
@@ -139,11 +158,12 @@ class PrintRenderer:
         keywords: list[str] | None = None,
         date: str | None = None,
         css_extra: str = "",
+        duplex: bool = False,
     ) -> str:
         head = [
             '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">',
             f"<title>{esc(title)}</title>",
-            '<meta name="author" content="Stiftung Deutsches Forum für Kriminalprävention (DFK) und Landespräventionsgremien">',
+            f'<meta name="author" content="{AUTHOR}">',
             '<meta name="generator" content="loseblatt">',
         ]
         if keywords:
@@ -153,7 +173,7 @@ class PrintRenderer:
             head.append(f'<meta name="dcterms.created" content="{date}">')
             head.append(f'<meta name="dcterms.modified" content="{date}">')
         head.append('<link rel="stylesheet" href="fonts.css"><link rel="stylesheet" href="print.css">')
-        style = (running.css() if running else "") + css_extra
+        style = (running.css() if running else "") + (DUPLEX_CSS if duplex else "") + css_extra
         if style:
             head.append(f"<style>{style}</style>")
         head.append("</head>")
@@ -181,7 +201,12 @@ class PrintRenderer:
         foot = f"Blatt {sheet.blatt} · Fassung {sheet.fassung_label} · Stand {stand_short(sheet.stand)}"
         running = self.running_for(edition, f"Register {reg.number} · {reg.titel}", foot)
         return self.document(
-            f"Blatt {sheet.blatt} – {sheet.titel}", body, running, keywords=sheet.schlagworte, date=f"{sheet.stand}-01"
+            f"Blatt {sheet.blatt} – {sheet.titel}",
+            body,
+            running,
+            keywords=sheet.schlagworte,
+            date=f"{sheet.stand}-01",
+            duplex=edition.definition.duplex,
         )
 
     def register_divider(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
@@ -200,7 +225,9 @@ class PrintRenderer:
         )
         foot = f"Registerblatt {r.number} · Fassung {r.fassung} · Stand {stand_short(r.stand)}"
         running = self.running_for(edition, f"Register {r.number} · {r.titel}", foot)
-        return self.document(f"Register {r.number} – {r.titel}", body, running, date=f"{r.stand}-01")
+        return self.document(
+            f"Register {r.number} – {r.titel}", body, running, date=f"{r.stand}-01", duplex=edition.definition.duplex
+        )
 
     def cover_and_contents(
         self, edition: AssembledEdition, pages: dict[str, int], latest: tuple[str, str] | None = None
@@ -237,15 +264,21 @@ class PrintRenderer:
                 else "Noch keine Ergänzungslieferung"
             )
             + "</p>"
-            + '<p class="lb-angaben"><strong>Bitte einseitig drucken.</strong> Jedes Blatt zählt seine Seiten '
-            "für sich und wird bei einer Änderung einzeln ausgetauscht.</p></section>"
-            '<section class="lb-inhalt"><h1>Inhalt</h1>'
+            + (
+                '<p class="lb-angaben"><strong>Bitte beidseitig drucken.</strong> Jedes Blatt beginnt auf einer '
+                f"Vorderseite; freie Rückseiten sind mit „{BLANK_TEXT}“ gekennzeichnet. Jedes Blatt zählt seine "
+                "Seiten für sich und wird bei einer Änderung einzeln ausgetauscht.</p></section>"
+                if d.duplex
+                else '<p class="lb-angaben"><strong>Bitte einseitig drucken.</strong> Jedes Blatt zählt seine Seiten '
+                "für sich und wird bei einer Änderung einzeln ausgetauscht.</p></section>"
+            )
+            + '<section class="lb-inhalt"><h1>Inhalt</h1>'
             "<p>Jedes Blatt zählt seine Seiten für sich, damit es bei einer Änderung allein ausgetauscht werden kann.</p>"
             '<table><thead><tr><th>Blatt</th><th>Titel</th><th class="lb-zahl">Seiten</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></section>"
         )
         running = Running(f"{BINDER_TITLE} · {d.titel}", "Deckblatt und Inhalt", "Deckblatt und Inhalt")
-        return self.document(f"{BINDER_TITLE} – {d.titel}", body, running)
+        return self.document(f"{BINDER_TITLE} – {d.titel}", body, running, duplex=d.duplex)
 
     def register_checklists(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
         from ..core.references import resolve
@@ -271,8 +304,20 @@ class PrintRenderer:
         running = self.running_for(edition, f"Register {r.number} · {r.titel}", f"Checklisten Register {r.number}")
         latest = max([s.stand for s in reg.sheets if s.checklists] or [r.stand])
         return self.document(
-            f"Checklisten Register {r.number} – {r.titel}", "".join(parts), running, date=f"{latest}-01"
+            f"Checklisten Register {r.number} – {r.titel}",
+            "".join(parts),
+            running,
+            date=f"{latest}-01",
+            duplex=edition.definition.duplex,
         )
+
+    def blank_page(self, edition: AssembledEdition) -> str:
+        """The left-hand page after a part that ends on a front page, in double-sided editions."""
+        d = edition.definition
+        running = Running(f"{BINDER_TITLE} · {d.titel}", "", "", page_numbers=False)
+        body = f'<p class="lb-frei">{BLANK_TEXT}</p>'
+        # A document of one page starts on a right-hand page; this one is printed on the back.
+        return self.document(BLANK_TEXT, body, running, css_extra="@page { " + MIRRORED_MARGIN + " }")
 
     def _inline(self, text: str) -> str:
         out = self.markdown(text)
@@ -281,6 +326,11 @@ class PrintRenderer:
     @staticmethod
     def _plain(text: str) -> str:
         return re.sub(r"[*_`\[\]]|\(.*?\)|\{.*?\}", "", text).strip()
+
+
+def _titled_checkbox(m: re.Match) -> str:
+    text = " ".join(html.unescape(TAG.sub("", m.group(3))).split())
+    return f'{m.group(1)} title="{esc(text)}"{m.group(2)}'
 
 
 def sheet_from_record(record, marked_against=None) -> AssembledSheet:
@@ -335,7 +385,13 @@ def supplement_cover(
         "<p>Nehmen Sie die links genannten Blätter aus Ihrem Ordner und heften Sie die rechts genannten an "
         "derselben Stelle ein. Die neuen Blätter folgen nach dieser Anweisung. Geänderte Abschnitte sind "
         "am linken Rand mit einem Strich markiert.</p>"
-        f"<table><thead><tr><th>Herausnehmen</th><th>Einfügen</th></tr></thead><tbody>{table}</tbody></table>"
+        + (
+            "<p><strong>Bitte beidseitig drucken.</strong> Jedes Blatt beginnt auf einer Vorderseite; "
+            "die Angaben nennen Blätter (Papier) und Seiten.</p>"
+            if edition.definition.duplex
+            else "<p><strong>Bitte einseitig drucken.</strong></p>"
+        )
+        + f"<table><thead><tr><th>Herausnehmen</th><th>Einfügen</th></tr></thead><tbody>{table}</tbody></table>"
         + (f"<h2>Was sich geändert hat</h2><ul>{reasons}</ul>" if reasons else "")
         + "</section>"
     )
@@ -345,5 +401,9 @@ def supplement_cover(
         f"Ergänzungslieferung {name} · Ablageanweisung",
     )
     return renderer.document(
-        f"{BINDER_TITLE} – {edition.definition.titel} – Ergänzungslieferung {name}", body, running, date=datum
+        f"{BINDER_TITLE} – {edition.definition.titel} – Ergänzungslieferung {name}",
+        body,
+        running,
+        date=datum,
+        duplex=edition.definition.duplex,
     )

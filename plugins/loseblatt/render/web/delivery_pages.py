@@ -134,13 +134,16 @@ def delivery_page(edition: AssembledEdition, d: Delivery, with_pdf: bool, use_di
             + "\n"
         )
     lines.append("## Ablageanweisung\n")
+    duplex = edition.definition.duplex
     lines.append(
         "Nehmen Sie die links genannten Blätter aus Ihrem Ordner und heften Sie die rechts genannten "
         "an derselben Stelle ein. Jedes Blatt hat eigene Seitenzahlen; es werden immer ganze Blätter "
-        "getauscht.\n"
+        "getauscht."
+        + (" Diese Ausgabe wird beidseitig gedruckt: jedes Blatt beginnt auf einer Vorderseite." if duplex else "")
+        + "\n"
     )
     lines.append("| Herausnehmen | Einfügen |\n|---|---|")
-    lines += [f"| {out} | {put} |" for out, put in filing_rows(d.changes)]
+    lines += [f"| {out} | {put} |" for out, put in filing_rows(d.changes, duplex=duplex)]
     lines.append("")
     lines.append("## Was sich geändert hat\n")
     lines += _changes_markdown(d.changes, doc, edition)

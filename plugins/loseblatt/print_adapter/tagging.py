@@ -1,0 +1,137 @@
+"""PDF/UA details for our PDFs that WeasyPrint 70 leaves out, and the catalogue entries every
+tagged PDF of ours carries (also the joined ones, which pikepdf writes).
+
+- Table header cells get `/Scope`: WeasyPrint links headers to cells by `/ID`/`/Headers`
+  only; a header is a row header where a data cell of its own row names it, else a column
+  header (WeasyPrint's own rule: only `scope="row"` makes a row header).
+- Every `/ID` is listed in the structure tree's `/IDTree`, so `/Headers` can be resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from xml.sax.saxutils import escape
+
+import pikepdf
+
+Name = pikepdf.Name
+PRODUCER = "loseblatt (WeasyPrint, pikepdf)"
+
+
+def kids(elem: pikepdf.Object) -> list:
+    k = elem.get(Name.K)
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def struct_elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
+    """Every structure element below `root` (the StructTreeRoot or an element), depth first."""
+    stack = list(reversed(kids(root)))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or node.get(Name.Type) in (Name.OBJR, Name.MCR):
+            continue
+        if Name.S not in node:
+            continue
+        yield node
+        stack.extend(reversed(kids(node)))
+
+
+def _attributes(elem: pikepdf.Dictionary) -> pikepdf.Dictionary:
+    a = elem.get(Name.A)
+    if isinstance(a, pikepdf.Array):  # several attribute objects: take the table one
+        for item in a:
+            if isinstance(item, pikepdf.Dictionary) and item.get(Name.O) == Name.Table:
+                return item
+        table = pikepdf.Dictionary(O=Name.Table)
+        a.append(table)
+        return table
+    if not isinstance(a, pikepdf.Dictionary):
+        a = pikepdf.Dictionary(O=Name.Table)
+        elem[Name.A] = a
+    return a
+
+
+def scope_headers(elements: list[pikepdf.Dictionary]) -> int:
+    """Give every TH a /Scope; returns how many it set."""
+    n = 0
+    for tr in (e for e in elements if e.get(Name.S) == Name.TR):
+        cells = [c for c in kids(tr) if isinstance(c, pikepdf.Dictionary) and c.get(Name.S) in (Name.TH, Name.TD)]
+        named: set[str] = set()
+        for td in (c for c in cells if c.get(Name.S) == Name.TD):
+            headers = _attributes(td).get(Name.Headers)
+            if isinstance(headers, pikepdf.Array):
+                named.update(str(h) for h in headers)
+        for th in (c for c in cells if c.get(Name.S) == Name.TH):
+            attrs = _attributes(th)
+            if Name.Scope in attrs:
+                continue
+            attrs[Name.Scope] = Name.Row if str(th.get(Name.ID, "")) in named else Name.Column
+            n += 1
+    return n
+
+
+def id_tree(pdf: pikepdf.Pdf, elements: list[pikepdf.Dictionary]) -> None:
+    """/IDTree for the structure elements' /ID (a flat name tree, sorted as the spec asks)."""
+    ids = sorted(((bytes(e[Name.ID]), e) for e in elements if Name.ID in e), key=lambda item: item[0])
+    root = pdf.Root.StructTreeRoot
+    if not ids:
+        if Name.IDTree in root:
+            del root[Name.IDTree]
+        return
+    names = pikepdf.Array()
+    for key, elem in ids:
+        names.append(pikepdf.String(key))
+        names.append(elem)
+    root[Name.IDTree] = pdf.make_indirect(pikepdf.Dictionary(Names=names))
+
+
+def xmp(title: str, lang: str, creator: str = "") -> bytes:
+    """XMP metadata with the PDF/UA identifier; no dates, so that it is the same every time."""
+    t, la, c = escape(title), escape(lang), escape(creator)
+    creator_xml = f"<dc:creator><rdf:Seq><rdf:li>{c}</rdf:li></rdf:Seq></dc:creator>" if creator else ""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+        f"<pdfuaid:part>1</pdfuaid:part><pdf:Producer>{escape(PRODUCER)}</pdf:Producer>"
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>'
+        f"<dc:language><rdf:Bag><rdf:li>{la}</rdf:li></rdf:Bag></dc:language>{creator_xml}"
+        "</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode()
+
+
+def mark_document(pdf: pikepdf.Pdf, title: str, lang: str = "de", creator: str = "") -> None:
+    """What PDF/UA-1 asks of the catalogue: language, marked, title shown, XMP with pdfuaid."""
+    root = pdf.Root
+    root.Lang = pikepdf.String(lang)
+    root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    meta = pdf.make_stream(xmp(title, lang, creator))
+    meta.Type = Name.Metadata
+    meta.Subtype = Name.XML
+    root.Metadata = meta
+    pdf.docinfo[Name.Title] = title
+    pdf.docinfo[Name.Producer] = PRODUCER
+    if creator:
+        pdf.docinfo[Name.Author] = creator
+
+
+def complete_sheet(data: bytes) -> bytes:
+    """A WeasyPrint PDF with header scopes and an IDTree; everything else as WeasyPrint wrote it."""
+    import io
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get(Name.StructTreeRoot)
+        if root is None:
+            return data
+        elements = list(struct_elements(root))
+        scope_headers(elements)
+        id_tree(pdf, elements)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
