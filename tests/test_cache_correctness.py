@@ -135,6 +135,11 @@ CHANGES: dict[str, Change] = {
     "stand": (lambda p: p.edit("binder/02-gremiengruendung/blatt-1.md", "stand: 2026-02", "stand: 2026-03"), None),
     "site_url": (None, None),  # the build below uses another SITE_URL
     "ohne": (drop_in_sn, None),
+    # Double-sided print: mirrored margins and blank backs in every PDF of the edition.
+    "druck": (
+        lambda p: p.edit("binder/laender/sn/ausgabe.yml", "name: Sachsen\n", "name: Sachsen\ndruck: beidseitig\n"),
+        None,
+    ),
     "checklisten_code": (
         None,
         ("render/checklist_ext.py", '{"class": "lb-punkte"}', '{"class": "lb-punkte lb-geaendert"}'),

@@ -142,3 +142,22 @@ def test_duplex_pdfs_pass_the_structure_check(duplex):
     pdfs = sorted((duplex.site / "sn").glob("pdf/*.pdf")) + sorted((duplex.site / "sn").glob("lieferungen/*.pdf"))
     found = {p.name: [*problems(p), qpdf_check(p)] for p in pdfs}
     assert {name: p for name, p in found.items() if any(p)} == {}
+
+
+@pytest.mark.slow
+def test_blank_back_looks_right_as_a_picture(duplex, tmp_path):
+    """The reviewers' sample set shows a blank back: its punch margin (right) free of ink, the
+    sentence in the middle, the running head at the top."""
+    from loseblatt.page_images import render_site
+    from PIL import Image
+    from test_pdf import ink
+
+    dpi = 50
+    pictures = {p.stem: p for p in render_site(duplex.site, tmp_path, ["sn"], dpi)}
+    assert "sn-ausgabe-leerseite" in pictures, sorted(pictures)
+    image = Image.open(pictures["sn-ausgabe-leerseite"]).convert("L")
+    mm = dpi / 25.4
+    assert ink(image, mm, (190, 0, 210, 297)) == 0  # the holes are on the right of a back page
+    assert ink(image, mm, (16, 0, 190, 18)) > 0  # running head
+    assert ink(image, mm, (16, 100, 190, 200)) > 0  # «Diese Seite bleibt frei.»
+    assert ink(image, mm, (16, 280, 190, 297)) == 0  # no page number: the page belongs to no sheet

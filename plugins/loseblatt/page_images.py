@@ -32,6 +32,9 @@ def samples(site: Path, code: str) -> list[Sample]:
     edition = pdf_dir / addresses.edition_pdf(code)
     if edition.is_file():
         out.append(Sample(f"{code}-ausgabe-deckblatt", edition, 1))
+        blank = first_blank_page(edition)
+        if blank is not None:  # double-sided editions: a blank back, with the punch margin on the right
+            out.append(Sample(f"{code}-ausgabe-leerseite", edition, blank))
     registers = sorted(pdf_dir.glob("register-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
     if registers:
         out.append(Sample(f"{code}-{registers[0].stem}", registers[0], 1))
@@ -45,6 +48,25 @@ def samples(site: Path, code: str) -> list[Sample]:
     if supplements:
         out.append(Sample(f"{code}-lieferung-{supplements[-1].stem}", supplements[-1], 1))
     return out
+
+
+def first_blank_page(pdf: Path, limit: int = 12) -> int | None:
+    """The first page (1-based) that only says «Diese Seite bleibt frei.», among the first few."""
+    from .render.print_html import BLANK_TEXT
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return None
+    for page in range(1, limit + 1):
+        done = subprocess.run(
+            [tool, "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:  # past the last page
+            return None
+        text = " ".join(done.stdout.split())
+        if text.endswith(BLANK_TEXT) and "Seite " not in text[: -len(BLANK_TEXT)]:
+            return page
+    return None
 
 
 def render(sample: Sample, target: Path, dpi: int = 60) -> Path:
