@@ -16,6 +16,7 @@ import pikepdf
 from .tagging import kids, struct_elements
 
 Name = pikepdf.Name
+HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
 
 
 def _number_tree(node: pikepdf.Object) -> dict[int, pikepdf.Object]:
@@ -87,6 +88,8 @@ def problems(path: Path) -> list[str]:
             for d in attrs:
                 if isinstance(d, pikepdf.Dictionary) and isinstance(d.get(Name.Headers), pikepdf.Array):
                     headers.update(str(h) for h in d.Headers)
+            if str(e.S) in HEADINGS and not kids(e):
+                found.append(f"leere Überschrift ({e.S})")
             if e.S == Name.TH and not any(isinstance(d, pikepdf.Dictionary) and Name.Scope in d for d in attrs):
                 found.append("Tabellenkopfzelle ohne /Scope")
         if len(ids) != len(set(ids)):
