@@ -311,6 +311,14 @@ def test_table_headers_are_scoped(printed):
         assert headers and all(str(h.A.Scope) in ("/Column", "/Row") for h in headers)
         # The contents' column heads («Blatt», «Titel», «Seiten») are column headers.
         assert sum(1 for h in headers if h.A.Scope == "/Column") >= 3
+        # A register's line in the contents heads its own row, not the sheet numbers of all
+        # registers below it.
+        register_lines = [h for h in headers if h.A.get("/ColSpan") == 3]
+        assert register_lines and all(h.A.Scope == "/Row" for h in register_lines)
+        named = {
+            str(n) for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/TD" for n in e.A.get("/Headers", [])
+        }
+        assert not named & {str(h.ID) for h in register_lines}
 
 
 # pdfua 0.1.3 cannot evaluate this rule on WeasyPrint's structure trees (it fails on /K arrays);

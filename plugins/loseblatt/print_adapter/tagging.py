@@ -2,8 +2,9 @@
 tagged PDF of ours carries (also the joined ones, which pikepdf writes).
 
 - Table header cells get `/Scope`: WeasyPrint links headers to cells by `/ID`/`/Headers`
-  only; a header is a row header where a data cell of its own row names it, else a column
-  header (WeasyPrint's own rule: only `scope="row"` makes a row header).
+  only (only `scope="row"` in the HTML makes a row header). A header is a row header where a
+  data cell of its own row names it, a column header where cells of other rows name it or it
+  stands in the table head, else (a line of its own, naming no cell) a row header.
 - Every `/ID` is listed in the structure tree's `/IDTree`, so `/Headers` can be resolved.
 """
 
@@ -55,19 +56,31 @@ def _attributes(elem: pikepdf.Dictionary) -> pikepdf.Dictionary:
 
 def scope_headers(elements: list[pikepdf.Dictionary]) -> int:
     """Give every TH a /Scope; returns how many it set."""
-    n = 0
-    for tr in (e for e in elements if e.get(Name.S) == Name.TR):
-        cells = [c for c in kids(tr) if isinstance(c, pikepdf.Dictionary) and c.get(Name.S) in (Name.TH, Name.TD)]
-        named: set[str] = set()
-        for td in (c for c in cells if c.get(Name.S) == Name.TD):
+    rows = [e for e in elements if e.get(Name.S) == Name.TR]
+    named_in_row: dict[int, set[str]] = {}
+    named_anywhere: set[str] = set()
+    for i, tr in enumerate(rows):
+        named_in_row[i] = set()
+        for td in (c for c in kids(tr) if isinstance(c, pikepdf.Dictionary) and c.get(Name.S) == Name.TD):
             headers = _attributes(td).get(Name.Headers)
             if isinstance(headers, pikepdf.Array):
-                named.update(str(h) for h in headers)
-        for th in (c for c in cells if c.get(Name.S) == Name.TH):
+                named_in_row[i].update(str(h) for h in headers)
+        named_anywhere |= named_in_row[i]
+    n = 0
+    for i, tr in enumerate(rows):
+        in_head = tr.get(Name.P) is not None and tr.P.get(Name.S) == Name.THead
+        for th in (c for c in kids(tr) if isinstance(c, pikepdf.Dictionary) and c.get(Name.S) == Name.TH):
             attrs = _attributes(th)
             if Name.Scope in attrs:
                 continue
-            attrs[Name.Scope] = Name.Row if str(th.get(Name.ID, "")) in named else Name.Column
+            key = str(th.get(Name.ID, ""))
+            if key in named_in_row[i]:
+                scope = Name.Row
+            elif key in named_anywhere or in_head:
+                scope = Name.Column
+            else:  # heads a row of its own (e.g. a register's line in the contents), no column
+                scope = Name.Row
+            attrs[Name.Scope] = scope
             n += 1
     return n
 

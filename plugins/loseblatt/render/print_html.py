@@ -239,7 +239,7 @@ class PrintRenderer:
         rows = []
         for reg in edition.registers:
             rows.append(
-                f'<tr class="lb-reg"><th colspan="3">Register {reg.register.number}: {esc(reg.register.titel)}</th></tr>'
+                f'<tr class="lb-reg"><th colspan="3" scope="row">Register {reg.register.number}: {esc(reg.register.titel)}</th></tr>'
             )
             for s in reg.sheets:
                 rows.append(
