@@ -209,3 +209,30 @@ def test_every_sheet_to_put_in_says_where_it_goes():
     assert "Blatt 8.52, Fassung 1 (1 Seite) – hinter Blatt 8.51" in put_in
     assert "Blatt 8.53, Fassung 1 (1 Seite) – hinter Blatt 8.52" in put_in
     assert rows["Blatt 8.1, Fassung 1 (1 Seite)"] == "Blatt 8.1, Fassung 2 (1 Seite)"  # replaces the page taken out
+
+
+@pytest.mark.slow  # records deliveries through the CLI
+def test_snapshot_from_before_the_core_stopped_writing_class_names_reads_in_todays_form(project):
+    """Snapshots of 0.2 carry «{: .lb-verweis data-blatt=…}»; they are read in today's form, so a
+    comparison of Fassungen shows no change where none was made, and the hashes follow."""
+    from loseblatt.core.assemble import sheet_source
+    from loseblatt.core.deliveries import load_snapshots, text_hash
+    from loseblatt.core.problems import Problems
+
+    path = project.binder / "lieferungen" / "2026-1.json"
+    record(project, "2026-1", "2026-11-20")
+    today = load_snapshots(project.binder, Problems(project.path))[0]
+    data = json.loads(path.read_text())
+    old = {k: t.replace("{: data-blatt=", "{: .lb-verweis data-blatt=") for k, t in data["quellen"].items()}
+    assert old != data["quellen"], "the fixture's sheets must contain Blattverweise"
+    for ed in data["ausgaben"].values():
+        for s in ed["blaetter"]:
+            label = f"{s['fassung']}/{s['fassung_ergaenzung']}" if s.get("fassung_ergaenzung") else str(s["fassung"])
+            s["sha256"] = text_hash(sheet_source(s["blatt"], s["titel"], label, s["stand"], old[s["quelle"]]))
+    data["quellen"] = old
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    problems = Problems(project.path)
+    read = load_snapshots(project.binder, problems)[0]
+    assert not problems
+    assert read.editions == today.editions
+    assert messages(project) == []

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from loseblatt.core import pipeline
 from loseblatt.core.deliveries import unit_keys
-from loseblatt.core.pr_summary import summary
+from loseblatt.render.pr_summary import summary
 
 pytestmark = pytest.mark.slow  # checks the real binder twice
 
@@ -52,7 +52,10 @@ def test_summary_names_changes_and_fassungen_to_raise(tmp_path):
     assert "**Prüfung: 1 Fehler.**" in md and "`binder/02-gremiengruendung/geschaeftsordnung.md`" in md
     # 2.3 is in every edition; 8.1 only in Sachsen's own form.
     assert "| Ausgabe Sachsen (`sn`) |" in md and "7 von 7 Ausgaben betroffen" in md
-    assert re.search(r"- geändert: Blatt 8\.1 – .*\(Fassung \d+ → \d+\)", md)
+    # The same change list as the delivery pages and `loseblatt diff` (render/changes.py).
+    sachsen = md.split("#### Ausgabe Sachsen", 1)[1].split("####", 1)[1]
+    assert sachsen.startswith("# Geänderte Blätter"), sachsen[:80]
+    assert re.search(r"- Blatt 8\.1 – .*, Fassung \d+ → \d+", sachsen)
     raise_section = md.split("### Fassungen vor der nächsten Lieferung", 1)[1].split("Geändert, Fassung in Ordnung", 1)
     assert "**Blatt 2.3** (`binder/02-gremiengruendung/geschaeftsordnung.md`)" in raise_section[0]
     assert "bitte auf" in raise_section[0] and "Lieferung 2026-1" in raise_section[0]

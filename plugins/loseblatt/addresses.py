@@ -18,6 +18,8 @@ VERZEICHNIS = "verzeichnis.md"
 NEU = "neu.md"
 LIEFERUNGEN = "lieferungen/index.md"
 CHECKLISTEN = "checklisten/index.md"
+ANDERS = "anders.md"  # «Was in dieser Ausgabe anders ist»
+VERGLEICH_DIR = "vergleich"
 
 
 def register_page(register_slug: str) -> str:
@@ -27,6 +29,28 @@ def register_page(register_slug: str) -> str:
 def sheet_page(register_slug: str, blatt: str) -> str:
     r, n = blatt.split(".")
     return f"{register_slug}/blatt-{r}-{n}.md"
+
+
+def comparison_page(blatt: str) -> str:
+    """The Fassungsvergleich of a sheet."""
+    r, n = blatt.split(".")
+    return f"{VERGLEICH_DIR}/blatt-{r}-{n}.md"
+
+
+def general_comparison_page(blatt: str) -> str:
+    """A replaced sheet against the general edition's."""
+    r, n = blatt.split(".")
+    return f"{VERGLEICH_DIR}/allgemein-blatt-{r}-{n}.md"
+
+
+def other_edition_link(from_page: str, code: str, to_page: str) -> str:
+    """A URL from a page of this edition to a page of edition `code` (directory URLs:
+    site/<this>/<page>/ → site/<code>/<to_page>/)."""
+    page_dir = (
+        posixpath.splitext(from_page)[0] if posixpath.basename(from_page) != START else posixpath.dirname(from_page)
+    )
+    depth = len([p for p in page_dir.split("/") if p]) + 1
+    return "../" * depth + f"{code}/" + url(to_page)
 
 
 def delivery_page(name: str) -> str:

@@ -171,7 +171,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_pr_summary(args: argparse.Namespace) -> int:
-    from .core.pr_summary import summary
+    from .render.pr_summary import summary
 
     binder = Path(args.binder)
     head = pipeline.check(binder, _project_root(binder))

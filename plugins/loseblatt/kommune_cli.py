@@ -444,8 +444,8 @@ def report(old: Package, new: Package, changes: EditionChanges, findings, name: 
             lines += ["", "Gründe:", ""] + [f"- Blatt {b}: {g}" for b, g in sorted(reasons, key=lambda x: _sort(x[0]))]
     else:
         lines.append("Die Lieferung ändert keine Blätter dieser Ausgabe.")
-    errors = [f for f in findings if f.error]
-    warnings = [f for f in findings if not f.error]
+    errors = [f for f in findings if not f.hinweis]
+    warnings = [f for f in findings if f.hinweis]
     lines += ["", "## Eigene Blätter", ""]
     if not findings:
         lines.append("Keines der eigenen Blätter verweist auf ein geändertes oder entfallenes Blatt.")
@@ -598,7 +598,7 @@ def cmd_pruefen(args: argparse.Namespace) -> int:
     for p in result.problems:
         print(p.format())
     for f in m.findings if m is not None else []:
-        if not f.error:
+        if f.hinweis:
             print(f.format())
     if result.problems:
         print(f"\n{len(result.problems)} Fehler gefunden.", file=sys.stderr)

@@ -186,8 +186,13 @@ _LEGACY_MARK = re.compile(
     r'<div class="lb-geaendert" markdown="1">\n<p class="lb-sr">[^<]*</p>\n\n(.*?)\n\n</div>', re.S
 )
 
+# Up to 0.2 the core wrote the web's class name into every Blattverweis; now the link only names
+# its sheet and the renderer adds the class.
+_CLASSED_REFERENCE = re.compile(r'(\]\([^)\s]*\))\{: \.lb-verweis (data-blatt="[^"]+") \}')
+
 
 def _current_markdown(text: str) -> str:
+    text = _CLASSED_REFERENCE.sub(r"\1{: \2 }", text)
     text = _LEGACY_MARK.sub(lambda m: m.group(1), text)
     return _LEGACY_REFERENCE.sub(
         lambda m: f"[Blatt {m.group(1)}{TITLE_SEPARATOR}{escape_markdown(html.unescape(m.group(2)))}]", text

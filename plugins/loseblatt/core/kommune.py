@@ -31,15 +31,13 @@ from .assemble import (
     process_text,
 )
 from .deliveries import Withdrawal, check_integrity, load_snapshots, load_withdrawals, name_key
-from .frontmatter import FrontMatterError, parse_yaml_mapping
 from .german import contracted_forms
 from .glossary import abbreviations_markdown, glossary_markdown
-from .inputs import read_text
 from .laender import LAENDER
-from .load import DELIVERY_NAME, PLAIN_FIELD, _check_keys, _closest, load_sheet
+from .load import DELIVERY_NAME, PLAIN_FIELD, _closest, load_sheet, read_settings_file
 from .model import SHEET_ID, Binder, Body, EditionDef, Register, Sheet, sheet_sort_key
 from .package import Package, PackageError, read_package
-from .problems import Problems
+from .problems import Problem, Problems
 from .references import Target, find_references
 from .templating import TrustedMarkdown
 
@@ -90,15 +88,10 @@ def package_name(land: str, lieferung: str) -> str:
 
 def load_kommune_def(root: Path, problems: Problems) -> KommuneDef | None:
     path = Path(root) / KOMMUNE_FILE
-    text = read_text(path, problems)
-    if text is None:
+    settings = read_settings_file(path, problems, KOMMUNE_REQUIRED, KOMMUNE_OPTIONAL, "kommune.yml")
+    if settings is None:
         return None
-    try:
-        front = parse_yaml_mapping(text, first_line=1)
-    except FrontMatterError as exc:
-        problems.add(path, exc.line, exc.message)
-        return None
-    ok = _check_keys(problems, path, front, KOMMUNE_REQUIRED, KOMMUNE_OPTIONAL, "kommune.yml")
+    front, ok = settings
     data, lines = front.data, front.lines
     texts: dict[str, str] = {}
     for key in ("kommune", "gremium", "land", "lieferung", "sha256", "quelle", "kuerzel"):
@@ -268,7 +261,7 @@ class Municipal:
     binder: Binder  # the local sheets as a Binder (for validation, units and deliveries)
     edition: AssembledEdition
     withdrawals: list[Withdrawal]
-    findings: list[Finding] = field(default_factory=list)  # drift warnings
+    findings: list[Problem] = field(default_factory=list)  # drift: reminders and errors
 
 
 def _extract_images(pkg: Package, cache: Path) -> Path:
@@ -443,17 +436,6 @@ def assemble_municipal(
 # ----- drift: own sheets that refer to changed state sheets -----------------------------
 
 
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    line: int
-    message: str
-    error: bool = False
-
-    def format(self) -> str:
-        return f"{self.path}:{self.line}: {'Fehler' if self.error else 'Hinweis'}: {self.message}"
-
-
 def _last_change(pkg: Package, blatt: str, since: str) -> tuple[str, str | None] | None:
     """(delivery, reason) of the newest change of `blatt` after delivery `since`, if any."""
     history = pkg.history
@@ -473,10 +455,10 @@ def _last_change(pkg: Package, blatt: str, since: str) -> tuple[str, str | None]
     return found
 
 
-def drift(pkg: Package, local: list[Sheet], problems: Problems) -> list[Finding]:
+def drift(pkg: Package, local: list[Sheet], problems: Problems) -> list[Problem]:
     """Own sheets and notes whose state sheets changed since the delivery they were checked against
     (warnings), and references to state sheets that were withdrawn (errors)."""
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     state = {s.blatt for s in pkg.sheets}
     withdrawn = {w.blatt: w for w in pkg.withdrawals}
     names = [h[0] for h in pkg.history]
@@ -498,29 +480,29 @@ def drift(pkg: Package, local: list[Sheet], problems: Problems) -> list[Finding]
                 if w is not None:
                     todo = "die Hinweise entfernen" if extends else "den Verweis entfernen oder ändern"
                     findings.append(
-                        Finding(
-                            rel, line, f"{subject} {phrase}, das entfallen ist (Grund: {w.grund}). Bitte {todo}.", True
-                        )
+                        Problem(rel, line, f"{subject} {phrase}, das entfallen ist (Grund: {w.grund}). Bitte {todo}.")
                     )
                 continue
             if sheet.geprueft is None:
                 findings.append(
-                    Finding(
+                    Problem(
                         rel,
                         sheet.line_of("titel"),
                         f"{subject} {phrase} und {'nennen' if note else 'nennt'} noch keine Lieferung, gegen die "
                         f'{"sie" if note else "es"} geprüft wurde: Bitte prüfen und „geprueft: "{pkg.delivery}"“ '
                         "in den Kopfbereich schreiben.",
+                        hinweis=True,
                     )
                 )
                 break
             if sheet.geprueft not in names:
                 findings.append(
-                    Finding(
+                    Problem(
                         rel,
                         sheet.line_of("geprueft"),
                         f"„geprueft: {sheet.geprueft}“ nennt eine Lieferung, die das Paket nicht kennt "
                         f"(bekannt: {', '.join(names)}).",
+                        hinweis=True,
                     )
                 )
                 break
@@ -528,10 +510,11 @@ def drift(pkg: Package, local: list[Sheet], problems: Problems) -> list[Finding]
             if change is not None:
                 reason = f" (Grund: {change[1]})" if change[1] else ""
                 findings.append(
-                    Finding(
+                    Problem(
                         rel,
                         line,
                         f"{subject} {phrase}, das mit Lieferung {change[0]} geändert wurde{reason}. Bitte prüfen.",
+                        hinweis=True,
                     )
                 )
     return findings
@@ -557,7 +540,7 @@ def load_municipal(root: Path, problems: Problems, intern: bool = True, cache: P
     withdrawals = pkg.withdrawals + load_withdrawals(root, problems)
     findings = drift(pkg, local, problems)
     for f in findings:
-        if f.error:
+        if not f.hinweis:
             problems.add(root / f.path, f.line, f.message)
     return Municipal(kdef, pkg, local, Binder(root, {}, [], {}, {kdef.code: local}), edition, withdrawals, findings)
 
@@ -628,7 +611,7 @@ def check_project(project_root: Path, binder_dir: Path, only: list[str] | None, 
         result, m = check(project_root, intern=os.environ.get(INTERN_ENV) == "1", cache=cache)
         # Drift is a reminder, not an error: outside MkDocs' loggers, so a strict build still runs.
         for f in m.findings if m is not None else []:
-            if not f.error:
+            if f.hinweis:
                 logging.getLogger("loseblatt.kommune").warning("%s", f.format())
         return result
     return pipeline.check(binder_dir, project_root, only=only)

@@ -25,7 +25,7 @@ from .fields import (
     WEB_ADDRESS,
     keys,
 )
-from .frontmatter import FrontMatterError, parse_yaml_mapping, split
+from .frontmatter import FrontMatter, FrontMatterError, parse_yaml_mapping, split
 from .glossary import load_glossary
 from .inputs import read_text
 from .laender import BASE, LAENDER
@@ -76,6 +76,22 @@ def _check_keys(problems, path, front, required, optional, what) -> bool:
             problems.add(path, front.start_line, f"Pflichtangabe „{key}“ fehlt im {what}.")
             ok = False
     return ok
+
+
+def read_settings_file(
+    path: Path, problems: Problems, required, optional, what: str
+) -> tuple[FrontMatter, bool] | None:
+    """A YAML settings file (ausgabe.yml, kommune.yml): its mapping with line numbers and whether
+    every required key is there; None after reporting why it cannot be read."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        front = parse_yaml_mapping(text, first_line=1)
+    except FrontMatterError as exc:
+        problems.add(path, exc.line, exc.message)
+        return None
+    return front, _check_keys(problems, path, front, required, optional, what)
 
 
 def _int_field(problems, path, front, key) -> int | None:
@@ -329,15 +345,10 @@ def _mapping_of(problems, path, line, value, keys, what) -> dict[str, Any] | Non
 
 
 def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | None:
-    text = read_text(path, problems)
-    if text is None:
+    settings = read_settings_file(path, problems, EDITION_REQUIRED, EDITION_OPTIONAL, "Ausgabe")
+    if settings is None:
         return None
-    try:
-        front = parse_yaml_mapping(text, first_line=1)
-    except FrontMatterError as exc:
-        problems.add(path, exc.line, exc.message)
-        return None
-    ok = _check_keys(problems, path, front, EDITION_REQUIRED, EDITION_OPTIONAL, "Ausgabe")
+    front, ok = settings
     name = _text_field(problems, path, front, "name") if "name" in front.data else None
     titel = _text_field(problems, path, front, "titel") if "titel" in front.data else None
     gremium = None

@@ -48,8 +48,9 @@ MAX_PACKAGE = 200_000_000
 MAX_MEMBER = 50_000_000
 
 # A resolved Blattverweis (references.link_markdown), turned back into [[id]] for checklist items:
-# their text is shown on other pages, which resolve it relative to themselves.
-_RESOLVED = re.compile(r'\[Blatt [^\]\n]*?\]\([^)\s]*\)\{: \.lb-verweis data-blatt="([^"]+)" \}')
+# their text is shown on other pages, which resolve it relative to themselves. Packages made
+# before 0.3 also carry the class name the core used to write.
+_RESOLVED = re.compile(r'\[Blatt [^\]\n]*?\]\([^)\s]*\)\{: (?:\.lb-verweis )?data-blatt="([^"]+)" \}')
 
 
 class PackageError(ValueError):

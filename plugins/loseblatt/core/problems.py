@@ -18,17 +18,20 @@ class Finding:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One mistake in the content, located by file and line (1-based)."""
+    """One mistake in the content, located by file and line (1-based); or, with `hinweis`, a
+    reminder that does not stop a build (e.g. a municipal sheet to re-check after a delivery)."""
 
     path: str
     line: int
     message: str
     edition: str | None = None
+    hinweis: bool = False
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}"
         scope = f" [Ausgabe {self.edition}]" if self.edition else ""
-        return f"{where}: {self.message}{scope}"
+        kind = "Hinweis: " if self.hinweis else ""
+        return f"{where}: {kind}{self.message}{scope}"
 
     def format_github(self) -> str:
         # GitHub workflow command: annotates the line in the pull request's diff.

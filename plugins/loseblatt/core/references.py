@@ -31,8 +31,10 @@ def escape_markdown(text: str) -> str:
 
 
 def link_markdown(blatt: str, target: Target, from_doc: str) -> str:
+    """A Blattverweis as a Markdown link that names its sheet (data-blatt); how it looks on the
+    web and in print is the renderers' business (render/safe_markdown.py)."""
     href = page_link(from_doc, target.doc_path)
-    return f'[Blatt {blatt}{TITLE_SEPARATOR}{escape_markdown(target.titel)}]({href}){{: .lb-verweis data-blatt="{blatt}" }}'
+    return f'[Blatt {blatt}{TITLE_SEPARATOR}{escape_markdown(target.titel)}]({href}){{: data-blatt="{blatt}" }}'
 
 
 def find_references(text: str) -> list[tuple[int, str]]:

@@ -43,8 +43,7 @@ def change_list(
         out.append(f"{heading} Entfallene Blätter\n")
         for old, w in changes.withdrawn:
             out.append(
-                f"- Blatt {old.blatt} – {old.titel} (zuletzt Fassung {old.fassung_label})"
-                + (f": {w.grund}" if w else "")
+                f"- {name(old.blatt, old.titel)} (zuletzt Fassung {old.fassung_label})" + (f": {w.grund}" if w else "")
             )
         out.append("")
     return out

@@ -29,11 +29,17 @@ CHANGED_LABEL = "Geändert in dieser Fassung:"
 
 
 class ReferenceTitles(Treeprocessor):
-    """«Blatt 2.3 – Titel» → «Blatt 2.3» + a span with « – Titel» that print hides."""
+    """A Blattverweis (a link naming its sheet in data-blatt) gets its class, and «Blatt 2.3 –
+    Titel» becomes «Blatt 2.3» + a span with « – Titel» that print hides."""
 
     def run(self, root: etree.Element) -> None:
         for a in root.iter("a"):
-            if "lb-verweis" not in (a.get("class") or "").split() or not a.text or TITLE_SEPARATOR not in a.text:
+            if not a.get("data-blatt"):
+                continue
+            classes = (a.get("class") or "").split()
+            if "lb-verweis" not in classes:
+                a.set("class", " ".join([*classes, "lb-verweis"]))
+            if not a.text or TITLE_SEPARATOR not in a.text:
                 continue
             head, tail = a.text.split(TITLE_SEPARATOR, 1)
             a.text = head

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ... import addresses
 from ...core.assemble import AssembledEdition
 from ...core.fassungen import sheet_fassungen
 from ...core.history import EditionHistory
@@ -35,7 +36,7 @@ def edition_extras(
         link = vergleich.sheet_link(sheet, fassungen.get(sheet.blatt, []))
         if link:
             extras.heads[sheet.blatt] = link
-            extras.comparisons[sheet.blatt] = vergleich.doc_path(sheet.blatt)
+            extras.comparisons[sheet.blatt] = addresses.comparison_page(sheet.blatt)
     return extras
 
 

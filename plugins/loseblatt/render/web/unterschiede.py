@@ -6,8 +6,9 @@ variables."""
 from __future__ import annotations
 
 import html
-import posixpath
 
+from ... import addresses
+from ...addresses import page_link
 from ...core.assemble import AssembledEdition, AssembledSheet, GeneralSheet
 from ...core.fassungen import compare
 from ...core.german import stand_long
@@ -17,31 +18,13 @@ from ...core.references import escape_markdown
 from ..trusted import trusted_html
 from .vergleich import diff_html
 
-DOC = "anders.md"
+DOC = addresses.ANDERS
 TITLE = "Was in dieser Ausgabe anders ist"
 
 
-def replacement_doc(blatt: str) -> str:
-    r, n = blatt.split(".")
-    return f"vergleich/allgemein-blatt-{r}-{n}.md"
-
-
-def _rel(from_doc: str, to_doc: str) -> str:
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
-
-
-def general_href(from_doc: str, sheet_doc: str) -> str:
-    """The general edition's page of a sheet, from a page of this edition (directory URLs:
-    site/<code>/<page>/ → site/bund/<sheet>/)."""
-    page_dir = (
-        posixpath.splitext(from_doc)[0] if posixpath.basename(from_doc) != "index.md" else posixpath.dirname(from_doc)
-    )
-    depth = len([p for p in page_dir.split("/") if p]) + 1
-    return "../" * depth + f"{BASE}/" + sheet_doc.removesuffix(".md") + "/"
-
-
 def _general_link(from_doc: str, sheet: AssembledSheet, text: str) -> str:
-    return trusted_html(f'<a href="{html.escape(general_href(from_doc, sheet.doc_path))}">{html.escape(text)}</a>')
+    href = addresses.other_edition_link(from_doc, BASE, sheet.doc_path)
+    return trusted_html(f'<a href="{html.escape(href)}">{html.escape(text)}</a>')
 
 
 def own_sheets(edition: AssembledEdition) -> list[AssembledSheet]:
@@ -93,7 +76,7 @@ def differences_page(edition: AssembledEdition) -> str:
         lines.append("| Blatt | Titel | Register | Fassung |\n|---|---|---|---|")
         for s in own:
             lines.append(
-                f"| {s.blatt} | [{escape_markdown(s.titel)}]({_rel(DOC, s.doc_path)}) "
+                f"| {s.blatt} | [{escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}) "
                 f"| {s.register.number} {escape_markdown(s.register.titel)} | {s.fassung_label} |"
             )
     else:
@@ -110,8 +93,8 @@ def differences_page(edition: AssembledEdition) -> str:
         for s in replaced:
             g = edition.overlay.replaced[s.blatt]
             lines.append(
-                f"| {s.blatt} | [{escape_markdown(s.titel)}]({_rel(DOC, s.doc_path)}) "
-                f"| {_general_link(DOC, s, g.titel)} | [Vergleich]({_rel(DOC, replacement_doc(s.blatt))}) |"
+                f"| {s.blatt} | [{escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}) "
+                f"| {_general_link(DOC, s, g.titel)} | [Vergleich]({page_link(DOC, addresses.general_comparison_page(s.blatt))}) |"
             )
     else:
         lines.append("Diese Ausgabe ersetzt keine Blätter der allgemeinen Ausgabe.")
@@ -126,7 +109,7 @@ def differences_page(edition: AssembledEdition) -> str:
         for s in extended:
             ext = s.extension
             lines.append(
-                f"- [Blatt {s.blatt} – {escape_markdown(s.titel)}]({_rel(DOC, s.doc_path)}), ergänzt um "
+                f"- [Blatt {s.blatt} – {escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}), ergänzt um "
                 f"„{escape_markdown(ext.titel if ext else '')}“ – allgemeine Fassung: "
                 + _general_link(DOC, s, f"Blatt {s.blatt} in der allgemeinen Ausgabe")
             )
@@ -153,20 +136,20 @@ def differences_page(edition: AssembledEdition) -> str:
 
 
 def replacement_page(sheet: AssembledSheet, general: GeneralSheet, edition: AssembledEdition) -> str:
-    doc = replacement_doc(sheet.blatt)
+    doc = addresses.general_comparison_page(sheet.blatt)
     diff = compare(general.markdown, sheet.markdown)
     n = sum(1 for b in diff if b.changed)
     return "\n".join(
         [
             "---\nsearch:\n  exclude: true\n---\n",
             f"# Blatt {sheet.blatt}: {escape_markdown(edition.definition.titel)} und allgemeine Ausgabe\n",
-            f"[Blatt {sheet.blatt} – {escape_markdown(sheet.titel)}]({_rel(doc, sheet.doc_path)}) ersetzt in dieser "
+            f"[Blatt {sheet.blatt} – {escape_markdown(sheet.titel)}]({page_link(doc, sheet.doc_path)}) ersetzt in dieser "
             f"Ausgabe das Blatt „{escape_markdown(general.titel)}“ der allgemeinen Ausgabe "
             f"(Fassung {general.fassung}, Stand {stand_long(general.stand)}; "
             + _general_link(doc, sheet, "in der allgemeinen Ausgabe lesen")
             + "). Text, der nur hier steht, ist **unterstrichen**; Text, der nur in der allgemeinen Ausgabe "
             f"steht, **durchgestrichen**. {n} {'Absatz unterscheidet' if n == 1 else 'Absätze unterscheiden'} sich.\n",
-            f"[Zurück zu „{TITLE}“]({_rel(doc, DOC)})\n",
+            f"[Zurück zu „{TITLE}“]({page_link(doc, DOC)})\n",
             trusted_html(diff_html(diff)) + "\n",
         ]
     )
@@ -177,5 +160,7 @@ def edition_pages(edition: AssembledEdition) -> dict[str, str]:
         return {}
     pages = {DOC: differences_page(edition)}
     for s in replaced_sheets(edition):
-        pages[replacement_doc(s.blatt)] = replacement_page(s, edition.overlay.replaced[s.blatt], edition)
+        pages[addresses.general_comparison_page(s.blatt)] = replacement_page(
+            s, edition.overlay.replaced[s.blatt], edition
+        )
     return pages

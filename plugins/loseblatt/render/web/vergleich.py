@@ -5,24 +5,14 @@ for screen readers, underlined and struck through (not told by colour alone), al
 from __future__ import annotations
 
 import html
-import posixpath
 
+from ... import addresses
+from ...addresses import page_link
 from ...core.assemble import AssembledEdition, AssembledSheet
 from ...core.fassungen import DiffBlock, Fassung, compare
 from ...core.german import stand_long
 from ...core.references import escape_markdown
 from ..trusted import trusted_html
-
-FOLDER = "vergleich"
-
-
-def doc_path(blatt: str) -> str:
-    r, n = blatt.split(".")
-    return f"{FOLDER}/blatt-{r}-{n}.md"
-
-
-def _rel(from_doc: str, to_doc: str) -> str:
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
 
 
 def anchor(f: Fassung) -> str:
@@ -66,13 +56,13 @@ def diff_html(diff: list[DiffBlock]) -> str:
 
 def comparison_page(sheet: AssembledSheet, fassungen: list[Fassung]) -> str:
     """fassungen: oldest first, the last one is the current Fassung."""
-    doc = doc_path(sheet.blatt)
+    doc = addresses.comparison_page(sheet.blatt)
     current = fassungen[-1]
     earlier = list(reversed(fassungen[:-1]))
     lines = [
         "---\nsearch:\n  exclude: true\n---\n",
         f"# Fassungsvergleich: Blatt {sheet.blatt} {escape_markdown(sheet.titel)}\n",
-        f"Hier sehen Sie, was sich in [Blatt {sheet.blatt}]({_rel(doc, sheet.doc_path)}) gegenüber früheren "
+        f"Hier sehen Sie, was sich in [Blatt {sheet.blatt}]({page_link(doc, sheet.doc_path)}) gegenüber früheren "
         "Fassungen geändert hat, Wort für Wort. Eingefügter Text ist **unterstrichen**, gestrichener Text "
         "**durchgestrichen**; Bildschirmleser sagen „eingefügt“ und „gestrichen“ an. Grundlage sind die "
         "veröffentlichten Lieferungen.\n",
@@ -108,7 +98,7 @@ def comparison_pages(edition: AssembledEdition, fassungen: dict[str, list[Fassun
     for sheet in edition.sheets:
         versions = fassungen.get(sheet.blatt, [])
         if len(versions) > 1:
-            out[doc_path(sheet.blatt)] = comparison_page(sheet, versions)
+            out[addresses.comparison_page(sheet.blatt)] = comparison_page(sheet, versions)
     return out
 
 
@@ -119,6 +109,6 @@ def sheet_link(sheet: AssembledSheet, fassungen: list[Fassung]) -> str:
     earlier = ", ".join(f.label for f in fassungen[:-1])
     word = "Fassung" if len(fassungen) == 2 else "Fassungen"
     return (
-        f"[Mit früherer Fassung vergleichen]({_rel(sheet.doc_path, doc_path(sheet.blatt))}) "
+        f"[Mit früherer Fassung vergleichen]({page_link(sheet.doc_path, addresses.comparison_page(sheet.blatt))}) "
         f"({word} {earlier})\n{{: .lb-vergleich-link }}"
     )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .deliveries import _unit_name, compare, snapshot_of, unit_keys
-from .pipeline import CheckResult
-from .references import escape_markdown
+from ..core.deliveries import _unit_name, compare, snapshot_of, unit_keys
+from ..core.pipeline import CheckResult
+from ..core.references import escape_markdown
+from .changes import change_list
 
 MAX_PROBLEMS = 30
 
@@ -62,6 +63,10 @@ def _relative(path, root) -> str:
         return Path(path).as_posix()
 
 
+def _escaped_name(blatt: str, titel: str) -> str:
+    return f"Blatt {blatt} – {escape_markdown(titel)}"
+
+
 def summary(
     base: CheckResult, head: CheckResult, root, base_label: str, preview_url: str = "", images_url: str = ""
 ) -> str:
@@ -90,18 +95,8 @@ def summary(
             continue
         titel = escape_markdown(ed.definition.titel)
         rows.append(f"| {titel} (`{code}`) | {len(changes.new)} | {len(changes.changed)} | {len(changes.withdrawn)} |")
-        details.append(f"**{titel}**")
-        details.append("")
-        for r in changes.new:
-            details.append(f"- neu: Blatt {r.blatt} – {escape_markdown(r.titel)} (Fassung {r.fassung_label})")
-        for old_r, new_r in changes.changed:
-            details.append(
-                f"- geändert: Blatt {new_r.blatt} – {escape_markdown(new_r.titel)} "
-                f"(Fassung {old_r.fassung_label} → {new_r.fassung_label})"
-            )
-        for old_r, _w in changes.withdrawn:
-            details.append(f"- entfällt: Blatt {old_r.blatt} – {escape_markdown(old_r.titel)}")
-        details.append("")
+        details += [f"#### {titel}", ""]
+        details += change_list(changes, name=_escaped_name, heading="#####")
     if rows:
         out += [
             "| Ausgabe | neue Blätter | geänderte Blätter | entfallene Blätter |",
