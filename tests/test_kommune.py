@@ -201,3 +201,84 @@ def test_images_of_state_sheets_travel_in_the_package(project, tmp_path):
     images = result.editions["musterstadt"].sheet("2.2").images()
     assert [src for src, _ in images] == ["ablauf.png"]
     assert images[0][1].read_bytes() == PNG and (tmp_path / "cache") in images[0][1].parents
+
+
+# ----- templates with the municipality's values (core/platzhalter.py) -------------------
+
+EINLADUNG = (
+    "Text von Blatt 2.3. Zurück zu [[1.1]].\n\n```vorlage Einladung\nEinladung des Gremiums [Name des Gremiums]\n\n"
+    "Ort:     [Polizeidienststelle], [Name der Kommune]\nDatum:   [Datum]\n\n"
+    "§ 1 Ort\n(1) Wir tagen {{ var.im_land }} in [Name  der Kommune].\n```\n\n"
+    "Außerhalb der Vorlage bleibt [Name der Kommune] stehen."
+)
+
+
+def template_package(project) -> bytes:
+    project.edit("binder/02-gremiengruendung/blatt-3.md", "Text von Blatt 2.3. Zurück zu [[1.1]].", EINLADUNG)
+    record_delivery(project, "2026-1", "2026-11-20")
+    return sn_package(project, "2026-1")
+
+
+def with_values(root: Path, variablen: str, mapping: str) -> Path:
+    """kommune.yml with more variables and a `platzhalter` section."""
+    yml = root / "kommune.yml"
+    text = yml.read_text(encoding="utf-8").replace("variablen:\n", "variablen:\n" + variablen)
+    yml.write_text(text.rstrip("\n") + "\nplatzhalter:\n" + mapping, encoding="utf-8")
+    return yml
+
+
+def line_of(path: Path, start: str) -> int:
+    return next(i for i, ln in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if ln.startswith(start))
+
+
+def test_templates_carry_the_municipalitys_values(project, tmp_path):
+    root = municipal(tmp_path / "mst", template_package(project), "2026-1")
+    yml = with_values(root, "  polizei: Polizeirevier `Mitte` *\n", "  Polizeidienststelle: var.polizei\n")
+    result, m = kommune.check(root)
+    assert result.problems == [] and m.findings == []
+    md = result.editions["musterstadt"].sheet("2.3").markdown
+    assert "Einladung des Gremiums Kommunaler Präventionsrat Musterstadt\n" in md
+    # Values are plain text: the backticks of a value can never close the block.
+    assert "Ort:     Polizeirevier 'Mitte' *, Musterstadt\nDatum:   [Datum]" in md
+    assert "(1) Wir tagen in Sachsen in Musterstadt." in md
+    assert "Außerhalb der Vorlage bleibt [Name der Kommune] stehen." in md
+    # ~ leaves a standard placeholder to the reader.
+    yml.write_text(yml.read_text(encoding="utf-8") + "  Name des Gremiums: ~\n", encoding="utf-8")
+    md = kommune.check(root)[0].editions["musterstadt"].sheet("2.3").markdown
+    assert "Einladung des Gremiums [Name des Gremiums]\n" in md and "[Name der Kommune]" not in md.split("Außer")[0]
+
+
+ORT = '  "[Ort]"'
+
+
+def test_placeholder_mapping_errors_name_the_line(project, tmp_path):
+    root = municipal(tmp_path / "mst", template_package(project), "2026-1")
+    mapping = (
+        '  Polizeidienststelle: var.polizie\n  Datum: heute\n  "[Ort]": kommune\n'
+        "  Telefon: var.telefon\n  Name des Gremiums: gremium\n  Polizeidienstelle: var.vorsitz\n"
+    )
+    yml = with_values(root, "  polizei: Revier\n  telefon: '[0]'\n", mapping)
+    result, m = kommune.check(root)
+    assert [p.format() for p in result.problems] == [
+        f"kommune.yml:{line_of(yml, '  Polizeidienststelle:')}: Der Platzhalter „[Polizeidienststelle]“ nennt die "
+        "Variable „polizie“, die es unter „variablen“ nicht gibt. Meinten Sie „polizei“?",
+        f"kommune.yml:{line_of(yml, '  Datum:')}: Der Platzhalter „[Datum]“ nennt „heute“; erlaubt sind „kommune“, "
+        "„gremium“ oder „var.<name>“ (eine Angabe unter „variablen“).",
+        f"kommune.yml:{line_of(yml, '  Telefon:')}: Der Wert für „[Telefon]“ (var.telefon) enthält eckige Klammern; "
+        "in einer Vorlage sähe er wie ein Platzhalter aus. Bitte ohne eckige Klammern schreiben.",
+    ]
+    # Fixed, the binder builds; a placeholder that no template has is a hint, not an error.
+    text = yml.read_text(encoding="utf-8")
+    for old, new in (("var.polizie", "var.polizei"), ("  Datum: heute\n", ""), ("'[0]'", "'0351 000'")):
+        text = text.replace(old, new)
+    yml.write_text(text, encoding="utf-8")
+    result, m = kommune.check(root)
+    assert result.problems == []
+    assert [f.format() for f in m.findings] == [
+        f"kommune.yml:{line_of(yml, ORT)}: Hinweis: „platzhalter“ nennt „[Ort]“, aber keine Vorlage dieses "
+        "Ordners hat diesen Platzhalter.",
+        f"kommune.yml:{line_of(yml, '  Telefon:')}: Hinweis: „platzhalter“ nennt „[Telefon]“, aber keine Vorlage "
+        "dieses Ordners hat diesen Platzhalter.",
+        f"kommune.yml:{line_of(yml, '  Polizeidienstelle:')}: Hinweis: „platzhalter“ nennt „[Polizeidienstelle]“, aber keine Vorlage dieses "
+        "Ordners hat diesen Platzhalter. Meinten Sie „[Polizeidienststelle]“?",
+    ]

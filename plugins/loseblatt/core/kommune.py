@@ -16,6 +16,7 @@ site and print adapters build like a state edition. Nothing here knows MkDocs.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..addresses import register_page, sheet_page
+from . import platzhalter
 from .assemble import (
     AssembledEdition,
     AssembledRegister,
@@ -45,7 +47,7 @@ KOMMUNE_FILE = "kommune.yml"
 SHEETS_DIR = "blaetter"
 PACKAGE_DIR = "paket"
 KOMMUNE_REQUIRED = ("kommune", "gremium", "land", "lieferung", "sha256")
-KOMMUNE_OPTIONAL = ("kuerzel", "quelle", "variablen")
+KOMMUNE_OPTIONAL = ("kuerzel", "quelle", "variablen", platzhalter.KEY)
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CODE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 
@@ -62,6 +64,10 @@ class KommuneDef:
     quelle: str = ""  # address of the state edition (…/sn/), where updates come from
     variablen: dict[str, Any] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    # Template placeholder (without brackets) → field of kommune.yml (core/platzhalter.py), and
+    # the line of each entry that kommune.yml declares itself.
+    platzhalter: dict[str, str] = field(default_factory=lambda: dict(platzhalter.STANDARD))
+    platzhalter_lines: dict[str, int] = field(default_factory=dict)
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -69,6 +75,10 @@ class KommuneDef:
     @property
     def root(self) -> Path:
         return self.path.parent
+
+    def placeholder_values(self) -> dict[str, str]:
+        """What this binder fills into its templates: placeholder → plain text."""
+        return platzhalter.values(self.platzhalter, self.name, self.gremium, self.variablen)
 
 
 def is_municipal(project_root: Path) -> bool:
@@ -144,6 +154,17 @@ def load_kommune_def(root: Path, problems: Problems) -> KommuneDef | None:
         elif not isinstance(value, (str, int)) or isinstance(value, bool):
             problems.add(path, lines["variablen"], f"Die Variable „{key}“ muss ein Text oder eine Zahl sein.")
             ok = False
+    mapping, mapping_lines, mapping_problems = platzhalter.declared(
+        data.get(platzhalter.KEY),
+        text,
+        lines.get(platzhalter.KEY, 1),
+        texts.get("kommune", ""),
+        texts.get("gremium", ""),
+        variablen,
+    )
+    for problem in mapping_problems:
+        problems.add(path, problem.line, problem.message)
+        ok = False
     if not ok:
         return None
     return KommuneDef(
@@ -157,6 +178,8 @@ def load_kommune_def(root: Path, problems: Problems) -> KommuneDef | None:
         quelle=quelle,
         variablen=dict(variablen),
         lines=lines,
+        platzhalter=mapping,
+        platzhalter_lines=mapping_lines,
     )
 
 
@@ -281,6 +304,9 @@ def assemble_municipal(
 ) -> AssembledEdition:
     edef = edition_def(kdef, pkg)
     context = template_context(kdef, pkg, edef.titel)
+    # The municipality's values in the placeholders of every template, the state's sheets
+    # included: web page, files and print show the same text (core/platzhalter.py).
+    filled = kdef.placeholder_values()
     images_root = _extract_images(pkg, cache)
     registers = {
         r.number: Register(
@@ -378,6 +404,8 @@ def assemble_municipal(
             origin = f"{origin}+{kdef.code}"
             checklists += note_lists
             schlagworte += [w for w in note.schlagworte if w not in schlagworte]
+        markdown = platzhalter.fill(markdown, filled)
+        marked = platzhalter.fill(marked, filled) if marked is not None else None
         # The package's sheet as a source: its images are read from where they were extracted.
         base = Sheet(images_root / ps.doc_path, ps.blatt, ps.titel, ps.fassung, ps.stand, ps.markdown, 1)
         by_register[reg.number].append(
@@ -407,6 +435,7 @@ def assemble_municipal(
         markdown, checklists = process_text(
             sheet.body, sheet.path, sheet.body_line, kdef.code, context, targets, doc_path, problems, blatt
         )
+        markdown = platzhalter.fill(markdown, filled)
         by_register[reg.number].append(
             AssembledSheet(
                 blatt=blatt,
@@ -520,6 +549,27 @@ def drift(pkg: Package, local: list[Sheet], problems: Problems) -> list[Problem]
     return findings
 
 
+def unused_placeholders(kdef: KommuneDef, pkg: Package, local: list[Sheet]) -> list[Finding]:
+    """Hints for placeholders that kommune.yml fills but no template of the binder has (a typing
+    error, or a template that a delivery changed): a reminder, since the next delivery may differ."""
+    found: set[str] = set()
+    for text in [s.markdown for s in pkg.sheets] + [s.body for s in local]:
+        found |= platzhalter.used(text)
+    out = []
+    for name, line in sorted(kdef.platzhalter_lines.items(), key=lambda x: x[1]):
+        if name in kdef.platzhalter and name not in found:
+            close = difflib.get_close_matches(name, sorted(found), n=1, cutoff=0.6)
+            hint = f" Meinten Sie „[{close[0]}]“?" if close else ""
+            out.append(
+                Finding(
+                    KOMMUNE_FILE,
+                    line,
+                    f"„platzhalter“ nennt „[{name}]“, aber keine Vorlage dieses Ordners hat diesen Platzhalter.{hint}",
+                )
+            )
+    return out
+
+
 # ----- the whole check -----------------------------------------------------------------
 
 
@@ -538,7 +588,7 @@ def load_municipal(root: Path, problems: Problems, intern: bool = True, cache: P
     validate_safety(binder, problems)
     edition = assemble_municipal(kdef, pkg, local, problems, intern, cache or root / ".cache" / "loseblatt")
     withdrawals = pkg.withdrawals + load_withdrawals(root, problems)
-    findings = drift(pkg, local, problems)
+    findings = drift(pkg, local, problems) + unused_placeholders(kdef, pkg, local)
     for f in findings:
         if not f.hinweis:
             problems.add(root / f.path, f.line, f.message)

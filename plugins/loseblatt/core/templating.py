@@ -190,7 +190,7 @@ def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text
 
 
-def _as_plain(value: Any) -> Any:
+def as_plain(value: Any) -> Any:
     """A value inside a template block (core/vorlagen.py): plain text, as it will be copied and
     downloaded; on one line and without backticks, so it can never close the block."""
     if not isinstance(value, str):
@@ -199,7 +199,7 @@ def _as_plain(value: Any) -> Any:
 
 
 _PLAIN_ENV = make_environment()
-_PLAIN_ENV.finalize = _as_plain
+_PLAIN_ENV.finalize = as_plain
 
 
 def _fill(text: str, context: dict[str, Any], env) -> str:

@@ -110,6 +110,11 @@ def _blocks(markdown: str) -> list[tuple[int, int, str, str]]:
     return [(a, -1 if b == -2 else b, f, t) for a, b, f, t in out]
 
 
+def template_ranges(markdown: str) -> list[tuple[int, int]]:
+    """(opening fence line, closing fence line), 0-based, of every closed template block."""
+    return [(start, end) for start, end, _, _ in _blocks(markdown) if end >= 0]
+
+
 def find(markdown: str, blatt: str = "") -> list[Vorlage]:
     lines = markdown.split("\n")
     found = []
