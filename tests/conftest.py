@@ -101,3 +101,55 @@ def real_site(tmp_path_factory) -> Path:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return dest / "site"
+
+
+EINLADUNG = """
+```vorlage Einladung
+Einladung des Gremiums [Name des Gremiums]
+
+Ort:     [Polizeidienststelle], [Name der Kommune]
+Datum:   [Datum]
+
+§ 1 Ort
+(1) Wir tagen {{ var.im_land }} in [Name der Kommune].
+```
+"""
+MUNICIPAL_VALUES = (
+    "  polizei: Polizeirevier Musterstadt-Mitte\n",
+    "platzhalter:\n  Polizeidienststelle: var.polizei\n",
+)
+
+
+def make_municipal(tmp_path: Path) -> Project:
+    """Musterstadt's own binder on the fixture's sn edition (delivery 2026-1), whose sheet 2.3
+    has a template with the placeholders a municipal binder fills: [Name der Kommune] and
+    [Name des Gremiums] (standard) and [Polizeidienststelle] (declared in kommune.yml)."""
+    from loseblatt.cli import main
+    from loseblatt.core.deliveries import FOLDER, record
+    from loseblatt.core.package import package_files, zip_bytes
+
+    main_project = make_project(tmp_path / "haupt")
+    main_project.edit(
+        "binder/02-gremiengruendung/blatt-3.md",
+        "Text von Blatt 2.3. Zurück zu [[1.1]].",
+        "Text von Blatt 2.3. Zurück zu [[1.1]].\n" + EINLADUNG,
+    )
+    result = main_project.check()
+    assert not result.problems, [p.format() for p in result.problems]
+    import json
+
+    data = record("2026-1", "2026-11-20", result.binder, result.editions, {})
+    (main_project.binder / FOLDER).mkdir(parents=True, exist_ok=True)
+    (main_project.binder / FOLDER / "2026-1.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = main_project.check()
+    package = tmp_path / "sn-2026-1.zip"
+    files = package_files(result.editions["sn"], result.binder, result.snapshots, result.withdrawals, "2026-1")
+    package.write_bytes(zip_bytes(files))
+    dest = tmp_path / "musterstadt"
+    args = ["kommune", "neu", "--land", "sn", "--name", "Musterstadt", "--datei", str(package), "--ziel", str(dest)]
+    assert main([*args, "--gremium", "Kommunaler Präventionsrat Musterstadt"]) == 0
+    yml = dest / "kommune.yml"
+    variables, mapping = MUNICIPAL_VALUES
+    text = yml.read_text(encoding="utf-8").replace("variablen:\n", "variablen:\n" + variables)
+    yml.write_text(text + mapping, encoding="utf-8")
+    return Project(dest)

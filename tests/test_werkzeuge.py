@@ -4,6 +4,7 @@ different."""
 from __future__ import annotations
 
 import datetime as dt
+import html as htmlmod
 import io
 import json
 import re
@@ -17,8 +18,9 @@ from loseblatt.core import pipeline
 from loseblatt.core.deliveries import record
 from loseblatt.core.fassungen import compare, sheet_fassungen, word_diff
 from loseblatt.core.history import edition_history
-from loseblatt.core.vorlagen import find, structure
+from loseblatt.core.vorlagen import PLACEHOLDER, PLACEHOLDER_WRAPPED, Vorlage, find, structure
 from loseblatt.render import office
+from loseblatt.render.trusted import TOKEN, fragment
 from loseblatt.render.web import vergleich, vorlagen
 from lxml import etree
 
@@ -211,7 +213,26 @@ def test_cache_key_covers_text_metadata_and_code(real):
 def test_web_form_keeps_text_and_links_both_files(real):
     ed, sheet, _ = _template(real, "sn", "2.3", "Mustergeschäftsordnung")
     md = vorlagen.web_markdown(sheet, sheet.markdown)
-    assert "**Vorlage: Mustergeschäftsordnung**" in md and "```text" in md and "```vorlage" not in md
+    assert "**Vorlage: Mustergeschäftsordnung**" in md and "```vorlage" not in md
+    # The text block is our own markup: every placeholder highlighted, the text escaped.
+    html = "\n".join(fragment(key) for key in TOKEN.findall(md))
+    block = html.split('<div class="highlight lb-vorlage-text"><pre><code>', 1)[1].split("</code></pre></div>")[0]
+    assert '<mark class="lb-platzhalter">[Name der Kommune]</mark>' in block
+    assert "Geschäftsordnung des Präventionsgremiums" in block
+    # A placeholder wrapped onto the next line is one placeholder, as in the files.
+    assert (
+        '<mark class="lb-platzhalter">[einfacher Mehrheit /</mark>\n    <mark class="lb-platzhalter">'
+        "Zweidrittelmehrheit]</mark>" in block
+    )
+    v = next(v for v in find(sheet.markdown, "2.3") if v.titel == "Mustergeschäftsordnung")
+    plain = re.sub(r"</?mark[^>]*>", "", block)
+    assert htmlmod.unescape(plain) == v.text.rstrip("\n") + "\n"
+    wrapped = [m for m in PLACEHOLDER_WRAPPED.findall(v.text) if "\n" in m]
+    assert block.count("<mark") == len(PLACEHOLDER.findall(v.text)) + 2 * len(wrapped) and wrapped
+    odd = vorlagen.text_block(Vorlage("T", "<b>[Name & Co]</b> `x`", 1, 1))
+    assert '&lt;b&gt;<mark class="lb-platzhalter">[Name &amp; Co]</mark>&lt;/b&gt; `x`' in fragment(
+        TOKEN.findall(odd)[0]
+    )
     paths = {vorlagen.file_path(v, kind) for _, v in vorlagen.edition_templates(ed) for kind, _ in vorlagen.KINDS}
     assert "vorlagen/2-3-mustergeschaeftsordnung.docx" in paths
     assert "vorlagen/2-3-mustergeschaeftsordnung.odt" in paths

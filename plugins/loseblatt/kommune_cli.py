@@ -112,6 +112,10 @@ def scaffold_files(name: str, gremium: str, pkg: Package, quelle: str, code: str
         + "# Werte für die eigenen Blätter: {{ var.vorsitz }} usw.\n"
         "variablen:\n"
         f"  vorsitz: {_yaml_text('Bürgermeisterin oder Bürgermeister der Stadt ' + name)}\n"
+        "# Vorlagen: „[Name der Kommune]“ und „[Name des Gremiums]“ füllt der Ordner von selbst aus.\n"
+        "# Weitere Platzhalter (ohne Klammern) erhalten hier einen Wert: kommune, gremium oder var.<name>.\n"
+        "# platzhalter:\n"
+        "#   Polizeidienststelle: var.polizei\n"
     )
     mkdocs_yml = f"""# Der Ordner {name}: die {pkg.meta["ausgabe"]["titel"]} mit den eigenen Blättern.
 site_name: Kommune beugt vor!

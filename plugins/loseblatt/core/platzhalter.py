@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .templating import as_plain
-from .vorlagen import PLACEHOLDER, template_ranges
+from .vorlagen import PLACEHOLDER_WRAPPED, template_ranges
 
 STANDARD: dict[str, str] = {"Name der Kommune": "kommune", "Name des Gremiums": "gremium"}
 FIELD = re.compile(r"^(?:kommune|gremium|var\.(?P<var>[a-z_][a-z0-9_]*))$")
@@ -152,9 +152,10 @@ def fill(markdown: str, filled: dict[str, str]) -> str:
     if not filled or "vorlage" not in markdown:
         return markdown
     lines = markdown.split("\n")
-    for start, end in template_ranges(markdown):
-        for i in range(start + 1, end):
-            lines[i] = PLACEHOLDER.sub(lambda m: filled.get(normalize(m.group(0)), m.group(0)), lines[i])
+    for start, end in reversed(template_ranges(markdown)):
+        text = "\n".join(lines[start + 1 : end])
+        text = PLACEHOLDER_WRAPPED.sub(lambda m: filled.get(normalize(m.group(0)), m.group(0)), text)
+        lines[start + 1 : end] = text.split("\n") if end > start + 1 else []
     return "\n".join(lines)
 
 
@@ -164,6 +165,5 @@ def used(markdown: str) -> set[str]:
     return {
         normalize(m.group(0))
         for start, end in template_ranges(markdown)
-        for line in lines[start + 1 : end]
-        for m in PLACEHOLDER.finditer(line)
+        for m in PLACEHOLDER_WRAPPED.finditer("\n".join(lines[start + 1 : end]))
     }

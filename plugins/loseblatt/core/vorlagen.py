@@ -35,6 +35,9 @@ from .references import escape_markdown
 
 OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})[ \t]*vorlage(?:[ \t]+(?P<titel>.*?))?[ \t]*$")
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\]")
+# In the text as written a placeholder may wrap onto the next line («[einfacher Mehrheit /
+# Zweidrittelmehrheit]»); the documents join wrapped lines before they look for placeholders.
+PLACEHOLDER_WRAPPED = re.compile(r"\[[^\[\]\n]+(?:\n[^\[\]\n]+)?\]")
 HEADING_PARAGRAPH = re.compile(r"^§\s*\d+[a-z]?\s+\S")
 STARTS = (
     ("absatz", re.compile(r"^\(\d+[a-z]?\)\s+")),
@@ -158,9 +161,15 @@ def check(markdown: str) -> list[Finding]:
     return problems
 
 
-def rewrite(markdown: str, after: Callable[[Vorlage], str] | None = None, blatt: str = "") -> str:
+def rewrite(
+    markdown: str,
+    after: Callable[[Vorlage], str] | None = None,
+    blatt: str = "",
+    body: Callable[[Vorlage], str] | None = None,
+) -> str:
     """Every template block as a title line and a plain text block, followed by `after(v)`
-    (the download links on the web; nothing in print)."""
+    (the download links on the web; nothing in print); `body(v)` replaces the text block (the
+    web page's own markup with highlighted placeholders)."""
     blocks = _blocks(markdown)
     if not blocks:
         return markdown
@@ -176,6 +185,8 @@ def rewrite(markdown: str, after: Callable[[Vorlage], str] | None = None, blatt:
         tail = [""] + [f"{indent}{x}" if x else "" for x in after(v).split("\n")] if after else []
         if end < 0:
             lines[start : start + 1] = head
+        elif body is not None:
+            lines[start : end + 1] = head[:2] + [f"{indent}{x}" if x else "" for x in body(v).split("\n")] + tail
         else:
             lines[end + 1 : end + 1] = tail
             lines[start : start + 1] = head

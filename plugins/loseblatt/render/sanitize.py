@@ -39,7 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     "label": {"class", "for"},
     "legend": set(),
     "li": {"class"},
-    "mark": set(),
+    "mark": {"class"},
     "ol": {"start"},
     "p": {"class", "role", "aria-live", "hidden", "data-fortschritt", "data-lb-fehlt", "data-lb-bericht"},
     "pre": {"class"},

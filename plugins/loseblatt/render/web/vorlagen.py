@@ -9,9 +9,9 @@ from pathlib import Path
 from ...caching import CacheFolder
 from ...core.assemble import AssembledEdition, AssembledSheet
 from ...core.german import stand_long
-from ...core.vorlagen import Vorlage, find, rewrite
+from ...core.vorlagen import PLACEHOLDER_WRAPPED, Vorlage, find, rewrite
 from ..office import TemplateMeta, template_file
-from ..trusted import trusted_html
+from ..trusted import esc, trusted_html
 
 FOLDER = "vorlagen"
 KINDS = (("docx", "Word-Datei"), ("odt", "LibreOffice-Datei"))
@@ -49,9 +49,29 @@ def downloads(doc_path: str, v: Vorlage, use_directory_urls: bool = True) -> str
     )
 
 
+def text_block(v: Vorlage) -> str:
+    """The template's text as a code block with every placeholder still to fill in highlighted
+    (as in the .docx and .odt files). The highlight only repeats what the square brackets say in
+    text (WCAG 1.4.1: colour is not the only cue), so the block holds no hidden words and «Text
+    kopieren» copies exactly the template's text. Values in it are escaped like all text."""
+    parts, pos = [], 0
+    for m in PLACEHOLDER_WRAPPED.finditer(v.text):
+        parts.append(esc(v.text[pos : m.start()]))
+        # A wrapped placeholder is highlighted on each line, without the next line's indent.
+        first, _, rest = m.group(0).partition("\n")
+        parts.append(f'<mark class="lb-platzhalter">{esc(first)}</mark>')
+        if rest:
+            indent = rest[: len(rest) - len(rest.lstrip(" "))]
+            parts.append(f'\n{indent}<mark class="lb-platzhalter">{esc(rest.lstrip(" "))}</mark>')
+        pos = m.end()
+    parts.append(esc(v.text[pos:]))
+    text = "".join(parts).rstrip("\n")
+    return trusted_html(f'<div class="highlight lb-vorlage-text"><pre><code>{text}\n</code></pre></div>')
+
+
 def web_markdown(sheet: AssembledSheet, markdown: str, use_directory_urls: bool = True) -> str:
     """The sheet's Markdown with every template as title, text block and download links."""
-    return rewrite(markdown, lambda v: downloads(sheet.doc_path, v, use_directory_urls), sheet.blatt)
+    return rewrite(markdown, lambda v: downloads(sheet.doc_path, v, use_directory_urls), sheet.blatt, text_block)
 
 
 def meta_for(edition: AssembledEdition, sheet: AssembledSheet, v: Vorlage) -> TemplateMeta:
