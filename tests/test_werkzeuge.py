@@ -569,3 +569,61 @@ def test_copy_button_and_new_since_last_visit_markers(real_site):
         page.goto(f"{url}/sn/02-gremiengruendung/blatt-2-3/", wait_until="networkidle")
         page.locator(".lb-kopf .lb-neu-marke").wait_for(timeout=10000)
         context.close()
+
+
+# ----- templates in a municipal binder ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_municipal_templates_carry_the_municipalitys_values(tmp_path):
+    """Musterstadt's binder (conftest.make_municipal): the state's template on the web page and
+    in both files with Musterstadt's name, council and police station; [Datum] left and
+    highlighted; the same bytes when built again in another folder."""
+    from conftest import make_municipal
+    from docx import Document
+    from docx.enum.text import WD_COLOR_INDEX
+    from odfdo import Document as OdfDocument
+
+    mst = make_municipal(tmp_path / "a")
+    mst.build(env={"LOSEBLATT_CACHE": str(tmp_path / "cache-a"), "LOSEBLATT_PDF": "1"})
+    site = mst.site / "musterstadt"
+    page = (site / "02-gremiengruendung/blatt-2-3/index.html").read_text(encoding="utf-8")
+    block = page.split('<div class="highlight lb-vorlage-text"><pre><code>', 1)[1].split("</code>")[0]
+    assert block == (
+        "Einladung des Gremiums Kommunaler Präventionsrat Musterstadt\n\n"
+        "Ort:     Polizeirevier Musterstadt-Mitte, Musterstadt\n"
+        'Datum:   <mark class="lb-platzhalter">[Datum]</mark>\n\n'
+        "§ 1 Ort\n(1) Wir tagen in Sachsen in Musterstadt.\n"
+    )
+    doc = Document(site / "vorlagen/2-3-einladung.docx")
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[:4] == [
+        "Einladung des Gremiums Kommunaler Präventionsrat Musterstadt",
+        "Ort:\tPolizeirevier Musterstadt-Mitte, Musterstadt\nDatum:\t[Datum]",
+        "§ 1 Ort",
+        "(1)\tWir tagen in Sachsen in Musterstadt.",
+    ]
+    assert "Musterstadt – Ausgabe Sachsen" in texts[4]
+    marked = [r.text for p in doc.paragraphs for r in p.runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
+    assert marked == ["[Datum]"]
+    odt = OdfDocument(str(site / "vorlagen/2-3-einladung.odt"))
+    body = odt.body.text_recursive
+    assert "Kommunaler Präventionsrat Musterstadt" in body and "Polizeirevier Musterstadt-Mitte" in body
+    assert [s.text for s in odt.body.get_spans(style="Platzhalter")] == ["[Datum]"]
+    assert "[Name der Kommune]" not in body and "[Polizeidienststelle]" not in body
+    # Printed, the sheet shows the same values.
+    printed = subprocess.run(
+        ["pdftotext", str(site / "pdf/blatt-2-3.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Einladung des Gremiums Kommunaler Präventionsrat Musterstadt\n" in printed
+    assert "Ort: Polizeirevier Musterstadt-Mitte, Musterstadt\nDatum: [Datum]\n" in printed
+    # Reproducible: another folder, another (empty) cache, the same bytes.
+    other = make_municipal(tmp_path / "b")
+    other.build(env={"LOSEBLATT_CACHE": str(tmp_path / "cache-b"), "LOSEBLATT_PDF": "1"})
+    for rel in (
+        "vorlagen/2-3-einladung.docx",
+        "vorlagen/2-3-einladung.odt",
+        "02-gremiengruendung/blatt-2-3/index.html",
+        "pdf/blatt-2-3.pdf",
+    ):
+        assert (other.site / "musterstadt" / rel).read_bytes() == (site / rel).read_bytes(), rel
