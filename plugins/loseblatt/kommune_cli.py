@@ -240,7 +240,7 @@ make test    # prüft alle eigenen Blätter und baut die Website
 
 | Datei oder Ordner | Inhalt |
 |---|---|
-| `kommune.yml` | Name der Kommune und des Gremiums, Land, festgehaltene Lieferung mit Prüfsumme, Variablen |
+| `kommune.yml` | Name der Kommune und des Gremiums, Land, festgehaltene Lieferung mit Prüfsumme, Variablen, Platzhalter der Vorlagen |
 | `paket/` | die festgehaltene Lieferung der Landesausgabe (nicht von Hand ändern) |
 | `blaetter/` | die eigenen Blätter (L-Nummern) und Hinweise zu Blättern des Landes |
 | `docs/` | die Startseite und weitere eigene Seiten |
@@ -270,6 +270,21 @@ und alles unter `variablen` in `kommune.yml`, z. B. `{{{{ var.vorsitz }}}}`.
 
 Hinweise zu einem Blatt des Landes schreiben Sie in eine eigene Datei mit `ergaenzt: "2.3"`
 statt `blatt`; sie erscheinen am Ende von Blatt 2.3 als „Hinweise für {name}“.
+
+## Vorlagen mit den eigenen Angaben
+
+In den Vorlagen des Ordners (auf der Website, als Word- und LibreOffice-Datei und im Ausdruck)
+stehen statt „[Name der Kommune]“ und „[Name des Gremiums]“ schon „{name}“ und „{gremium}“.
+Weitere Platzhalter verbinden Sie in `kommune.yml` mit einer Angabe – links der Platzhalter ohne
+eckige Klammern, rechts `kommune`, `gremium` oder `var.<name>` für eine Ihrer `variablen`:
+
+```yaml
+platzhalter:
+  Polizeidienststelle: var.polizei     # dazu unter variablen: polizei: …
+  Name des Gremiums: ~                 # „~“: diesen Platzhalter stehen lassen
+```
+
+Was keinen Wert hat („[Datum]“), bleibt zum Ausfüllen stehen und ist gelb hinterlegt.
 
 ## Neue Lieferungen des Landes
 
