@@ -77,6 +77,12 @@ def musterstadt(tmp_path_factory):
     for f in (EXAMPLE / "blaetter").glob("*.md"):
         shutil.copy(f, mst / "blaetter" / f.name)
     assert main(["kommune", "geprueft", "L2.1", "--ordner", str(mst)]) == 0
+    # Musterstadt's police station fills the state's templates too (core/platzhalter.py).
+    yml = mst / "kommune.yml"
+    text = yml.read_text(encoding="utf-8").replace(
+        "variablen:\n", "variablen:\n  polizei: Polizeiinspektion Musterstadt\n"
+    )
+    yml.write_text(text + "platzhalter:\n  Polizeidienststelle: var.polizei\n", encoding="utf-8")
     assert main(["kommune", "lieferung", "--ordner", str(mst), "--datum", "2026-12-01"]) == 0
 
     # Upstream: sheet 2.3 changes, a delivery is recorded, the edition's packages are published.
@@ -145,6 +151,18 @@ def test_musterstadt_end_to_end(musterstadt):
     ).stdout
     assert "Musterstadt – Ausgabe Sachsen" in pdf_text and "Zeitplan im Gremium abstimmen" in pdf_text
 
+    # The state's templates with Musterstadt's values, on the web page and in the files; what
+    # has no value stays highlighted.
+    from docx import Document
+
+    page = (public / "09-arbeitshilfen" / "blatt-9-3" / "index.html").read_text()
+    block = page.split('<div class="highlight lb-vorlage-text"><pre><code>', 1)[1].split("</code>")[0]
+    assert "des Gremiums „Kommunaler Präventionsrat Musterstadt“" in block
+    assert "Der Leitung der Polizeiinspektion Musterstadt wird" in block
+    assert '<mark class="lb-platzhalter">[Datum]</mark>' in block and "[Name des Gremiums]" not in block
+    doc = "\n".join(p.text for p in Document(public / "vorlagen" / "9-3-gruendungsbeschluss.docx").paragraphs)
+    assert "Kommunaler Präventionsrat Musterstadt" in doc and "[Polizeidienststelle]" not in doc and "[Datum]" in doc
+
     # Keyword index, list of valid sheets and «Was ist neu» cover own sheets too.
     assert "Handlungsplan" in (public / "stichwortverzeichnis" / "index.html").read_text()
     assert "L4.1" in (public / "verzeichnis" / "index.html").read_text()
@@ -181,7 +199,8 @@ def test_musterstadt_in_the_browser(musterstadt):
         page = browser.new_page()
         # The chooser page at the root is the main site's (test_site_browser checks it).
         for rel in ("musterstadt/", "musterstadt/02-gremiengruendung/", "musterstadt/02-gremiengruendung/blatt-L2-1/",
-                    "musterstadt/04-strategie/blatt-L4-1/", "musterstadt/lieferungen/2027-1/"):  # fmt: skip
+                    "musterstadt/04-strategie/blatt-L4-1/", "musterstadt/lieferungen/2027-1/",
+                    "musterstadt/09-arbeitshilfen/blatt-9-3/"):  # fmt: skip
             page.goto(f"{url}/{rel}", wait_until="networkidle")
             page.add_script_tag(path=str(AXE))
             failures += [f"/{rel}: {v}" for v in page.evaluate(AXE_RUN, AXE_TAGS)]
