@@ -9,8 +9,10 @@
 
 The word after the fence is `vorlage`, the rest of the line is the template's title. Inside,
 text in square brackets is a placeholder for the municipality to fill in; variables of the
-edition ({{ land.name }}, {{ var.… }}) are filled like anywhere in a sheet. On the web the block
-shows as text with a copy button and links to a .docx and an .odt file; in print as text.
+edition ({{ land.name }}, {{ var.… }}) are filled like anywhere in a sheet; a municipal binder
+fills the placeholders it has values for (core/platzhalter.py). On the web the block shows as text
+with the remaining placeholders highlighted, a copy button and links to a .docx and an .odt file;
+in print as text.
 
 The document structure (render/office.py) follows from plain rules that editors can see in
 the text (docs/stil.md, «Vorlagen»):
