@@ -545,6 +545,14 @@ def test_copy_button_and_new_since_last_visit_markers(real_site):
         copied = page.evaluate("() => navigator.clipboard.readText()")
         assert copied.startswith("Geschäftsordnung des Präventionsgremiums [Name der Kommune]\n\n§ 1 Name und Zweck")
         assert "des Freistaates Sachsen" in copied and copied.rstrip().endswith("stimmberechtigten Mitglieder.")
+        # The placeholders are highlighted on the page (contrast: axe in test_site_browser), the
+        # copied text is the template's text only.
+        marks = page.locator(".lb-vorlage-text mark.lb-platzhalter")
+        assert marks.first.inner_text() == "[Name der Kommune]" and marks.count() >= 10
+        assert page.evaluate(
+            "() => getComputedStyle(document.querySelector('mark.lb-platzhalter')).backgroundColor"
+        ) == ("rgb(255, 245, 157)")
+        assert copied == page.locator(".lb-vorlage-text pre").first.text_content().rstrip("\n")
         # First visit: nothing is marked, what was seen is recorded.
         assert page.locator(".lb-neu-marke").count() == 0
         stored = page.evaluate("() => JSON.parse(localStorage.getItem('loseblatt:/sn/:besuch'))")
