@@ -156,7 +156,8 @@ def load_kommune_def(root: Path, problems: Problems) -> KommuneDef | None:
             ok = False
     mapping, mapping_lines, mapping_problems = platzhalter.declared(
         data.get(platzhalter.KEY),
-        text,
+        # The entries' own lines are read from the text (the reader above checked the file).
+        path.read_text(encoding="utf-8") if platzhalter.KEY in data else "",
         lines.get(platzhalter.KEY, 1),
         texts.get("kommune", ""),
         texts.get("gremium", ""),
@@ -549,7 +550,7 @@ def drift(pkg: Package, local: list[Sheet], problems: Problems) -> list[Problem]
     return findings
 
 
-def unused_placeholders(kdef: KommuneDef, pkg: Package, local: list[Sheet]) -> list[Finding]:
+def unused_placeholders(kdef: KommuneDef, pkg: Package, local: list[Sheet]) -> list[Problem]:
     """Hints for placeholders that kommune.yml fills but no template of the binder has (a typing
     error, or a template that a delivery changed): a reminder, since the next delivery may differ."""
     found: set[str] = set()
@@ -561,10 +562,11 @@ def unused_placeholders(kdef: KommuneDef, pkg: Package, local: list[Sheet]) -> l
             close = difflib.get_close_matches(name, sorted(found), n=1, cutoff=0.6)
             hint = f" Meinten Sie „[{close[0]}]“?" if close else ""
             out.append(
-                Finding(
+                Problem(
                     KOMMUNE_FILE,
                     line,
                     f"„platzhalter“ nennt „[{name}]“, aber keine Vorlage dieses Ordners hat diesen Platzhalter.{hint}",
+                    hinweis=True,
                 )
             )
     return out
