@@ -45,8 +45,11 @@ def _markdown_settings(config_file: str) -> tuple[list, dict]:
     )
 
 
-def page_counts(result, config_file: str, cache_dir: Path) -> dict[str, dict[str, int]]:
-    """Pages of every sheet in every edition, from the PDF cache (rendering what is missing)."""
+def page_counts(
+    result, config_file: str, cache_dir: Path, latest: tuple[str, str] | None = None
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+    """Pages of every sheet in every edition, and of its register sheets and «Deckblatt und
+    Inhalt» (naming `latest` as the last delivery), from the PDF cache (rendering what is missing)."""
     import tempfile
 
     from .print_adapter.build import PdfBuilder, renderer_from, worker_count
@@ -61,8 +64,13 @@ def page_counts(result, config_file: str, cache_dir: Path) -> dict[str, dict[str
     )
     with tempfile.TemporaryDirectory() as tmp:
         eds = list(result.editions.values())
-        out = builder.build(eds, {ed.code: Path(tmp) / ed.code for ed in eds})
-    return {code: {b: n for b, (_, n) in info.sheets.items()} for code, info in out.items()}
+        out = builder.build(
+            eds,
+            {ed.code: Path(tmp) / ed.code for ed in eds},
+            dict.fromkeys(result.editions, latest) if latest else None,
+        )
+    sheets = {code: {b: n for b, (_, n) in info.sheets.items()} for code, info in out.items()}
+    return sheets, {code: info.derived_pages for code, info in out.items()}
 
 
 def cmd_lieferung(args: argparse.Namespace) -> int:
@@ -87,8 +95,8 @@ def cmd_lieferung(args: argparse.Namespace) -> int:
         print(f"Die letzte Lieferung heißt {result.snapshots[-1].name}; eine neue muss später liegen.", file=sys.stderr)
         return 2
     datum = args.datum or datetime.date.today().isoformat()
-    pages = page_counts(result, args.config, _project_root(binder) / ".cache/loseblatt")
-    data = record(args.name, datum, result.binder, result.editions, pages)
+    pages, derived = page_counts(result, args.config, _project_root(binder) / ".cache/loseblatt", (args.name, datum))
+    data = record(args.name, datum, result.binder, result.editions, pages, derived)
     target = binder / FOLDER / f"{args.name}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")

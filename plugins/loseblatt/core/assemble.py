@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..addresses import register_page, sheet_page
 from .checklists import Checklist
@@ -25,6 +25,9 @@ from .problems import Problems
 from .references import Target
 from .templating import TrustedMarkdown
 from .text_stages import StageOutput, TextInputs, memo_key, run_stages
+
+if TYPE_CHECKING:
+    from .derived import PageVersion
 
 
 @dataclass
@@ -93,6 +96,16 @@ class AssembledRegister:
     doc_path: str
     markdown: str
     sheets: list[AssembledSheet]
+    # Fassung and Stand of the printed register sheet, derived from the deliveries (core/derived.py).
+    version: PageVersion | None = None
+
+    @property
+    def fassung(self) -> int:
+        return self.version.fassung if self.version else self.register.fassung
+
+    @property
+    def stand(self) -> str:
+        return self.version.stand if self.version else self.register.stand
 
 
 @dataclass
@@ -122,6 +135,7 @@ class AssembledEdition:
     context: dict[str, Any]
     abbreviations: str = ""  # Markdown abbr definitions from the glossary
     overlay: Overlay = field(default_factory=Overlay)
+    cover_version: PageVersion | None = None  # of «Deckblatt und Inhalt» (core/derived.py)
 
     @property
     def code(self) -> str:

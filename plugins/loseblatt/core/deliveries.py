@@ -78,6 +78,9 @@ class Snapshot:
     editions: dict[str, dict[str, SheetRecord]]  # code -> blatt -> record
     editions_titel: dict[str, str]
     units: dict[str, dict]  # unit key -> {"fassung", "stand", "sha256"}
+    # Register sheets as printed (since 2027): code -> number -> {"titel", "markdown", "seiten"}
+    registers: dict[str, dict[int, dict]] = field(default_factory=dict)
+    cover_pages: dict[str, int] = field(default_factory=dict)  # code -> pages of «Deckblatt und Inhalt»
 
 
 @dataclass
@@ -233,6 +236,23 @@ def _checked_record(record: object) -> bool:
     return True
 
 
+def _registers(edition: dict, sources: dict[str, str]) -> dict[int, dict]:
+    out = {}
+    for entry in edition.get("registerblaetter", []):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("register"), int)
+            or entry.get("quelle") not in sources
+        ):
+            raise SnapshotError("ein Registerblatt ist kein Eintrag mit „register“, „titel“ und „quelle“")
+        out[entry["register"]] = {
+            "titel": str(entry.get("titel", "")),
+            "markdown": sources[entry["quelle"]],
+            "seiten": entry.get("seiten"),
+        }
+    return out
+
+
 def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
     folder = Path(root) / FOLDER
     if not folder.is_dir():
@@ -278,6 +298,8 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
                     editions,
                     {c: e["titel"] for c, e in data["ausgaben"].items()},
                     data["einheiten"],
+                    {c: _registers(e, sources) for c, e in data["ausgaben"].items()},
+                    {c: e["deckblatt_seiten"] for c, e in data["ausgaben"].items() if e.get("deckblatt_seiten")},
                 )
             )
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
@@ -296,9 +318,16 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
 
 
 def record(
-    name: str, datum: str, binder: Binder, editions: dict[str, AssembledEdition], pages: dict[str, dict[str, int]]
+    name: str,
+    datum: str,
+    binder: Binder,
+    editions: dict[str, AssembledEdition],
+    pages: dict[str, dict[str, int]],
+    derived_pages: dict[str, dict[str, int]] | None = None,
 ) -> dict:
-    """The JSON content of a new delivery; identical sources are stored once."""
+    """The JSON content of a new delivery; identical sources are stored once. `pages`: per
+    edition and sheet the page count; `derived_pages`: per edition the page counts of the
+    register sheets ("register:N") and of «Deckblatt und Inhalt» ("deckblatt")."""
     sources: dict[str, str] = {}
     out_editions = {}
     for code, ed in editions.items():
@@ -324,7 +353,25 @@ def record(
             if s.grund:
                 entry["grund"] = s.grund
             sheets.append(entry)
-        out_editions[code] = {"titel": ed.definition.titel, "blaetter": sheets}
+        counts = (derived_pages or {}).get(code, {})
+        registers = []
+        for reg in ed.registers:
+            src_key = text_hash(reg.markdown)
+            sources[src_key] = reg.markdown
+            registers.append(
+                {
+                    "register": reg.register.number,
+                    "titel": reg.register.titel,
+                    "quelle": src_key,
+                    "seiten": counts.get(f"register:{reg.register.number}"),
+                }
+            )
+        out_editions[code] = {
+            "titel": ed.definition.titel,
+            "blaetter": sheets,
+            "registerblaetter": registers,
+            "deckblatt_seiten": counts.get("deckblatt"),
+        }
     units = {key: {"fassung": u[2], "stand": u[3], "sha256": u[4]} for key, u in sorted(unit_keys(binder).items())}
     return {
         "format": FORMAT,

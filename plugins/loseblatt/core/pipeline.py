@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .assemble import AssembledEdition, TextMemo, assemble_edition, process_text
 from .deliveries import Snapshot, Withdrawal, check_integrity, load_snapshots, load_withdrawals, previous_version
+from .derived import add_page_versions
 from .laender import BASE
 from .load import load_binder
 from .model import Binder
@@ -43,6 +44,7 @@ def check(binder_root: Path, project_root: Path | None = None, only: list[str] |
     withdrawals = load_withdrawals(binder_root, problems)
     check_integrity(binder, editions, snapshots, withdrawals, problems)
     add_revision_marks(editions, snapshots)
+    add_page_versions(editions, snapshots, withdrawals)
     return CheckResult(binder, editions, problems.sorted(), snapshots, withdrawals)
 
 

@@ -65,6 +65,8 @@ class EditionPdfs:
 
     sheets: dict[str, tuple[str, int]] = field(default_factory=dict)
     registers: dict[int, str] = field(default_factory=dict)
+    # Page counts of the derived pages, for the delivery record: "register:N" and "deckblatt".
+    derived_pages: dict[str, int] = field(default_factory=dict)
     checklists: dict[int, str] = field(default_factory=dict)
     edition: str = ""
 
@@ -243,10 +245,12 @@ class PdfBuilder:
             info = EditionPdfs()
             blank = blanks[code].key if ed.definition.duplex else None
             edition_parts = [(covers[code].key, "Deckblatt und Inhalt", 0)]
+            info.derived_pages["deckblatt"] = pdfs[covers[code].key]
             for reg in ed.registers:
                 n = reg.register.number
                 divider = plan["dividers"][n]
                 self.store.place(divider.key, target / addresses.divider_pdf(n))
+                info.derived_pages[f"register:{n}"] = pdfs[divider.key]
                 reg_title = f"Register {n}: {reg.register.titel}"
                 parts = [(divider.key, f"Registerblatt {n}", 0)]
                 edition_parts.append((divider.key, reg_title, 0))
@@ -283,31 +287,62 @@ class PdfBuilder:
     ) -> dict[str, list[str]]:
         """A PDF per delivery and edition: cover with filing instructions, then the new and changed
         sheets as delivered, with revision marks. Editions without changes get no PDF."""
+        from ..core.derived import COVER, page_sort_key
         from ..core.history import filing_rows
+        from ..core.model import sheet_sort_key
 
         r = self.renderer
         fp = r.fingerprint
         plans = []
         docs: list[Doc] = []
         for ed in editions:
+            current_registers = {reg.register.number: reg for reg in ed.registers}
             for d in histories[ed.code].deliveries:
-                if d.previous is None or not d.changes:
+                if d.previous is None or not d:
                     continue
                 before = {old.blatt: old for old, _ in d.changes.changed}
-                sheet_docs = []
+                label = f"{ed.code}:lieferung-{d.name}"
+                pieces: list[tuple[tuple[int, int], Doc, str]] = []
                 for rec in d.changes.inserted():
                     sheet = names.sheet_from_record(rec, before.get(rec.blatt))
                     doc = Doc(
-                        f"{ed.code}:lieferung-{d.name}:{addresses.sheet_pdf(rec.blatt)}",
+                        f"{label}:{addresses.sheet_pdf(rec.blatt)}",
                         partial(r.sheet, ed, sheet),
                         r.sheet_inputs(ed, sheet),
                         fingerprint=fp,
                     )
-                    sheet_docs.append((doc, f"Blatt {rec.blatt} – {rec.titel}"))
+                    pieces.append((sheet_sort_key(rec.blatt), doc, f"Blatt {rec.blatt} – {rec.titel}"))
+                # Register sheets and «Deckblatt und Inhalt» as this delivery has them.
+                for version in d.derived.inserted():
+                    if version.key == COVER:
+                        contents = [(n, st.titel, list(st.sheets)) for n, st in sorted(d.derived.registers.items())]
+                        make = partial(
+                            r.cover_and_contents,
+                            ed,
+                            d.derived.pages,
+                            (d.name, d.datum),
+                            contents,
+                            (version.fassung, version.stand),
+                        )
+                        doc = Doc(f"{label}:deckblatt", make, fingerprint=fp)
+                        pieces.append((page_sort_key(version.key), doc, "Deckblatt und Inhalt"))
+                        continue
+                    n = int(version.key.partition(":")[2])
+                    state = d.derived.registers[n]
+                    current = current_registers.get(n)
+                    reg = names.register_as_delivered(state, version, current.markdown if current else "")
+                    doc = Doc(
+                        f"{label}:{addresses.divider_pdf(n)}",
+                        partial(r.register_divider, ed, reg),
+                        r.divider_inputs(ed, reg),
+                        fingerprint=fp,
+                    )
+                    pieces.append((page_sort_key(version.key), doc, f"Registerblatt {n} – {state.titel}"))
+                sheet_docs = [(doc, title) for _, doc, title in sorted(pieces, key=lambda p: p[0])]
                 reasons = [(new.blatt, new.titel, new.grund or "") for _, new in d.changes.changed]
-                rows = filing_rows(d.changes, duplex=ed.definition.duplex)
+                rows = filing_rows(d.changes, derived=d.derived, duplex=ed.definition.duplex)
                 cover = Doc(
-                    f"{ed.code}:lieferung-{d.name}:ablageanweisung",
+                    f"{label}:ablageanweisung",
                     partial(names.supplement_cover, r, ed, d.name, d.datum, rows, reasons),
                     fingerprint=fp,
                 )

@@ -133,8 +133,8 @@ class PrintRenderer:
                 edition.definition.druck,
                 r.number,
                 r.titel,
-                r.fassung,
-                r.stand,
+                reg.fassung,
+                reg.stand,
                 reg.markdown,
                 [(s.blatt, s.titel) for s in reg.sheets],
                 used_abbreviations(edition.abbreviations, reg.markdown),
@@ -223,28 +223,41 @@ class PrintRenderer:
             + self.markdown(reg.markdown + "\n\n" + used_abbreviations(edition.abbreviations, reg.markdown))
             + f"<h2>Blätter in diesem Register</h2>{table}</article>"
         )
-        foot = f"Registerblatt {r.number} · Fassung {r.fassung} · Stand {stand_short(r.stand)}"
+        # Derived from the deliveries (core/derived.py): a new sheet in the list is a new Fassung.
+        foot = f"Registerblatt {r.number} · Fassung {reg.fassung} · Stand {stand_short(reg.stand)}"
         running = self.running_for(edition, f"Register {r.number} · {r.titel}", foot)
         return self.document(
-            f"Register {r.number} – {r.titel}", body, running, date=f"{r.stand}-01", duplex=edition.definition.duplex
+            f"Register {r.number} – {r.titel}", body, running, date=f"{reg.stand}-01", duplex=edition.definition.duplex
         )
 
     def cover_and_contents(
-        self, edition: AssembledEdition, pages: dict[str, int], latest: tuple[str, str] | None = None
+        self,
+        edition: AssembledEdition,
+        pages: dict[str, int],
+        latest: tuple[str, str] | None = None,
+        contents: list[tuple[int, str, list[tuple[str, str]]]] | None = None,
+        version: tuple[int, str] | None = None,
     ) -> str:
-        """Cover and table of contents of the whole edition; `pages` counts each sheet's pages."""
+        """Cover and table of contents of the whole edition; `pages` counts each sheet's pages.
+        `contents` (register number, title, [(blatt, titel)]) and `version` (Fassung, Stand)
+        give it as of a delivery; by default the edition as it is now."""
         # Only what rarely changes (ids, titles, page counts): editing one sheet's text must not
         # force a new cover. Fassung and Stand of every sheet are in the list of valid sheets.
         d = edition.definition
+        if contents is None:
+            contents = [
+                (r.register.number, r.register.titel, [(s.blatt, s.titel) for s in r.sheets]) for r in edition.registers
+            ]
+        if version is None:
+            v = edition.cover_version
+            version = (v.fassung, v.stand) if v else (1, max(s.stand for s in edition.sheets))
         rows = []
-        for reg in edition.registers:
-            rows.append(
-                f'<tr class="lb-reg"><th colspan="3" scope="row">Register {reg.register.number}: {esc(reg.register.titel)}</th></tr>'
-            )
-            for s in reg.sheets:
+        for number, reg_titel, sheets in contents:
+            rows.append(f'<tr class="lb-reg"><th colspan="3" scope="row">Register {number}: {esc(reg_titel)}</th></tr>')
+            for blatt, titel in sheets:
                 rows.append(
-                    f"<tr><td>{esc(s.blatt)}</td><td>{esc(s.titel)}</td>"
-                    f'<td class="lb-zahl">{pages.get(s.blatt, "")}</td></tr>'
+                    f"<tr><td>{esc(blatt)}</td><td>{esc(titel)}</td>"
+                    f'<td class="lb-zahl">{pages.get(blatt, "")}</td></tr>'
                 )
         body = (
             '<section class="lb-deckblatt">'
@@ -257,7 +270,7 @@ class PrintRenderer:
             + (f"<br>Für diese Ausgabe: {esc(d.gremium.name)}" if not d.is_base else "")
             + "</p>"
             + '<p class="lb-angaben">'
-            + f"Stand: {stand_long(max(s.stand for s in edition.sheets))}<br>"
+            + f"Stand: {stand_long(version[1])}<br>"
             + (
                 f"Letzte Ergänzungslieferung: {esc(latest[0])} vom {date_long(latest[1])}"
                 if latest
@@ -277,7 +290,11 @@ class PrintRenderer:
             '<table><thead><tr><th>Blatt</th><th>Titel</th><th class="lb-zahl">Seiten</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></section>"
         )
-        running = Running(f"{BINDER_TITLE} · {d.titel}", "Deckblatt und Inhalt", "Deckblatt und Inhalt")
+        running = Running(
+            f"{BINDER_TITLE} · {d.titel}",
+            "Deckblatt und Inhalt",
+            f"Deckblatt und Inhalt · Fassung {version[0]} · Stand {stand_short(version[1])}",
+        )
         return self.document(f"{BINDER_TITLE} – {d.titel}", body, running, duplex=d.duplex)
 
     def register_checklists(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
@@ -359,6 +376,34 @@ def sheet_from_record(record, marked_against=None) -> AssembledSheet:
         if n:
             sheet.marked_markdown = marked
     return sheet
+
+
+def register_as_delivered(state, version, fallback_markdown: str) -> AssembledRegister:
+    """A register sheet as a delivery recorded it (core.derived.RegisterState and PageVersion),
+    in the shape the print renderer takes. Deliveries before 2027 did not keep the assembled
+    introduction: then the current one stands in (it has the same register.md)."""
+    from ..core.derived import PageVersion
+    from ..core.model import Register
+
+    reg = Register(state.number, "", Path(), state.titel, version.fassung, version.stand, "", 1)
+    sheets = [
+        AssembledSheet(
+            blatt=b,
+            titel=t,
+            fassung=1,
+            stand=version.stand,
+            register=reg,
+            doc_path="",
+            markdown="",
+            sources=[],
+            origin="",
+        )
+        for b, t in state.sheets
+    ]
+    markdown = state.markdown if state.markdown is not None else fallback_markdown
+    out = AssembledRegister(reg, "", markdown, sheets)
+    out.version = PageVersion(version.key, version.fassung, version.stand, version.seiten, version.delivery)
+    return out
 
 
 def supplement_cover(

@@ -40,8 +40,8 @@ def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages:
         lines.append(f"## Register {r.number}: {r.titel}\n")
         lines.append("| Blatt | Titel | Fassung | Stand | Umfang |\n|---|---|---|---|---|")
         lines.append(
-            f"| Registerblatt {r.number} | [{r.titel}]({page_link(VERZEICHNIS, reg.doc_path)}) | {r.fassung} "
-            f"| {stand_short(r.stand)} | – |"
+            f"| Registerblatt {r.number} | [{r.titel}]({page_link(VERZEICHNIS, reg.doc_path)}) | {reg.fassung} "
+            f"| {stand_short(reg.stand)} | {_pages(reg.version.seiten if reg.version else None)} |"
         )
         for s in reg.sheets:
             lines.append(
@@ -101,7 +101,7 @@ def whats_new_page(
                 f"[Zur Lieferung]({page_link(NEU, addresses.delivery_page(d.name))})\n"
             )
             continue
-        if not d.changes:
+        if not d:
             lines.append("Diese Lieferung brachte für diese Ausgabe keine Änderungen.\n")
             continue
         lines += _changes_markdown(d.changes, NEU, edition, comparisons=comparisons)
@@ -121,7 +121,7 @@ def delivery_page(edition: AssembledEdition, d: Delivery, with_pdf: bool, use_di
             f"[Verzeichnis der gültigen Blätter]({page_link(doc, VERZEICHNIS)}).\n"
         )
         return "\n".join(lines) + "\n"
-    if not d.changes:
+    if not d:
         lines.append("Für diese Ausgabe enthält diese Lieferung keine Änderungen. Ihr Ordner bleibt, wie er ist.\n")
         return "\n".join(lines) + "\n"
     if with_pdf:
@@ -143,10 +143,20 @@ def delivery_page(edition: AssembledEdition, d: Delivery, with_pdf: bool, use_di
         + "\n"
     )
     lines.append("| Herausnehmen | Einfügen |\n|---|---|")
-    lines += [f"| {out} | {put} |" for out, put in filing_rows(d.changes, duplex=duplex)]
+    lines += [f"| {out} | {put} |" for out, put in filing_rows(d.changes, derived=d.derived, duplex=duplex)]
     lines.append("")
     lines.append("## Was sich geändert hat\n")
     lines += _changes_markdown(d.changes, doc, edition)
+    if d.derived.changed:
+        lines.append("### Registerblätter, Deckblatt und Inhalt\n")
+        lines.append(
+            "Diese Seiten ergeben sich aus den Blättern: Kommt ein Blatt hinzu, ändert sich ein Titel oder "
+            "die Einleitung eines Registers, erhalten sie eine neue Fassung.\n"
+        )
+        lines += [
+            f"- {new.label}, Fassung {old.fassung if old else '–'} → {new.fassung}" for old, new in d.derived.changed
+        ]
+        lines.append("")
     return "\n".join(lines) + "\n"
 
 

@@ -82,8 +82,8 @@ def register_page(reg: AssembledRegister, pdf: str = "", extra: str = "") -> str
         trusted_html(
             '<div class="lb-kopf" role="group" aria-label="Angaben zum Registerblatt">\n'
             f'<span class="lb-kopf-register">Registerblatt {r.number}</span>\n'
-            f'<span class="lb-kopf-fassung">Fassung {r.fassung}</span>\n'
-            f'<span class="lb-kopf-stand">Stand: {stand_long(r.stand)}</span>\n</div>'
+            f'<span class="lb-kopf-fassung">Fassung {reg.fassung}</span>\n'
+            f'<span class="lb-kopf-stand">Stand: {stand_long(reg.stand)}</span>\n</div>'
         )
         + "\n",
         reg.markdown.strip() + "\n",
