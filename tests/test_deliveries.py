@@ -107,13 +107,15 @@ def test_supplement_lists_exactly_the_changed_sheet(project):
         assert "Blatt 2.2, Fassung 2 (1 Seite)" in text and "Blatt 2.2, Fassung 3 (1 Seite)" in text
         assert "Mehrheitsregel ergänzt" in text
         # The whole tree, nested items included: no bookmarks copied from the parts.
+        # «Deckblatt und Inhalt» names the last delivery: it comes with every delivery.
         assert [o if isinstance(o, list) else o.title for o in pdf.outline] == [
             "Ablageanweisung",
+            "Deckblatt und Inhalt",
             "Blatt 2.2 – Thema 2",
         ]
         html = project.html(f"{code}/lieferungen/2026-2/index.html")
         assert "<td>Blatt 2.2, Fassung 2 (1 Seite)</td>" in html and "<td>Blatt 2.2, Fassung 3 (1 Seite)</td>" in html
-        assert html.count("<tr>") == 2  # header + one sheet
+        assert html.count("<tr>") == 3  # header, «Deckblatt und Inhalt», one sheet
     neu = project.html("sn/neu/index.html")
     assert "Lieferung 2026-2 vom 1.12.2026" in neu and "Fassung 2 → 3" in neu and "Mehrheitsregel ergänzt" in neu
     # Revision marks: only the new paragraph, on the web and in print.

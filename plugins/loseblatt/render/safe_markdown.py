@@ -21,9 +21,10 @@ from markdown.util import AtomicString
 
 from ..core.markup import MarkupRules
 from ..core.references import TITLE_SEPARATOR
-from ..core.revisions import CHANGED_END, CHANGED_START
+from ..core.revisions import CHANGED_END, CHANGED_ITEM, CHANGED_LINES, CHANGED_START
+from ..core.textblocks import FENCE
 from ..core.vorlagen import rewrite
-from .trusted import TOKEN, fragment
+from .trusted import TOKEN, fragment, trusted_html
 
 CHANGED_LABEL = "Geändert in dieser Fassung:"
 
@@ -130,6 +131,61 @@ class ChangedPassage(BlockProcessor):
         return True
 
 
+class ChangedLines(Preprocessor):
+    """A changed-lines note before a fenced code block (core/revisions.py) highlights exactly those
+    lines (superfences' `hl_lines`; the page styles draw the bar) and tells screen readers which."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        pending: list[str] | None = None
+        for line in lines:
+            stripped = line.strip()
+            if stripped.startswith(CHANGED_LINES + " "):
+                numbers = [n for n in stripped[len(CHANGED_LINES) :].split() if n.isdigit()]
+                if numbers:
+                    pending = numbers
+                    which = ("Zeile " if len(numbers) == 1 else "Zeilen ") + _und(numbers)
+                    note = f'<p class="lb-sr">{CHANGED_LABEL} {which} des folgenden Textblocks.</p>'
+                    out += ["", trusted_html(note), ""]  # becomes markup in TrustedFragments
+                continue
+            if pending is not None and FENCE.match(line):
+                line = f'{line} hl_lines="{" ".join(pending)}"'
+                pending = None
+            out.append(line)
+        return out
+
+
+def _und(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1]
+
+
+class ChangedItems(Treeprocessor):
+    """A list item or table row whose text starts with the changed-item note (core/revisions.py)
+    gets a class for the bar and the text alternative in place of the note."""
+
+    NOTE = CHANGED_ITEM.strip()
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "li":
+                holder = element if (element.text or "").strip() or not len(element) else element[0]
+                cls = "lb-geaendert-punkt"
+            elif element.tag == "tr" and len(element):
+                holder, cls = element[0], "lb-geaendert-zeile"
+            else:
+                continue
+            text = holder.text or ""
+            box = text[:4] if text[:4] in ("[ ] ", "[x] ", "[X] ") else ""  # a task list's checkbox
+            if not text[len(box) :].startswith(self.NOTE):
+                continue
+            element.set("class", " ".join(filter(None, [element.get("class"), cls])))
+            holder.text = box
+            label = etree.Element("span", {"class": "lb-sr"})
+            label.text = AtomicString(CHANGED_LABEL + " ")
+            label.tail = text[len(box) + len(self.NOTE) :].lstrip()
+            holder.insert(0, label)
+
+
 class TrustedFragments(Preprocessor):
     """Tokens of render/trusted.py become Markdown's own stashed HTML (block fragments are not
     wrapped in a paragraph)."""
@@ -162,6 +218,10 @@ class SafeMarkdownExtension(Extension):
         md.preprocessors.register(TrustedFragments(md), "loseblatt_trusted", 5)
         # Before fenced code blocks (superfences: 32 and below) see the fence.
         md.preprocessors.register(Templates(md), "loseblatt_templates", 40)
+        # After templates became plain fences, before superfences reads the fence's options.
+        md.preprocessors.register(ChangedLines(md), "loseblatt_changed_lines", 36)
+        # Before the inline patterns (20) read the item's text.
+        md.treeprocessors.register(ChangedItems(md), "loseblatt_changed_items", 25)
 
 
 def makeExtension(**kwargs) -> SafeMarkdownExtension:

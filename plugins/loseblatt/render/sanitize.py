@@ -54,7 +54,7 @@ ALLOWED: dict[str, set[str]] = {
     "td": {"style", "align"},
     "th": {"style", "align"},
     "thead": set(),
-    "tr": set(),
+    "tr": {"class"},
     "ul": {"class"},
 }
 SCHEMES = {"https", "http", "mailto"}
