@@ -148,7 +148,7 @@ def test_register_sheet_fassung_only_rises_when_its_printed_content_changes():
     assert [new.key for _, new in same.changed] == [COVER]
     assert same.versions[register_key(8)].fassung == 1
     # A new sheet in the register: new Fassung, Stand of the newest thing it shows.
-    more = advance(same, state(one + [("8.2", "Zwei", "2027-03")]), True, "2027-03", 3, "2027-2")
+    more = advance(same, state([*one, ("8.2", "Zwei", "2027-03")]), True, "2027-03", 3, "2027-2")
     old, new = next(pair for pair in more.changed if pair[1].key == register_key(8))
     assert (old.fassung, new.fassung, new.stand, new.delivery) == (1, 2, "2027-03", "2027-2")
     # Snapshots from before 2027 kept no introduction: register.md's hash decides then.

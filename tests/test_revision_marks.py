@@ -98,7 +98,7 @@ def _bar_extent(png, x_range: tuple[int, int]) -> list[tuple[int, int]]:
     img = Image.open(png).convert("L")
     dark = [any(img.getpixel((x, y)) < 100 for x in range(*x_range)) for y in range(img.height)]
     runs, start = [], None
-    for y, d in enumerate(dark + [False]):
+    for y, d in enumerate([*dark, False]):
         if d and start is None:
             start = y
         elif not d and start is not None:

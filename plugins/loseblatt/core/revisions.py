@@ -114,8 +114,8 @@ def _finer(old: str, new: str, kind: str) -> tuple[str, int] | None:
             return None
         for k in changed:
             m = LIST_ITEM.match(items[k][0])
-            assert m is not None  # every item starts with its marker (_items)
-            items[k][0] = items[k][0][: m.end()] + CHANGED_ITEM + items[k][0][m.end() :]
+            end = m.end() if m else 0  # every item starts with its marker (_items)
+            items[k][0] = items[k][0][:end] + CHANGED_ITEM + items[k][0][end:]
         return "\n".join("\n".join(i) for i in items), 1
     if kind == "table":
         a, b = old.split("\n"), new.split("\n")

@@ -149,8 +149,9 @@ class ChangedLines(Preprocessor):
                     out += ["", trusted_html(note), ""]  # becomes markup in TrustedFragments
                 continue
             if pending is not None and FENCE.match(line):
-                line = f'{line} hl_lines="{" ".join(pending)}"'
+                out.append(f'{line} hl_lines="{" ".join(pending)}"')
                 pending = None
+                continue
             out.append(line)
         return out
 
