@@ -165,3 +165,58 @@ def test_printed_bar_sits_beside_exactly_the_changed_line(tmp_path, old, new, ch
     height = line[3] - line[1]
     assert top <= line[1] + 1 and bottom >= line[3] - 1, (runs, line)
     assert top >= line[1] - height and bottom <= line[3] + height, (runs, line)
+
+
+# ----- web: the marks in a real browser --------------------------------------------------------
+
+
+@pytest.mark.slow  # records a delivery and builds the fixture site
+@pytest.mark.browser
+def test_web_marks_cover_one_line_item_and_row_with_text_alternative(project, tmp_path):
+    from browser import chromium, serve
+    from test_derived_pages import record
+    from test_site_browser import AXE, AXE_RUN, AXE_TAGS
+
+    lines = "\n".join(f"({i}) Regel {i} des Gremiums." for i in range(1, 25))
+    items = "\n".join(f"- Punkt {i} der Liste" for i in range(1, 8))
+    rows = "\n".join(f"| {i} | Aufgabe {i} |" for i in range(1, 8))
+    body = f"Einleitung.\n\n```vorlage Muster\nGeschäftsordnung\n\n{lines}\n```\n\n{items}\n\n| Nr | Aufgabe |\n|---|---|\n{rows}\n"
+    head = '---\nblatt: "2.11"\ntitel: Muster\nfassung: {}\nstand: {}\n{}---\n'
+    project.write("binder/02-gremiengruendung/blatt-11.md", head.format(1, "2026-11", "") + body)
+    record(project, "2026-1", "2026-11-20")
+    changed = (
+        body.replace("(5) Regel 5 des Gremiums.", "(5) Regel 5 des Gremiums.\n(5a) Neue Regel.")
+        .replace("- Punkt 3 der Liste", "- Punkt 3 der Liste, geändert")
+        .replace("| 4 | Aufgabe 4 |", "| 4 | Aufgabe vier |")
+    )
+    reason = "aenderung: inhaltlich\ngrund: Regel 5a ergänzt\n"
+    project.write("binder/02-gremiengruendung/blatt-11.md", head.format(2, "2026-12", reason) + changed)
+    project.build()
+    with serve(project.site) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1100, "height": 1400})
+        page.goto(url + "/bund/02-gremiengruendung/blatt-2-11/")
+        found = page.evaluate(
+            """() => ({
+                lines: [...document.querySelectorAll('.hll')].map(e => e.textContent.trim()),
+                items: [...document.querySelectorAll('li.lb-geaendert-punkt')].map(e => e.textContent.trim()),
+                rows: [...document.querySelectorAll('tr.lb-geaendert-zeile')].map(e => e.textContent.trim()),
+                blocks: document.querySelectorAll('.lb-geaendert').length,
+                note: [...document.querySelectorAll('p.lb-sr')].map(e => e.textContent),
+                bars: [getComputedStyle(document.querySelector('.hll')).boxShadow,
+                       getComputedStyle(document.querySelector('li.lb-geaendert-punkt'), '::before').borderLeftWidth,
+                       getComputedStyle(document.querySelector('tr.lb-geaendert-zeile td')).boxShadow],
+                copied: document.querySelector('.highlight code').textContent,
+            })"""
+        )
+        page.screenshot(path=str(tmp_path / "marken.png"), full_page=True)
+        if AXE.is_file():
+            page.add_script_tag(path=str(AXE))
+            assert page.evaluate(AXE_RUN, AXE_TAGS) == []
+    assert found["lines"] == ["(5a) Neue Regel."]
+    assert found["items"] == ["Geändert in dieser Fassung: Punkt 3 der Liste, geändert"]
+    assert [" ".join(r.split()) for r in found["rows"]] == ["Geändert in dieser Fassung: 4 Aufgabe vier"]
+    assert found["blocks"] == 0
+    assert "Geändert in dieser Fassung: Zeile 8 des folgenden Textblocks." in found["note"]
+    assert "inset" in found["bars"][0] and found["bars"][1] != "0px" and "inset" in found["bars"][2]
+    # The template's text is copied as written: the marks add no characters.
+    assert "Geändert" not in found["copied"] and "(5a) Neue Regel.\n(6)" in found["copied"]
