@@ -54,6 +54,9 @@ class RegisterState:
     markdown: str | None  # the introduction as assembled for the edition; None in older snapshots
     stand: str  # newest Stand among register.md and the sheets listed
     seiten: int | None = None
+    # register.md's own Fassung: what a register sheet printed before 2027 showed, so the first
+    # delivered Fassung matches the page a holder has.
+    unit_fassung: int = 1
 
     def same_as(self, other: RegisterState) -> bool:
         if (self.unit, self.sheets) != (other.unit, other.sheets):
@@ -109,7 +112,7 @@ def advance(
         if old is not None and old_state is not None and state.same_as(old_state):
             step.versions[key] = PageVersion(key, old.fassung, old.stand, state.seiten or old.seiten, old.delivery)
             continue
-        new = PageVersion(key, old.fassung + 1 if old else 1, state.stand, state.seiten, delivery)
+        new = PageVersion(key, old.fassung + 1 if old else state.unit_fassung, state.stand, state.seiten, delivery)
         step.versions[key] = new
         if previous is not None:
             step.changed.append((old, new))
@@ -134,6 +137,7 @@ def register_state(
     sheets: list[tuple[str, str, str]],
     markdown: str | None,
     seiten: int | None = None,
+    unit_fassung: int = 1,
 ) -> RegisterState:
     """`sheets`: (blatt, titel, stand) of the sheets listed."""
     ordered = sorted(sheets, key=lambda s: sheet_sort_key(s[0]))
@@ -145,6 +149,7 @@ def register_state(
         markdown,
         max([unit_stand] + [s for _, _, s in ordered]),
         seiten,
+        unit_fassung,
     )
 
 
@@ -169,6 +174,7 @@ def snapshot_registers(snap: Snapshot, code: str) -> dict[int, RegisterState]:
             listed,
             entry.get("markdown"),
             entry.get("seiten"),
+            unit.get("fassung", 1),
         )
     return out
 
@@ -185,6 +191,7 @@ def edition_registers(edition: AssembledEdition, pages: dict[int, int] | None = 
             [(s.blatt, s.titel, s.stand) for s in reg.sheets],
             reg.markdown,
             (pages or {}).get(r.number),
+            r.fassung,
         )
     return out
 

@@ -35,6 +35,13 @@ def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages:
         lines.append(
             f"Letzte Ergänzungslieferung: [{last.name} vom {_date(last.datum)}]({page_link(VERZEICHNIS, addresses.delivery_page(last.name))}).\n"
         )
+    cover = edition.cover_version
+    if cover is not None:
+        lines.append("## Deckblatt und Inhalt\n")
+        lines.append("| Seiten | Fassung | Stand | Umfang |\n|---|---|---|---|")
+        lines.append(
+            f"| Deckblatt und Inhalt | {cover.fassung} | {stand_short(cover.stand)} | {_pages(cover.seiten)} |\n"
+        )
     for reg in edition.registers:
         r = reg.register
         lines.append(f"## Register {r.number}: {r.titel}\n")
