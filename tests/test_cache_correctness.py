@@ -263,3 +263,34 @@ def test_a_glossary_entry_redoes_only_the_pages_that_use_it(tmp_path: Path) -> N
     # workers reach it at the same moment; never the other 28 pages.
     assert html["markdown"]["umgewandelt"] in (1, 2), html
     assert "Kommunaler Rat für Prävention" in (project.site / "sn/02-gremiengruendung/blatt-2-1/index.html").read_text()
+
+
+def test_only_the_editions_an_edit_touches_are_built_again(tmp_path: Path) -> None:
+    """An edition whose inputs did not change is linked from its last output, not built; an edit
+    of one state's sheet builds that state's edition, an edit of a general sheet or of a docs/
+    page every edition that shows it. (Each warm result equals a cold build: the test above.)"""
+    project = make_project(tmp_path)
+    cache = tmp_path / "cache"
+
+    def built() -> list[str]:
+        build(project, cache, env={"LOSEBLATT_PDF": "0"})
+        stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
+        assert sorted([*stats["ausgaben"], *stats["wiederverwendet"]]) == ["bund", "sn"]
+        return sorted(stats["ausgaben"])
+
+    assert built() == ["bund", "sn"]
+    assert built() == []
+    project.edit("binder/laender/sn/asskomm.md", "\n---\n", "\n---\nEin neuer erster Satz.\n\n")
+    assert built() == ["sn"]
+    assert "Ein neuer erster Satz." in (project.site / "sn").joinpath(*_asskomm_page(project)).read_text()
+    project.edit("binder/02-gremiengruendung/blatt-1.md", "Text von Blatt 2.1.", "Ein anderer Text.")
+    assert built() == ["bund", "sn"]
+    project.edit("docs/impressum.md", "# Impressum", "# Impressum und Kontakt")
+    assert built() == ["bund", "sn"]
+    assert built() == []
+
+
+def _asskomm_page(project: Project) -> tuple[str, ...]:
+    result = project.check()
+    sheet = next(s for s in result.editions["sn"].sheets if s.blatt == "1.51")  # asskomm.md
+    return (*sheet.doc_path.removesuffix(".md").split("/"), "index.html")

@@ -24,6 +24,8 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .caching import write_atomically
+
 OFFLINE_ZIP = "offline.zip"
 SHIM = Path(__file__).resolve().parent / "assets" / "vendor" / "iframe-worker-shim.js"
 SHIM_PATH = "assets/loseblatt/iframe-worker-shim.js"
@@ -140,5 +142,6 @@ def write_offline(edition_dir: Path, code: str, epoch: int) -> int:
     if start.is_file():
         html = start.read_text(encoding="utf-8")
         labelled = f"{LINK_TEXT[:-1]}, {size_label(size)})"
-        start.write_text(html.replace(f">{LINK_TEXT}</a>", f">{labelled}</a>", 1), encoding="utf-8")
+        # A new file, not written in place: the page may be linked to a kept edition output.
+        write_atomically(start, html.replace(f">{LINK_TEXT}</a>", f">{labelled}</a>", 1).encode("utf-8"))
     return size

@@ -36,6 +36,7 @@ from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_manifest, write_versions
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
+from .edition_outputs import EditionOutputs, edition_key, project_files
 from .edition_site import EditionAssignment
 from .editions import EditionJob, build_editions
 from .search_entries import SEARCH_PLUGIN
@@ -91,6 +92,7 @@ class Coordinator:
         self.production: ThreadPoolExecutor | None = None
         self.production_future: Future | None = None
         self.production_dir: Path | None = None
+        self.site_target = project_root / "site"
         # Under `mkdocs serve`, a failed check shows an error page instead of the stale site.
         self.serve_problems: list | None = None
         self.stale_pages: list[str] = []
@@ -171,6 +173,7 @@ class Coordinator:
         # finds no sheet. Each edition has its own.
         if (search := config.plugins.get(SEARCH_PLUGIN)) is not None:
             search.config.enabled = False
+        self.site_target = Path(config.site_dir)
         if self.command == "build":
             try:
                 self.publisher = Publisher(Path(config.site_dir))
@@ -318,7 +321,19 @@ class Coordinator:
             )
             for code in self.codes
         ]
-        results = build_editions(jobs, self.options.parallel)
+        # An edition whose inputs are unchanged since its last build is linked from there.
+        kept = EditionOutputs(self.cache_dir / "ausgaben")
+        config_text = Path(settings.config_file).read_text(encoding="utf-8")
+        # Hidden folders (the production and staging folders) are skipped anyway.
+        files = project_files(self.project_root, self.binder_dir(), [self.site_target, self.cache_dir])
+        keys = {job.edition.code: edition_key(job.assignment, settings, config_text, files) for job in jobs}
+        todo = [job for job in jobs if not kept.restore(job.edition.code, keys[job.edition.code], Path(job.site_dir))]
+        self.timings["wiederverwendet"] = sorted(set(keys) - {job.edition.code for job in todo})
+        results = build_editions(todo, self.options.parallel) if todo else []
+        for r in results:
+            if r.ok:
+                kept.store(r.code, keys[r.code], out / r.code)
+        kept.prune(set(self.checked.binder.editions))
         self.timings["ausgaben"] = {r.code: r.seconds for r in results}
         self.timings["markdown"] = {
             k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")

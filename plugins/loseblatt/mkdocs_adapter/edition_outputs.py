@@ -1,0 +1,150 @@
+"""Finished editions kept for the next build: an edition whose inputs did not change is not built
+again; its last MkDocs output is linked into place (hard links: no bytes are copied or rewritten).
+
+The key follows the one cache rule (caching.cache_key: our code and the libraries' versions) and
+adds everything an edition worker reads: the assignment (the assembled edition with its text,
+history, page counts, addresses and build date), the MkDocs configuration file and the
+environment variables it or we read, and every project file outside the binder's text (docs/,
+theme folders, images, hooks). An edit of one state's sheet therefore rebuilds that state's
+edition only; an edit of a general sheet rebuilds the editions that show it.
+
+Files taken from here are never written in place afterwards: what the coordinator adds to an
+edition (PDFs, manifest, packages, offline copy) is written as new files (write then rename).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import re
+import shutil
+from pathlib import Path
+
+from ..caching import cache_key, content_hash, write_atomically
+from .edition_site import EditionAssignment
+
+KEY_FILE = "schluessel"
+SITE = "site"
+# The binder's text reaches a worker only through the assignment; other binder files (images)
+# are read from disk and count as project files.
+TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".json")
+SKIP_DIRS = {"node_modules", "__pycache__"}
+ENV_PREFIX = "LOSEBLATT_"
+
+
+def canonical(value: object) -> object:
+    """A JSON value that says exactly what `value` holds; unknown types are refused rather than
+    guessed (a repr with a memory address would make a key that never matches)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Path):
+        return value.as_posix()
+    if isinstance(value, enum.Enum):
+        return canonical(value.value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__name__, [[f.name, canonical(getattr(value, f.name))] for f in dataclasses.fields(value)]]
+    if isinstance(value, dict):
+        return ["dict", [[canonical(k), canonical(v)] for k, v in value.items()]]
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return ["set", sorted((canonical(v) for v in value), key=repr)]
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def project_files(root: Path, binder_dir: Path, skip: list[Path]) -> list[tuple[str, str]]:
+    """(path relative to the project, content hash) of every file a worker may read, except the
+    binder's text, hidden files and the output and cache folders in `skip`."""
+    root, binder_dir = root.resolve(), binder_dir.resolve()
+    skipped = {p.resolve() for p in skip}
+    out: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS and (here / d).resolve() not in skipped
+        )
+        in_binder = here == binder_dir or binder_dir in here.parents
+        for name in sorted(names):
+            if name.startswith(".") or (in_binder and name.endswith(TEXT_SUFFIXES)):
+                continue
+            path = here / name
+            if path.is_file():
+                out.append((path.relative_to(root).as_posix(), content_hash(path.read_bytes())))
+    return out
+
+
+def environment(config_text: str) -> list[tuple[str, str]]:
+    """The variables the configuration reads (!ENV) and ours."""
+    named = set(re.findall(r"!ENV\s+([A-Za-z_]\w*)", config_text))
+    for group in re.findall(r"!ENV\s+\[([^\]]*)\]", config_text):
+        named |= {part.strip().strip("'\"") for part in group.split(",")}
+    return sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX) or k in named)
+
+
+def edition_key(assignment: EditionAssignment, settings: object, config_text: str, files: list) -> str | None:
+    """None when an input has no canonical form: then the edition is simply built."""
+    # The order in which workers go through the pages does not change the output.
+    inputs = dataclasses.replace(assignment, backwards=False)
+    try:
+        described = [canonical(inputs), canonical(settings)]
+    except TypeError:
+        return None
+    return cache_key("ausgabe", *described, config_text, environment(config_text), files)
+
+
+def link_tree(src: Path, dest: Path) -> int:
+    """A copy of `src` at `dest` made of hard links (copies where links are impossible)."""
+    n = 0
+    for folder, _dirs, names in os.walk(src):
+        target = dest / Path(folder).relative_to(src)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(Path(folder) / name, target / name)
+            except OSError:  # another file system, or links not allowed
+                shutil.copy2(Path(folder) / name, target / name)
+            n += 1
+    return n
+
+
+class EditionOutputs:
+    """`<folder>/<code>/site` is the last output of edition `code`, `<folder>/<code>/schluessel`
+    the key of the inputs it was built from."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def restore(self, code: str, key: str | None, dest: Path) -> bool:
+        """Put the kept output at `dest` if it was built from the same inputs."""
+        if key is None:
+            return False
+        entry = self.folder / code
+        try:
+            if (entry / KEY_FILE).read_text(encoding="utf-8") != key:
+                return False
+        except OSError:
+            return False
+        if not (entry / SITE).is_dir():
+            return False
+        link_tree(entry / SITE, dest)
+        return True
+
+    def store(self, code: str, key: str | None, src: Path) -> None:
+        """Keep `src` (a finished MkDocs output, before anything is added) for the next build.
+        The key is written last: an interrupted store is never mistaken for a complete one."""
+        entry = self.folder / code
+        (entry / KEY_FILE).unlink(missing_ok=True)
+        if key is None:
+            return
+        if (entry / SITE).exists():
+            shutil.rmtree(entry / SITE)
+        link_tree(src, entry / SITE)
+        write_atomically(entry / KEY_FILE, key.encode("utf-8"))
+
+    def prune(self, codes: set[str]) -> None:
+        if not self.folder.is_dir():
+            return
+        for entry in self.folder.iterdir():
+            if entry.is_dir() and entry.name not in codes:
+                shutil.rmtree(entry, ignore_errors=True)
