@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Project, make_project
+from conftest import ROOT, Project, make_municipal, make_project
 
 pytestmark = pytest.mark.slow
 
@@ -172,6 +172,42 @@ def test_warm_rebuild_equals_cold_build(name: str, primed, tmp_path: Path) -> No
     warm = build(warm_project, warm_cache, code, env)
     cold = build(cold_project, tmp_path / "cold-cache", code, env)
     assert warm != before, "the change must show in the output, or the scenario tests nothing"
+    assert differences(warm, cold) == []
+
+
+# A municipal binder (conftest.make_municipal) is built with the same caches; its templates
+# carry values from kommune.yml (core/platzhalter.py).
+MUNICIPAL_CHANGES: dict[str, Callable[[Project], None]] = {
+    "kommune_wert": lambda p: p.edit("kommune.yml", "Polizeirevier Musterstadt-Mitte", "Polizeirevier Nord"),
+    "kommune_platzhalter": lambda p: p.edit(
+        "kommune.yml",
+        "\nplatzhalter:\n  Polizeidienststelle: var.polizei\n",
+        "\nplatzhalter:\n  Polizeidienststelle: kommune\n  Name des Gremiums: ~\n",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def primed_municipal(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    tmp = tmp_path_factory.mktemp("kommune-vorrat")
+    cache = tmp / "cache"
+    return cache, build(make_municipal(tmp / "p"), cache)
+
+
+@pytest.mark.parametrize("name", sorted(MUNICIPAL_CHANGES))
+def test_municipal_warm_rebuild_equals_cold_build(name: str, primed_municipal, tmp_path: Path) -> None:
+    cache, before = primed_municipal
+    warm_cache = tmp_path / "warm-cache"
+    shutil.copytree(cache, warm_cache)
+    builds = []
+    for folder, used_cache in (("warm", warm_cache), ("kalt", tmp_path / "cold-cache")):
+        project = make_municipal(tmp_path / folder)
+        MUNICIPAL_CHANGES[name](project)
+        builds.append(build(project, used_cache))
+    warm, cold = builds
+    changed = {p for p in warm if warm[p] != before.get(p)}
+    # The change shows in the template's files, its page and the printed sheet.
+    assert {"musterstadt/vorlagen/2-3-einladung.docx", "musterstadt/pdf/blatt-2-3.pdf"} <= changed, sorted(changed)
     assert differences(warm, cold) == []
 
 
