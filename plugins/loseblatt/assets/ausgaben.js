@@ -8,14 +8,7 @@
 (function () {
   "use strict";
 
-  function editionRoot() {
-    var base = ".";
-    var el = document.getElementById("__config");
-    if (el) {
-      try { base = JSON.parse(el.textContent).base || "."; } catch (e) { base = "."; }
-    }
-    return new URL(base.replace(/\/?$/, "/"), location.href);
-  }
+  var editionRoot = window.loseblatt.editionRoot;
 
   function label() {
     // The search dialog needs an accessible name (axe: aria-dialog-name).

@@ -6,26 +6,13 @@
 (function () {
   "use strict";
 
-  function editionRoot() {
-    var base = ".";
-    var el = document.getElementById("__config");
-    if (el) {
-      try { base = JSON.parse(el.textContent).base || "."; } catch (e) { base = "."; }
-    }
-    return new URL(base.replace(/\/?$/, "/"), location.href).pathname;
-  }
 
-  var root = editionRoot();
+  var root = window.loseblatt.editionRoot().pathname;
   var KEY = "loseblatt:" + root + ":besuch";
   var BEFORE = KEY + ":vorher";
 
   function read(store, key) {
-    try {
-      var value = JSON.parse(store.getItem(key) || "null");
-      return value && typeof value === "object" ? value : null;
-    } catch (e) {
-      return null;
-    }
+    return window.loseblatt.readJson(store, key, null);
   }
 
   function marker(kind) {

@@ -5,26 +5,13 @@
 
   var FORMAT = "loseblatt-checklisten/1";
 
-  function editionRoot() {
-    var base = ".";
-    var el = document.getElementById("__config");
-    if (el) {
-      try { base = JSON.parse(el.textContent).base || "."; } catch (e) { base = "."; }
-    }
-    return new URL(base.replace(/\/?$/, "/"), location.href).pathname;
-  }
 
-  var root = editionRoot();
+  var root = window.loseblatt.editionRoot().pathname;
   var edition = root.replace(/\/$/, "").split("/").pop() || "ausgabe";
   var KEY = "loseblatt:" + root + ":checklisten";
 
   function load() {
-    try {
-      var data = JSON.parse(localStorage.getItem(KEY) || "{}");
-      return data && typeof data === "object" ? data : {};
-    } catch (e) {
-      return {};
-    }
+    return window.loseblatt.readJson(localStorage, KEY, {});
   }
 
   // Returns whether the ticks were stored, so that callers do not report success over a failure.
@@ -93,27 +80,33 @@
     if (!save(state)) { return; }
     refresh();
     say(n + " gelöscht.");
-    offerUndo(removed);
+    offerUndo(undoClear(removed));
   }
 
-  function offerUndo(removed) {
+  // «Rückgängig» beside the message: `restore` brings the ticks back and says so.
+  function offerUndo(restore) {
     document.querySelectorAll(".lb-meldung").forEach(function (p) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "md-button lb-rueckgaengig";
       button.textContent = "Rückgängig";
-      button.addEventListener("click", function () {
-        var state = load();
-        removed.forEach(function (id) { state[id] = true; });
-        if (save(state)) {
-          refresh();
-          say("Die gelöschten Haken sind wieder gesetzt.");
-        }
-      });
+      button.addEventListener("click", restore);
       p.appendChild(document.createTextNode(" "));
       p.appendChild(button);
     });
   }
+
+  function undoClear(removed) {
+    return function () {
+      var state = load();
+      removed.forEach(function (id) { state[id] = true; });
+      if (save(state)) {
+        refresh();
+        say("Die gelöschten Haken sind wieder gesetzt.");
+      }
+    };
+  }
+
 
   function idsIn(container) {
     return Array.prototype.map.call(container.querySelectorAll("input[data-punkt]"), function (b) {
@@ -238,7 +231,7 @@
       if (replace) {
         say("Stand der Datei übernommen" + other + ": " + plural(nowAdded.length, "Haken", "Haken") + " hinzugefügt, " +
             plural(nowDropped.length, "Haken", "Haken") + " gelöscht.");
-        if (nowDropped.length || nowAdded.length) { offerRestore(before); }
+        if (nowDropped.length || nowAdded.length) { offerUndo(undoImport(before)); }
       } else {
         say(nowAdded.length + " erledigte Punkte hinzugefügt" + other + "; bereits gesetzte Haken bleiben erhalten.");
       }
@@ -250,22 +243,15 @@
   }
 
   // After «Ersetzen»: back to the ticks as they were before the import.
-  function offerRestore(before) {
-    document.querySelectorAll(".lb-meldung").forEach(function (p) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "md-button lb-rueckgaengig";
-      button.textContent = "Rückgängig";
-      button.addEventListener("click", function () {
-        if (save(before)) {
-          refresh();
-          say("Der Stand vor dem Import ist wiederhergestellt.");
-        }
-      });
-      p.appendChild(document.createTextNode(" "));
-      p.appendChild(button);
-    });
+  function undoImport(before) {
+    return function () {
+      if (save(before)) {
+        refresh();
+        say("Der Stand vor dem Import ist wiederhergestellt.");
+      }
+    };
   }
+
 
   function setup() {
     document.querySelectorAll("fieldset.lb-checkliste").forEach(function (fs) {

@@ -31,7 +31,8 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CSS = ["fonts.css", "loseblatt.css"]
 FONTS = ["Lato-Regular.ttf", "Lato-Bold.ttf", "Lato-Italic.ttf", "Lato-BoldItalic.ttf", "OFL.txt"]
-JS = ["checklisten.js", "ausgaben.js", "besuch.js"]
+# gemeinsam.js first: the others use its helpers.
+JS = ["gemeinsam.js", "checklisten.js", "ausgaben.js", "besuch.js"]
 
 
 class LoseblattPlugin(BasePlugin[LoseblattConfig]):
