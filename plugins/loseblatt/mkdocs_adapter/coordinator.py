@@ -137,9 +137,11 @@ class Coordinator:
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
         # A municipal binder (kommune.yml) is checked and assembled from its pinned package.
+        started = time.perf_counter()
         result = kommune.check_project(
             self.project_root, self.binder_dir(), self.wanted_editions() or None, self.cache_dir
         )
+        self.timings["pruefung"] = round(time.perf_counter() - started, 3)
         if result.problems and self.command == "serve":
             # Not MkDocs' logger: strict mode would abort the rebuild, and the server would hang.
             for problem in result.problems:
@@ -211,7 +213,9 @@ class Coordinator:
             self._restore_epoch()
         write_versions(self.versions_list(), site)
         if self.publisher is not None:
+            started = time.perf_counter()
             self.timings["unveraendert_behalten"] = self.publisher.publish()
+            self.timings["veroeffentlichen"] = round(time.perf_counter() - started, 3)
             log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
         # Where the time went, for the benchmark (make bench); not part of the site.
         stats = self.cache_dir / "build-stats.json"
@@ -287,6 +291,7 @@ class Coordinator:
         }
         self._build_editions(settings, out, histories, counts)
         self.timings["html"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
         for ed in editions:
             for sub in ("pdf", "lieferungen"):
                 src = out / ".pdf" / ed.code / sub
@@ -298,6 +303,7 @@ class Coordinator:
             write_manifest(ed, out / ed.code, pdfs.get(ed.code))
             write_packages(ed, result.binder, result.snapshots, result.withdrawals, out / ed.code)
             write_offline(out / ed.code, ed.code, int(settings.epoch or 0))
+        self.timings["nachbereitung"] = round(time.perf_counter() - started, 3)
         return pdfs
 
     def _build_editions(self, settings: ProductionSettings, out: Path, histories: dict, counts: dict) -> None:
@@ -322,6 +328,7 @@ class Coordinator:
             for code in self.codes
         ]
         # An edition whose inputs are unchanged since its last build is linked from there.
+        started = time.perf_counter()
         kept = EditionOutputs(self.cache_dir / "ausgaben")
         config_text = Path(settings.config_file).read_text(encoding="utf-8")
         # Hidden folders (the production and staging folders) are skipped anyway.
@@ -329,6 +336,7 @@ class Coordinator:
         keys = {job.edition.code: edition_key(job.assignment, settings, config_text, files) for job in jobs}
         todo = [job for job in jobs if not kept.restore(job.edition.code, keys[job.edition.code], Path(job.site_dir))]
         self.timings["wiederverwendet"] = sorted(set(keys) - {job.edition.code for job in todo})
+        self.timings["wiederverwenden"] = round(time.perf_counter() - started, 3)
         results = build_editions(todo, self.options.parallel) if todo else []
         for r in results:
             if r.ok:
