@@ -142,7 +142,16 @@ def mark(old: str, new: str) -> tuple[str, int]:
             kind = _kind(parts[j])
             same_kind = [i for i in range(i1, i2) if _kind(old_parts[i]) == kind]
             if kind != "other" and same_kind:
-                best = max(same_kind, key=lambda i: difflib.SequenceMatcher(a=a[i], b=b[j], autojunk=False).ratio())
+                # Compared line by line, ties by the characters they share: an exact comparison by
+                # character costs seconds for long blocks (a whole template) and is not needed.
+                lines = b[j].split("\n")
+                best = max(
+                    same_kind,
+                    key=lambda i: (
+                        difflib.SequenceMatcher(a=a[i].split("\n"), b=lines, autojunk=False).ratio(),
+                        difflib.SequenceMatcher(a=a[i], b=b[j], autojunk=False).quick_ratio(),
+                    ),
+                )
                 counterpart[j] = best
     out = []
     count = 0
