@@ -152,6 +152,8 @@ class ChangedLines(Preprocessor):
                 out.append(f'{line} hl_lines="{" ".join(pending)}"')
                 pending = None
                 continue
+            if pending is not None and line.strip() and not line.strip().startswith("**Vorlage"):
+                pending = None  # the block marked itself (a template on the web page: render/web/vorlagen.py)
             out.append(line)
         return out
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from ...caching import CacheFolder
 from ...core.assemble import AssembledEdition, AssembledSheet
 from ...core.german import stand_long
+from ...core.revisions import CHANGED_LINES
 from ...core.vorlagen import PLACEHOLDER_WRAPPED, Vorlage, find, rewrite
 from ..office import TemplateMeta, template_file
 from ..trusted import esc, trusted_html
@@ -49,7 +50,7 @@ def downloads(doc_path: str, v: Vorlage, use_directory_urls: bool = True) -> str
     )
 
 
-def text_block(v: Vorlage) -> str:
+def text_block(v: Vorlage, changed: set[int] | None = None) -> str:
     """The template's text as a code block with every placeholder still to fill in highlighted
     (as in the .docx and .odt files). The highlight only repeats what the square brackets say in
     text (WCAG 1.4.1: colour is not the only cue), so the block holds no hidden words and «Text
@@ -66,12 +67,32 @@ def text_block(v: Vorlage) -> str:
         pos = m.end()
     parts.append(esc(v.text[pos:]))
     text = "".join(parts).rstrip("\n")
-    return trusted_html(f'<div class="highlight lb-vorlage-text"><pre><code>{text}\n</code></pre></div>')
+    if changed:
+        # Revision marks (core/revisions.py): exactly the changed lines, as superfences marks them
+        # in print; each line's marks are closed within the line.
+        text = "\n".join(
+            f'<span class="hll">{line}\n</span>' if n in changed else line for n, line in enumerate(text.split("\n"), 1)
+        ).replace("\n</span>\n", "\n</span>")
+    end = "" if text.endswith("</span>") else "\n"
+    return trusted_html(f'<div class="highlight lb-vorlage-text"><pre><code>{text}{end}</code></pre></div>')
 
 
 def web_markdown(sheet: AssembledSheet, markdown: str, use_directory_urls: bool = True) -> str:
     """The sheet's Markdown with every template as title, text block and download links."""
-    return rewrite(markdown, lambda v: downloads(sheet.doc_path, v, use_directory_urls), sheet.blatt, text_block)
+    # Changed lines of a template (core/revisions.py: a note right before its fence), by the
+    # 1-based line of the fence; the note itself stays and becomes the screen reader's text.
+    lines = markdown.split("\n")
+    changed = {
+        i + 2: {int(n) for n in line.strip()[len(CHANGED_LINES) :].split() if n.isdigit()}
+        for i, line in enumerate(lines[:-1])
+        if line.strip().startswith(CHANGED_LINES + " ")
+    }
+    return rewrite(
+        markdown,
+        lambda v: downloads(sheet.doc_path, v, use_directory_urls),
+        sheet.blatt,
+        lambda v: text_block(v, changed.get(v.line)),
+    )
 
 
 def meta_for(edition: AssembledEdition, sheet: AssembledSheet, v: Vorlage) -> TemplateMeta:
