@@ -43,6 +43,10 @@ def test_plain_code_block_and_two_changed_lines():
     assert html.count('class="hll"') == 2
     assert '<span class="hll">zeile 3 neu\n</span>' in html and '<span class="hll">zeile 20 neu\n</span>' in html
     assert "Zeilen 4 und 21 des folgenden Textblocks" in html
+    new = old.replace("zeile 3\n", "zeile 3 neu\n").replace("zeile 5\n", "zeile 5 a\nzeile 5 b\nzeile 5 c\n")
+    assert "Zeilen 4, 6 bis 8 und 23 des folgenden" in html_of(
+        mark(old, new.replace("zeile 20\n", "zeile 20 neu\n"))[0]
+    )
 
 
 def test_new_block_is_marked_whole():

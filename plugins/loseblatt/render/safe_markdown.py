@@ -159,7 +159,15 @@ class ChangedLines(Preprocessor):
 
 
 def _und(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1]
+    """'3', '3 und 7', '1, 4 bis 10 und 16': runs of lines read as ranges."""
+    runs: list[list[int]] = []
+    for n in sorted(int(i) for i in items):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    parts = [str(a) if a == b else f"{a} und {b}" if b == a + 1 else f"{a} bis {b}" for a, b in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
 
 
 class ChangedItems(Treeprocessor):
