@@ -89,7 +89,7 @@ def _changes_html(changes: EditionChanges, edition: AssembledEdition, base: str)
 def summary(d: Delivery) -> str:
     if d.previous is None:
         return f"Erste Lieferung: der Ordner mit {len(d.changes.new)} Blättern."
-    if not d.changes:
+    if not d:  # a delivery that only brings a new register sheet is one with changes
         return "Für diese Ausgabe keine Änderungen."
     c = d.changes
     return f"{len(c.new)} neu, {len(c.changed)} geändert, {len(c.withdrawn)} entfallen."
