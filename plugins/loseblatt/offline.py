@@ -24,7 +24,7 @@ import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .caching import write_atomically
+from .caching import CacheFolder, cache_key, content_hash, write_atomically
 
 OFFLINE_ZIP = "offline.zip"
 SHIM = Path(__file__).resolve().parent / "assets" / "vendor" / "iframe-worker-shim.js"
@@ -135,9 +135,22 @@ def size_label(size: int) -> str:
     return f"{max(1, round(size / 1000))} kB"
 
 
-def write_offline(edition_dir: Path, code: str, epoch: int) -> int:
-    """offline.zip for the built edition in `edition_dir`, and its size on the start page."""
-    size = write_zip(offline_files(edition_dir), edition_dir / OFFLINE_ZIP, f"kommune-beugt-vor-{code}", epoch)
+def write_offline(edition_dir: Path, code: str, epoch: int, cache: CacheFolder | None = None) -> int:
+    """offline.zip for the built edition in `edition_dir`, and its size on the start page. With
+    a cache, an archive of the same files is taken from there (compressing costs a second or two
+    per edition; the files' hashes say whether anything changed)."""
+    files = offline_files(edition_dir)
+    folder = f"kommune-beugt-vor-{code}"
+    dest = edition_dir / OFFLINE_ZIP
+    key = cache_key("offline", folder, epoch, sorted((name, content_hash(data)) for name, data in files.items()))
+    kept = cache.read(key, ".zip") if cache is not None else None
+    if kept is not None:
+        write_atomically(dest, kept)
+        size = len(kept)
+    else:
+        size = write_zip(files, dest, folder, epoch)
+        if cache is not None:
+            cache.write(key, ".zip", dest.read_bytes())
     start = edition_dir / "index.html"
     if start.is_file():
         html = start.read_text(encoding="utf-8")

@@ -302,7 +302,10 @@ class Coordinator:
                         os.replace(f, dest / f.name)
             write_manifest(ed, out / ed.code, pdfs.get(ed.code))
             write_packages(ed, result.binder, result.snapshots, result.withdrawals, out / ed.code)
-            write_offline(out / ed.code, ed.code, int(settings.epoch or 0))
+            offline = CacheFolder(self.cache_dir / "offline")
+            write_offline(out / ed.code, ed.code, int(settings.epoch or 0), offline)
+            offline.record(ed.code)
+        CacheFolder(self.cache_dir / "offline").prune(set(self.checked.binder.editions))
         self.timings["nachbereitung"] = round(time.perf_counter() - started, 3)
         return pdfs
 
