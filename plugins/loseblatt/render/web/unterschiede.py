@@ -61,6 +61,13 @@ def variable_rows(edition: AssembledEdition) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _section(title: str, intro: str, head: str, rows: list[str], empty: str) -> list[str]:
+    """A section of the page: its heading, then an introduction and the rows, or one sentence."""
+    if not rows:
+        return [f"## {title}\n", empty, ""]
+    return [f"## {title}\n", *([intro] if intro else []), *([head] if head else []), *rows, ""]
+
+
 def differences_page(edition: AssembledEdition) -> str:
     d = edition.definition
     lines = [
@@ -71,59 +78,53 @@ def differences_page(edition: AssembledEdition) -> str:
         "Ausgabe und ist deshalb immer aktuell.\n",
     ]
     own = own_sheets(edition)
-    lines.append(f"## Eigene Blätter des Landes ({len(own)})\n")
-    if own:
-        lines.append("| Blatt | Titel | Register | Fassung |\n|---|---|---|---|")
-        for s in own:
-            lines.append(
-                f"| {s.blatt} | [{escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}) "
-                f"| {s.register.number} {escape_markdown(s.register.titel)} | {s.fassung_label} |"
-            )
-    else:
-        lines.append("Diese Ausgabe hat keine eigenen Blätter.")
-    lines.append("")
+    lines += _section(
+        f"Eigene Blätter des Landes ({len(own)})",
+        "",
+        "| Blatt | Titel | Register | Fassung |\n|---|---|---|---|",
+        [
+            f"| {s.blatt} | [{escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}) "
+            f"| {s.register.number} {escape_markdown(s.register.titel)} | {s.fassung_label} |"
+            for s in own
+        ],
+        "Diese Ausgabe hat keine eigenen Blätter.",
+    )
     replaced = replaced_sheets(edition)
-    lines.append(f"## Ersetzte Blätter ({len(replaced)})\n")
-    if replaced:
-        lines.append(
-            "Diese Blätter hat das Land durch eigene Fassungen ersetzt. Der Vergleich zeigt Wort für Wort, "
-            "was hier anders steht als in der allgemeinen Ausgabe.\n"
-        )
-        lines.append("| Blatt | in dieser Ausgabe | in der allgemeinen Ausgabe | Vergleich |\n|---|---|---|---|")
-        for s in replaced:
-            g = edition.overlay.replaced[s.blatt]
-            lines.append(
-                f"| {s.blatt} | [{escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}) "
-                f"| {_general_link(DOC, s, g.titel)} | [Vergleich]({page_link(DOC, addresses.general_comparison_page(s.blatt))}) |"
-            )
-    else:
-        lines.append("Diese Ausgabe ersetzt keine Blätter der allgemeinen Ausgabe.")
-    lines.append("")
+    lines += _section(
+        f"Ersetzte Blätter ({len(replaced)})",
+        "Diese Blätter hat das Land durch eigene Fassungen ersetzt. Der Vergleich zeigt Wort für Wort, "
+        "was hier anders steht als in der allgemeinen Ausgabe.\n",
+        "| Blatt | in dieser Ausgabe | in der allgemeinen Ausgabe | Vergleich |\n|---|---|---|---|",
+        [
+            f"| {s.blatt} | [{escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}) "
+            f"| {_general_link(DOC, s, edition.overlay.replaced[s.blatt].titel)} "
+            f"| [Vergleich]({page_link(DOC, addresses.general_comparison_page(s.blatt))}) |"
+            for s in replaced
+        ],
+        "Diese Ausgabe ersetzt keine Blätter der allgemeinen Ausgabe.",
+    )
     extended = extended_sheets(edition)
-    lines.append(f"## Ergänzte Blätter ({len(extended)})\n")
-    if extended:
-        lines.append(
-            f"An diese Blätter der allgemeinen Ausgabe ist ein Kasten „Hinweise für {escape_markdown(d.name)}“ "
-            "angefügt; der übrige Text ist derselbe.\n"
-        )
-        for s in extended:
-            ext = s.extension
-            lines.append(
-                f"- [Blatt {s.blatt} – {escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}), ergänzt um "
-                f"„{escape_markdown(ext.titel if ext else '')}“ – allgemeine Fassung: "
-                + _general_link(DOC, s, f"Blatt {s.blatt} in der allgemeinen Ausgabe")
-            )
-    else:
-        lines.append("Diese Ausgabe ergänzt keine Blätter der allgemeinen Ausgabe.")
-    lines.append("")
+    lines += _section(
+        f"Ergänzte Blätter ({len(extended)})",
+        f"An diese Blätter der allgemeinen Ausgabe ist ein Kasten „Hinweise für {escape_markdown(d.name)}“ "
+        "angefügt; der übrige Text ist derselbe.\n",
+        "",
+        [
+            f"- [Blatt {s.blatt} – {escape_markdown(s.titel)}]({page_link(DOC, s.doc_path)}), ergänzt um "
+            f"„{escape_markdown(s.extension.titel if s.extension else '')}“ – allgemeine Fassung: "
+            + _general_link(DOC, s, f"Blatt {s.blatt} in der allgemeinen Ausgabe")
+            for s in extended
+        ],
+        "Diese Ausgabe ergänzt keine Blätter der allgemeinen Ausgabe.",
+    )
     omitted = sorted(edition.overlay.omitted, key=lambda g: sheet_sort_key(g.blatt))
-    lines.append(f"## Weggelassene Blätter ({len(omitted)})\n")
-    if omitted:
-        lines.append("Diese Blätter der allgemeinen Ausgabe gehören nicht zu dieser Ausgabe:\n")
-        lines += [f"- Blatt {g.blatt} – {escape_markdown(g.titel)}" for g in omitted]
-    else:
-        lines.append("Diese Ausgabe lässt keine Blätter der allgemeinen Ausgabe weg.")
-    lines.append("")
+    lines += _section(
+        f"Weggelassene Blätter ({len(omitted)})",
+        "Diese Blätter der allgemeinen Ausgabe gehören nicht zu dieser Ausgabe:\n",
+        "",
+        [f"- Blatt {g.blatt} – {escape_markdown(g.titel)}" for g in omitted],
+        "Diese Ausgabe lässt keine Blätter der allgemeinen Ausgabe weg.",
+    )
     lines.append("## Angaben des Landes im Text\n")
     lines.append(
         "Wo ein Blatt eine Angabe des Landes enthält, setzt jede Ausgabe ihre eigene ein. Die Spalte rechts zeigt, "
