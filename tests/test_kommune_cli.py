@@ -149,3 +149,14 @@ def test_update_fetches_from_the_state_edition_address(project, tmp_path, capsys
         assert "Die Lieferung 2030-1 gibt es unter" in capsys.readouterr().err
     finally:
         server.shutdown()
+
+
+def test_binder_commands_in_a_municipal_folder_say_so_without_traceback(tmp_path, monkeypatch, capsys):
+    from loseblatt.cli import main as cli_main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kommune.yml").write_text("kommune: Musterstadt\n", encoding="utf-8")
+    for command in (["diff", "2026-1"], ["check"], ["statistik"]):
+        assert cli_main(command) == 2
+        err = capsys.readouterr().err
+        assert "„binder“" in err and "loseblatt kommune" in err, err

@@ -324,8 +324,20 @@ def cmd_seitenbilder(args: argparse.Namespace) -> int:
     return 0
 
 
+# Commands that read the binder's folder (the others take their own paths).
+NEEDS_BINDER = {"cmd_check", "cmd_lieferung", "cmd_diff", "cmd_pr_summary", "cmd_statistik"}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.func.__name__ in NEEDS_BINDER and not Path(args.binder).is_dir():
+        hint = (
+            " Hier liegt der Ordner einer Kommune: dafür gibt es „loseblatt kommune …“."
+            if Path("kommune.yml").is_file()
+            else " Mit --binder lässt sich ein anderer Ordner angeben."
+        )
+        print(f"Der Ordner „{args.binder}“ mit den Blättern wurde nicht gefunden.{hint}", file=sys.stderr)
+        return 2
     return args.func(args)
 
 
