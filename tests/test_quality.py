@@ -123,6 +123,12 @@ def test_every_internal_link_and_anchor_resolves_in_every_edition(real_site):
     assert broken_links(real_site) == []
 
 
+def forget_kept_editions(project) -> None:
+    """Without the kept edition outputs a rebuild builds every edition again: the way to see
+    what the Markdown and page caches do on their own."""
+    shutil.rmtree(project.path / ".cache/loseblatt/ausgaben", ignore_errors=True)
+
+
 def build_stats(project) -> dict:
     import json
 
@@ -137,6 +143,10 @@ def test_markdown_is_converted_once_and_reused(project):
     # Base sheets read the same in bund and sn: the second edition takes many from the cache.
     assert first["aus_cache"] > 0 and first["umgewandelt"] < generated
     before = tree_digest(project.site)
+    project.build()  # nothing changed: both editions are linked from their last output
+    assert build_stats(project)["wiederverwendet"] == ["bund", "sn"]
+    assert tree_digest(project.site) == before
+    forget_kept_editions(project)
     project.build()
     second = build_stats(project)["markdown"]
     assert second == {"umgewandelt": 0, "aus_cache": generated}
@@ -187,6 +197,7 @@ def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
     # bund is built first; sn takes the pages that are the same in both from the cache.
     assert pages > 20 and first["aus_cache"] > 0
     before = tree_digest(project.site)
+    forget_kept_editions(project)
     project.build()
     assert build_stats(project)["seiten"] == {"gerendert": 0, "aus_cache": pages}
     assert tree_digest(project.site) == before
