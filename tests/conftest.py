@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -55,6 +56,22 @@ class Project:
         if check and proc.returncode != 0:
             raise AssertionError(f"{engine} build failed:\n{proc.stdout}\n{proc.stderr}")
         return proc
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """`loseblatt --binder binder …` in this project, as an editor would run it."""
+        return subprocess.run(
+            [sys.executable, "-m", "loseblatt.cli", "--binder", "binder", *args],
+            cwd=self.path,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
+        )
+
+    def record(self, name: str, datum: str) -> dict:
+        """Record a delivery with `loseblatt lieferung` (page counts from rendered PDFs)."""
+        proc = self.cli("lieferung", name, "--datum", datum)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return json.loads((self.binder / "lieferungen" / f"{name}.json").read_text())
 
     def check(self):
         from loseblatt.core import pipeline

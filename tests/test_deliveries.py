@@ -4,28 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
 from loseblatt.core.revisions import changed_blocks, mark
 from pypdf import PdfReader
-
-
-def cli(project, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "loseblatt.cli", "--binder", "binder", *args],
-        cwd=project.path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
-def record(project, name, datum):
-    proc = cli(project, "lieferung", name, "--datum", datum)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return json.loads((project.binder / "lieferungen" / f"{name}.json").read_text())
 
 
 def messages(project):
@@ -46,7 +28,7 @@ def raise_fassung(project, kind="inhaltlich"):
 
 @pytest.mark.slow  # records deliveries through the CLI
 def test_record_snapshot(project):
-    data = record(project, "2026-1", "2026-11-20")
+    data = project.record("2026-1", "2026-11-20")
     assert data["lieferung"] == "2026-1" and data["datum"] == "2026-11-20"
     sn = {s["blatt"]: s for s in data["ausgaben"]["sn"]["blaetter"]}
     assert set(sn) == {"1.1", "1.51", "2.1", "2.2", "2.3", "2.10"}
@@ -55,21 +37,21 @@ def test_record_snapshot(project):
     assert "Hinweise für Sachsen" in data["quellen"][s["quelle"]]
     assert data["einheiten"]["bund:2.2"]["fassung"] == 2
     # Recording twice under an older or equal name is refused.
-    assert cli(project, "lieferung", "2026-1").returncode == 2
+    assert project.cli("lieferung", "2026-1").returncode == 2
 
 
 def test_recording_refuses_while_check_fails(project):
     project.write(
         "binder/01-grundlagen/x.md", '---\nblatt: "1.9"\ntitel: X\nfassung: 1\nstand: 2026-11\n---\n[[8.8]]\n'
     )
-    proc = cli(project, "lieferung", "2026-1")
+    proc = project.cli("lieferung", "2026-1")
     assert proc.returncode == 1 and "nicht aufgezeichnet" in proc.stderr
     assert not (project.binder / "lieferungen").exists()
 
 
 @pytest.mark.slow  # records deliveries through the CLI
 def test_change_without_new_fassung_fails_then_passes(project):
-    record(project, "2026-1", "2026-11-20")
+    project.record("2026-1", "2026-11-20")
     project.edit(SHEET, "Text von Blatt 2.2. Zurück zu [[1.1]].", NEW_PARAGRAPH)
     assert messages(project) == [
         f"{SHEET}:4: Blatt 2.2 wurde seit der Lieferung 2026-1 geändert, aber „fassung“ ist "
@@ -84,7 +66,7 @@ def test_change_without_new_fassung_fails_then_passes(project):
 
 @pytest.mark.slow  # records deliveries through the CLI
 def test_fassung_must_not_go_down_and_needs_reason(project):
-    record(project, "2026-1", "2026-11-20")
+    project.record("2026-1", "2026-11-20")
     project.edit(SHEET, "fassung: 2", "fassung: 1")
     assert any("sinkt von 2" in m for m in messages(project))
     project.edit(SHEET, "fassung: 1", "fassung: 3")
@@ -96,10 +78,10 @@ def test_fassung_must_not_go_down_and_needs_reason(project):
 
 @pytest.mark.slow
 def test_supplement_lists_exactly_the_changed_sheet(project):
-    record(project, "2026-1", "2026-11-20")
+    project.record("2026-1", "2026-11-20")
     project.edit(SHEET, "Text von Blatt 2.2. Zurück zu [[1.1]].", NEW_PARAGRAPH)
     raise_fassung(project)
-    record(project, "2026-2", "2026-12-01")
+    project.record("2026-2", "2026-12-01")
     project.build(env={"LOSEBLATT_PDF": "1"})
     for code in ("bund", "sn"):
         pdf = PdfReader(project.site / code / "lieferungen/2026-2.pdf")
@@ -128,14 +110,14 @@ def test_supplement_lists_exactly_the_changed_sheet(project):
 
 @pytest.mark.slow
 def test_state_sheet_change_only_in_its_edition_and_empty_edition_says_so(project):
-    record(project, "2026-1", "2026-11-20")
+    project.record("2026-1", "2026-11-20")
     project.edit(
         "binder/laender/sn/asskomm.md",
         "fassung: 1\nstand: 2026-11",
         "fassung: 2\nstand: 2026-12\naenderung: redaktionell\ngrund: Tippfehler",
     )
     project.edit("binder/laender/sn/asskomm.md", "Die Allianz", "Die sächsische Allianz")
-    record(project, "2026-2", "2026-12-01")
+    project.record("2026-2", "2026-12-01")
     project.build(env={"LOSEBLATT_PDF": "1"})
     assert (project.site / "sn/lieferungen/2026-2.pdf").is_file()
     assert not (project.site / "bund/lieferungen/2026-2.pdf").exists()
@@ -146,7 +128,7 @@ def test_state_sheet_change_only_in_its_edition_and_empty_edition_says_so(projec
 
 @pytest.mark.slow  # records deliveries through the CLI
 def test_withdrawn_sheet_must_be_listed(project):
-    record(project, "2026-1", "2026-11-20")
+    project.record("2026-1", "2026-11-20")
     (project.binder / "02-gremiengruendung/blatt-9.md").unlink()
     msgs = messages(project)
     assert any(m.startswith("binder/entfallen.yml:1: Blatt 2.9") and "[Ausgabe bund]" in m for m in msgs), msgs
@@ -154,9 +136,9 @@ def test_withdrawn_sheet_must_be_listed(project):
     assert any("„ohne“ nennt Blatt 2.9" in m for m in messages(project))  # sn's stale omission is named
     project.edit("binder/laender/sn/ausgabe.yml", 'ohne: ["2.9"]', "ohne: []")
     assert messages(project) == []
-    data = record(project, "2026-2", "2026-12-01")
+    data = project.record("2026-2", "2026-12-01")
     assert "2.9" not in {s["blatt"] for s in data["ausgaben"]["bund"]["blaetter"]}
-    diff = cli(project, "diff", "2026-1")
+    diff = project.cli("diff", "2026-1")
     assert "#### Entfallene Blätter" in diff.stdout
     assert "- Blatt 2.9 – Thema 9 (zuletzt Fassung 9): In Blatt 2.3 aufgegangen" in diff.stdout
     assert "Ausgabe Sachsen" not in diff.stdout  # sn never had 2.9
@@ -173,7 +155,7 @@ def test_diff_against_git_ref(project):
         "binder/laender/sn/neu.md",
         '---\nblatt: "2.52"\ntitel: Neu in Sachsen\nfassung: 1\nstand: 2026-12\n---\nText.\n',
     )
-    out = cli(project, "diff", "HEAD").stdout
+    out = project.cli("diff", "HEAD").stdout
     assert "### Ausgabe Sachsen (`sn`)" in out and "#### Neue Blätter" in out
     assert "- Blatt 2.52 – Neu in Sachsen (Fassung 1, Stand" in out
     assert "Allgemeine Ausgabe" not in out and "1 von 2 Ausgaben betroffen." in out
@@ -222,7 +204,7 @@ def test_snapshot_from_before_the_core_stopped_writing_class_names_reads_in_toda
     from loseblatt.core.problems import Problems
 
     path = project.binder / "lieferungen" / "2026-1.json"
-    record(project, "2026-1", "2026-11-20")
+    project.record("2026-1", "2026-11-20")
     today = load_snapshots(project.binder, Problems(project.path))[0]
     data = json.loads(path.read_text())
     old = {k: t.replace("{: data-blatt=", "{: .lb-verweis data-blatt=") for k, t in data["quellen"].items()}

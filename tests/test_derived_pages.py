@@ -3,12 +3,7 @@ like sheets (issue 17, requirement 4): the 8.52 scenario with two deliveries."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
-from conftest import ROOT
 from pypdf import PdfReader
 
 REGISTER_8 = """
@@ -42,22 +37,6 @@ Text von Blatt 8.52.
 """
 
 
-def cli(project, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "loseblatt.cli", "--binder", "binder", *args],
-        cwd=project.path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
-    )
-
-
-def record(project, name, datum):
-    proc = cli(project, "lieferung", name, "--datum", datum)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return json.loads((project.binder / "lieferungen" / f"{name}.json").read_text())
-
-
 def add_register_8(project):
     project.write("binder/08-landesstrategie/register.md", REGISTER_8)
     project.write("binder/laender/sn/allianz.md", SHEET_8_51)
@@ -77,7 +56,7 @@ def versions(project, code):
 @pytest.mark.slow  # records deliveries through the CLI (renders PDFs for the page counts)
 def test_new_sheet_brings_new_register_sheet_and_contents(project):
     add_register_8(project)
-    first = record(project, "2026-1", "2026-11-20")
+    first = project.record("2026-1", "2026-11-20")
     # The record keeps each register sheet as printed, with its page count.
     reg8 = next(r for r in first["ausgaben"]["sn"]["registerblaetter"] if r["register"] == 8)
     assert reg8["seiten"] == 1 and "in Sachsen anbietet" in first["quellen"][reg8["quelle"]]
@@ -89,7 +68,7 @@ def test_new_sheet_brings_new_register_sheet_and_contents(project):
     assert versions(project, "sn") == ({1: (1, "2026-11"), 2: (1, "2026-12"), 8: (2, "2027-01")}, 2)
     assert versions(project, "bund")[1] == 1  # bund has no register 8 sheet and nothing new
 
-    record(project, "2027-1", "2027-01-15")
+    project.record("2027-1", "2027-01-15")
     project.build(env={"LOSEBLATT_PDF": "1"})
 
     pdf = PdfReader(project.site / "sn/lieferungen/2027-1.pdf")

@@ -282,3 +282,19 @@ def test_placeholder_mapping_errors_name_the_line(project, tmp_path):
         f"kommune.yml:{line_of(yml, '  Polizeidienstelle:')}: Hinweis: „platzhalter“ nennt „[Polizeidienstelle]“, aber keine Vorlage dieses "
         "Ordners hat diesen Platzhalter. Meinten Sie „[Polizeidienststelle]“?",
     ]
+
+
+def test_municipal_binder_chooses_its_print_mode(delivered, tmp_path):
+    """«druck» in kommune.yml as in ausgabe.yml: a municipality prints its own binder double-sided."""
+    data = sn_package(delivered, "2026-1")
+    root = municipal(tmp_path / "mst", data, "2026-1")
+    result, _ = kommune.check(root)
+    assert result.problems == [] and not result.editions["musterstadt"].definition.duplex
+    root = municipal(tmp_path / "mst", data, "2026-1", extra="druck: beidseitig")
+    result, _ = kommune.check(root)
+    assert result.problems == [] and result.editions["musterstadt"].definition.duplex
+    root = municipal(tmp_path / "mst", data, "2026-1", extra="druck: doppelt")
+    result, _ = kommune.check(root)
+    assert [p.format() for p in result.problems] == [
+        "kommune.yml:8: „druck“ ist „einseitig“ oder „beidseitig“, nicht „doppelt“."
+    ]

@@ -118,3 +118,34 @@ def test_build_publishes_the_package_index(built):
     for code in ("bund", "sn"):
         index = json.loads((built.site / code / "pakete" / "index.json").read_text())
         assert index["ausgabe"] == code and index["pakete"] == [] and index["aktuell"] is None
+
+
+@pytest.mark.slow  # three deliveries of the fixture binder: six checks
+def test_register_sheets_in_a_package_carry_the_fassung_the_delivery_printed(project):
+    """A new sheet in a register makes a new Fassung of its register sheet (core/derived.py); the
+    package says so, so a municipal binder built on it prints the same Fassung (issue 17, req. 4)."""
+    project.write(
+        "binder/08-landesstrategie/register.md",
+        "---\nregister: 8\ntitel: Landesstrategie\nfassung: 1\nstand: 2026-11\n---\nWas das Land anbietet.\n",
+    )
+    project.write(
+        "binder/laender/sn/allianz.md",
+        '---\nblatt: "8.51"\ntitel: Die Allianz\nfassung: 1\nstand: 2026-11\n---\nText von Blatt 8.51.\n',
+    )
+    record_delivery(project, "2026-1", "2026-11-20")
+    project.write(
+        "binder/laender/sn/allianz-kommunen.md",
+        '---\nblatt: "8.52"\ntitel: Die ersten Kommunen\nfassung: 1\nstand: 2027-01\n---\nText von Blatt 8.52.\n',
+    )
+    result = record_delivery(project, "2027-1", "2027-01-15")
+    ed = result.editions["sn"]
+
+    def register_8(delivery):
+        files = package_files(ed, result.binder, result.snapshots, result.withdrawals, delivery)
+        meta = json.loads(files[META])
+        return next((r["fassung"], r["stand"]) for r in meta["register"] if r["nummer"] == 8)
+
+    assert register_8("2026-1") == (1, "2026-11")
+    # register.md still says «fassung: 1»; the printed register sheet of 2027-1 lists 8.52.
+    assert register_8("2027-1") == (2, "2027-01")
+    assert next(r for r in ed.registers if r.register.number == 8).fassung == 2

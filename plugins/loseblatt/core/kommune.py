@@ -33,10 +33,11 @@ from .assemble import (
     process_text,
 )
 from .deliveries import Withdrawal, check_integrity, load_snapshots, load_withdrawals, name_key
+from .fields import PRINT_MODES
 from .german import contracted_forms
 from .glossary import abbreviations_markdown, glossary_markdown
 from .laender import LAENDER
-from .load import DELIVERY_NAME, PLAIN_FIELD, _closest, load_sheet, read_settings_file
+from .load import DELIVERY_NAME, PLAIN_FIELD, _closest, load_sheet, print_mode, read_settings_file
 from .model import SHEET_ID, Binder, Body, EditionDef, Register, Sheet, sheet_sort_key
 from .package import Package, PackageError, read_package
 from .problems import Problem, Problems
@@ -47,7 +48,7 @@ KOMMUNE_FILE = "kommune.yml"
 SHEETS_DIR = "blaetter"
 PACKAGE_DIR = "paket"
 KOMMUNE_REQUIRED = ("kommune", "gremium", "land", "lieferung", "sha256")
-KOMMUNE_OPTIONAL = ("kuerzel", "quelle", "variablen", platzhalter.KEY)
+KOMMUNE_OPTIONAL = ("kuerzel", "quelle", "variablen", "druck", platzhalter.KEY)
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CODE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 
@@ -68,6 +69,7 @@ class KommuneDef:
     # the line of each entry that kommune.yml declares itself.
     platzhalter: dict[str, str] = field(default_factory=lambda: dict(platzhalter.STANDARD))
     platzhalter_lines: dict[str, int] = field(default_factory=dict)
+    druck: str = PRINT_MODES[0]  # how this binder's PDFs are meant to be printed, as in ausgabe.yml
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -166,7 +168,10 @@ def load_kommune_def(root: Path, problems: Problems) -> KommuneDef | None:
     for problem in mapping_problems:
         problems.add(path, problem.line, problem.message)
         ok = False
-    if not ok:
+    druck = print_mode(front, path, problems)
+    if druck is None:
+        ok = False
+    if not ok or druck is None:
         return None
     return KommuneDef(
         path=path,
@@ -181,6 +186,7 @@ def load_kommune_def(root: Path, problems: Problems) -> KommuneDef | None:
         lines=lines,
         platzhalter=mapping,
         platzhalter_lines=mapping_lines,
+        druck=druck,
     )
 
 
@@ -272,6 +278,7 @@ def edition_def(kdef: KommuneDef, pkg: Package) -> EditionDef:
         kontakte=kontakte,
         variablen=dict(kdef.variablen),
         lines=kdef.lines,
+        druck=kdef.druck,
     )
 
 

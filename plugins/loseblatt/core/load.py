@@ -427,13 +427,8 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
     if code == "bund" and ohne_ids:
         problems.add(path, front.lines["ohne"], "Die allgemeine Ausgabe kann keine Blätter weglassen.")
         ok = False
-    druck = front.data.get("druck", PRINT_MODES[0])
-    if druck not in PRINT_MODES:
-        problems.add(
-            path,
-            front.lines.get("druck", 1),
-            f"„druck“ ist „einseitig“ oder „beidseitig“, nicht „{druck}“.",
-        )
+    druck = print_mode(front, path, problems)
+    if druck is None:
         ok = False
     if not ok or name is None or titel is None or gremium is None:
         return None
@@ -448,8 +443,17 @@ def load_edition_def(path: Path, code: str, problems: Problems) -> EditionDef | 
         ohne_ids,
         front.lines,
         path.parent if code != BASE else None,
-        str(druck),
+        druck or PRINT_MODES[0],
     )
+
+
+def print_mode(front: FrontMatter, path: Path, problems: Problems) -> str | None:
+    """«druck» of ausgabe.yml or kommune.yml: how the PDFs are meant to be printed (None if wrong)."""
+    druck = front.data.get("druck", PRINT_MODES[0])
+    if druck not in PRINT_MODES:
+        problems.add(path, front.lines.get("druck", 1), f"„druck“ ist „einseitig“ oder „beidseitig“, nicht „{druck}“.")
+        return None
+    return str(druck)
 
 
 def load_binder(root: Path, problems: Problems) -> Binder:

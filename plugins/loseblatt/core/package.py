@@ -28,6 +28,7 @@ from ..addresses import register_page, sheet_page
 from .assemble import AssembledEdition, AssembledSheet, process_text
 from .checklists import Checklist, Item, extract
 from .deliveries import SheetRecord, Snapshot, Withdrawal, previous_version
+from .derived import derived_history, register_key
 from .glossary import Term
 from .model import Binder, sheet_sort_key
 from .problems import Problems
@@ -127,7 +128,11 @@ def package_files(
         for reg in edition.registers
         if reg.register.number == r.register
     }
+    # The register sheet's Fassung and Stand as this delivery printed it (core/derived.py), not
+    # the register.md's own: a new sheet in the list makes a new Fassung of the register sheet.
+    printed = derived_history(snapshots, withdrawals, edition).deliveries.get(delivery)
     for reg in edition.registers:
+        version = printed.versions.get(register_key(reg.register.number)) if printed else None
         name = f"register/{reg.register.number}.md"
         text, _ = process_text(
             reg.register.body, reg.register.path, reg.register.body_line, code, edition.context,
@@ -140,8 +145,8 @@ def package_files(
                 "nummer": reg.register.number,
                 "ordner": reg.register.slug,
                 "titel": reg.register.titel,
-                "fassung": reg.register.fassung,
-                "stand": reg.register.stand,
+                "fassung": version.fassung if version else reg.register.fassung,
+                "stand": version.stand if version else reg.register.stand,
                 "adresse": register_page(reg.register.slug),
                 "datei": name,
             }
