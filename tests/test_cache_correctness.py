@@ -330,3 +330,26 @@ def _asskomm_page(project: Project) -> tuple[str, ...]:
     result = project.check()
     sheet = next(s for s in result.editions["sn"].sheets if s.blatt == "1.51")  # asskomm.md
     return (*sheet.doc_path.removesuffix(".md").split("/"), "index.html")
+
+
+def test_a_checklist_edit_redoes_its_sheet_and_its_registers_checklists_once_per_edition(tmp_path: Path) -> None:
+    """Issue 16: a changed checklist item re-renders exactly the sheet's PDF and its register's
+    checklist PDF, once in each edition that shows the sheet; nothing else is typeset."""
+    project = make_project(tmp_path)
+    cache = tmp_path / "cache"
+    build(project, cache)
+    project.edit(
+        "binder/02-gremiengruendung/blatt-1.md", "Lagebilder zusammentragen", "Lagebilder der Polizei erbitten"
+    )
+    build(project, cache)
+    rendered = json.loads((cache / "pdf-stats.json").read_text(encoding="utf-8"))["gerendert"]
+    assert sorted(rendered) == [
+        "bund:blatt-2-1.pdf",
+        "bund:checklisten-register-2.pdf",
+        "sn:blatt-2-1.pdf",
+        "sn:checklisten-register-2.pdf",
+    ]
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(project.site / "sn/pdf/checklisten-register-2.pdf").pages)
+    assert "Lagebilder der Polizei erbitten" in text and "Lagebilder zusammentragen" not in text
