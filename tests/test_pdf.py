@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 from conftest import make_project
@@ -336,3 +337,41 @@ def test_every_pdf_passes_the_pdfua_package_rules(printed):
         assert [(f.rule_id, f.message) for f in report.findings] == [], pdf
         skipped = {o.rule_id for o in report.outcomes if o.skipped_reason}
         assert skipped <= PDFUA_CANNOT_EVALUATE, (pdf, skipped)
+
+
+def test_running_head_and_footer_are_artifacts_not_content(printed, tmp_path):
+    """Page furniture is a pagination artifact on every page of every PDF (PDF/UA-1; WeasyPrint
+    leaves margin content tagged but outside the structure tree). The words still print, and the
+    structure check finds content that is neither structure nor artifact."""
+    import pikepdf
+    from loseblatt.print_adapter.pdfcheck import problems
+    from loseblatt.print_adapter.tagging import outside_the_tree
+
+    for path in every_pdf(printed.site):
+        with pikepdf.open(path) as pdf:
+            assert outside_the_tree(pdf) == {}, path
+            for number, page in enumerate(pdf.pages, 1):
+                artifacts = [
+                    i
+                    for i in pikepdf.parse_content_stream(page, "BDC")
+                    if i.operands[0] == pikepdf.Name.Artifact
+                    and i.operands[1].get(pikepdf.Name.Type) == pikepdf.Name.Pagination
+                ]
+                # Head (binder and edition) and footer (sheet, Stand, page) at least.
+                assert len(artifacts) >= 2, (path, number)
+    sheet = printed.site / "sn/pdf/blatt-2-1.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(sheet), "-"], capture_output=True, text=True).stdout
+    assert "Kommune beugt vor!" in text and "Seite 1" in text
+    # A PDF whose page furniture is tagged outside the tree (as WeasyPrint writes it) is found.
+    with pikepdf.open(sheet) as pdf:
+        page = pdf.pages[0]
+        ops = []
+        tagged = [pikepdf.Name.Span, pikepdf.Dictionary(MCID=999)]
+        for i in pikepdf.parse_content_stream(page):
+            artifact = str(i.operator) == "BDC" and i.operands[0] == pikepdf.Name.Artifact
+            ops.append(pikepdf.ContentStreamInstruction(tagged, i.operator) if artifact else i)
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        pdf.save(tmp_path / "kopfzeile-getaggt.pdf")
+    assert "Seite 1: markierter Inhalt weder im Strukturbaum noch Artefakt" in problems(
+        tmp_path / "kopfzeile-getaggt.pdf"
+    )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from .tagging import id_tree, kids, mark_document, struct_elements
+from .tagging import id_tree, kids, mark_document, number_tree, struct_elements
 
 Name = pikepdf.Name
 
@@ -30,19 +30,6 @@ class Part:
     title: str  # bookmark text; empty: no bookmark (a blank page)
     pdf: bytes
     level: int = 0  # 0: top bookmark, 1: below the last level-0 bookmark
-
-
-def _number_tree(node: pikepdf.Object) -> list[tuple[int, pikepdf.Object]]:
-    """All (key, value) pairs of a number tree."""
-    out: list[tuple[int, pikepdf.Object]] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        nums = n.get(Name.Nums)
-        if nums is not None:
-            out += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
-        stack.extend(n.get(Name.Kids, []))
-    return out
 
 
 class _Tree:
@@ -63,10 +50,11 @@ class _Tree:
         if sroot is None:
             return
         out, offset = self.out, self.next_key
-        for key, value in sorted(_number_tree(sroot.ParentTree), key=lambda kv: kv[0]):
+        for key, value in sorted(number_tree(sroot.ParentTree), key=lambda kv: kv[0]):
             copied: pikepdf.Object
             if isinstance(value, pikepdf.Array):
-                copied = pikepdf.Array([out.copy_foreign(v) if v.is_indirect else v for v in value])
+                # null: marked content that became an artifact (tagging.pagination_artifacts)
+                copied = pikepdf.Array([out.copy_foreign(v) if v is not None and v.is_indirect else v for v in value])
             else:
                 copied = out.copy_foreign(value)
             self.nums.append(key + offset)

@@ -13,22 +13,10 @@ from pathlib import Path
 
 import pikepdf
 
-from .tagging import kids, struct_elements
+from .tagging import kids, number_tree, outside_the_tree, struct_elements
 
 Name = pikepdf.Name
 HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6"}
-
-
-def _number_tree(node: pikepdf.Object) -> dict[int, pikepdf.Object]:
-    out: dict[int, pikepdf.Object] = {}
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        nums = n.get(Name.Nums)
-        if nums is not None:
-            out.update({int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)})
-        stack.extend(n.get(Name.Kids, []))
-    return out
 
 
 def _name_tree_keys(node: pikepdf.Object) -> set[str]:
@@ -68,7 +56,7 @@ def problems(path: Path) -> list[str]:
         if tree is None or Name.ParentTree not in tree:
             found.append("kein Strukturbaum (/StructTreeRoot mit /ParentTree)")
             return found
-        parent_tree = _number_tree(tree.ParentTree)
+        parent_tree = dict(number_tree(tree.ParentTree))
         pages = {p.obj.objgen for p in pdf.pages}
         elements = list(struct_elements(tree))
         tagged_annots: set[tuple[int, int]] = set()
@@ -130,6 +118,8 @@ def problems(path: Path) -> list[str]:
                     fd = f.get(Name.FontDescriptor)
                     if fd is None or not any(k in fd for k in (Name.FontFile, Name.FontFile2, Name.FontFile3)):
                         found.append(f"Seite {number}: Schrift {f.get(Name.BaseFont)} nicht eingebettet")
+        for index in sorted(outside_the_tree(pdf)):
+            found.append(f"Seite {index + 1}: markierter Inhalt weder im Strukturbaum noch Artefakt")
     # One message per cause and page is enough to read.
     return list(dict.fromkeys(found))
 

@@ -6,6 +6,9 @@ tagged PDF of ours carries (also the joined ones, which pikepdf writes).
   data cell of its own row names it, a column header where cells of other rows name it or it
   stands in the table head, else (a line of its own, naming no cell) a row header.
 - Every `/ID` is listed in the structure tree's `/IDTree`, so `/Headers` can be resolved.
+- Page furniture (running head, footer with page numbers) is marked as a pagination artifact:
+  WeasyPrint tags the content of page margins but leaves it outside the structure tree
+  (WeasyPrint issue #1836), which PDF/UA-1 does not allow.
 """
 
 from __future__ import annotations
@@ -24,6 +27,80 @@ def kids(elem: pikepdf.Object) -> list:
     if k is None:
         return []
     return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def number_tree(node: pikepdf.Object) -> list[tuple[int, pikepdf.Object]]:
+    """All (key, value) pairs of a number tree, such as the structure tree's /ParentTree."""
+    out: list[tuple[int, pikepdf.Object]] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        nums = n.get(Name.Nums)
+        if nums is not None:
+            out += [(int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2)]
+        stack.extend(n.get(Name.Kids, []))
+    return out
+
+
+def marked_ids(page: pikepdf.Page) -> list[int]:
+    """The marked-content ids (MCID) a page's content stream uses, in order."""
+    out = []
+    for instruction in pikepdf.parse_content_stream(page, "BDC"):
+        props = instruction.operands[1] if len(instruction.operands) > 1 else None
+        if isinstance(props, pikepdf.Dictionary) and Name.MCID in props:
+            out.append(int(props.MCID))
+    return out
+
+
+def outside_the_tree(pdf: pikepdf.Pdf) -> dict[int, set[int]]:
+    """Per page index, the MCIDs whose parent-tree entry is no element reachable from the
+    structure tree's root (what WeasyPrint writes for page margins)."""
+    root = pdf.Root.StructTreeRoot
+    reachable = {e.objgen for e in struct_elements(root) if e.is_indirect}
+    parents = dict(number_tree(root.ParentTree)) if Name.ParentTree in root else {}
+    out: dict[int, set[int]] = {}
+    for index, page in enumerate(pdf.pages):
+        key = page.obj.get(Name.StructParents)
+        entries = parents.get(int(key)) if key is not None else None
+        if not isinstance(entries, pikepdf.Array):
+            continue
+        lost = {
+            mcid
+            for mcid in marked_ids(page)
+            if mcid >= len(entries)
+            or not isinstance(entries[mcid], pikepdf.Dictionary)
+            or entries[mcid].objgen not in reachable
+        }
+        if lost:
+            out[index] = lost
+    return out
+
+
+def pagination_artifacts(pdf: pikepdf.Pdf) -> int:
+    """Marked content outside the structure tree becomes `/Artifact <</Type /Pagination>>`, and
+    its parent-tree entries become null. Returns how many sequences were changed."""
+    lost = outside_the_tree(pdf)
+    if not lost:
+        return 0
+    parents = dict(number_tree(pdf.Root.StructTreeRoot.ParentTree))
+    changed = 0
+    for index, mcids in lost.items():
+        page = pdf.pages[index]
+        ops: list = []
+        for instruction in pikepdf.parse_content_stream(page):
+            props = instruction.operands[1] if str(instruction.operator) == "BDC" else None
+            if isinstance(props, pikepdf.Dictionary) and int(props.get(Name.MCID, -1)) in mcids:
+                artifact = [Name.Artifact, pikepdf.Dictionary(Type=Name.Pagination)]
+                ops.append(pikepdf.ContentStreamInstruction(artifact, instruction.operator))
+                changed += 1
+            else:
+                ops.append(instruction)
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        entries = parents[int(page.obj.StructParents)]
+        for mcid in mcids:
+            if mcid < len(entries):
+                entries[mcid] = None
+    return changed
 
 
 def struct_elements(root: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
@@ -135,13 +212,15 @@ def mark_document(pdf: pikepdf.Pdf, title: str, lang: str = "de", creator: str =
 
 
 def complete_sheet(data: bytes) -> bytes:
-    """A WeasyPrint PDF with header scopes and an IDTree; everything else as WeasyPrint wrote it."""
+    """A WeasyPrint PDF with page furniture as artifacts, header scopes and an IDTree; everything
+    else as WeasyPrint wrote it."""
     import io
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get(Name.StructTreeRoot)
         if root is None:
             return data
+        pagination_artifacts(pdf)
         elements = list(struct_elements(root))
         scope_headers(elements)
         id_tree(pdf, elements)
