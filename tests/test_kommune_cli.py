@@ -70,6 +70,8 @@ def test_scaffold_update_and_confirm(project, tmp_path, capsys):
         "Beschlussfähigkeit ergänzt). Bitte prüfen. (blaetter/go.md, Zeile 8)" in out
     )
     assert (mst / "berichte" / "2027-1.md").read_text(encoding="utf-8") in out
+    # The state's sheets are not all a paper binder needs: the report points to the own supplement.
+    assert "## Ausdrucken" in out and "nach `site/musterstadt/lieferungen/2027-1.pdf`." in out
     yml = (mst / "kommune.yml").read_text()
     assert (
         'lieferung: "2027-1"' in yml

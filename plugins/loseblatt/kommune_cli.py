@@ -15,6 +15,7 @@ import urllib.request
 from importlib import metadata
 from pathlib import Path
 
+from .addresses import SUPPLEMENT_DIR, supplement_pdf
 from .core import kommune
 from .core.deliveries import FOLDER as DELIVERIES
 from .core.deliveries import EditionChanges, compare, name_key, record
@@ -440,7 +441,7 @@ def _position(pkg: Package, blatt: str) -> str:
     return f"Register {s.register}{' (' + reg.titel + ')' if reg else ''}, {where}"
 
 
-def report(old: Package, new: Package, changes: EditionChanges, findings, name: str) -> str:
+def report(old: Package, new: Package, changes: EditionChanges, findings, name: str, code: str) -> str:
     lines = [
         f"# Lieferung {new.delivery} der {new.meta['ausgabe']['titel']} für {name}",
         "",
@@ -478,6 +479,18 @@ def report(old: Package, new: Package, changes: EditionChanges, findings, name: 
             "Nach der Prüfung eines Blattes: `loseblatt kommune geprueft <Blatt>` (z. B. "
             f"`loseblatt kommune geprueft {_first_id(warnings)}`) setzt „geprueft“ auf {new.delivery}.",
         ]
+    # The table above lists the state's sheets; the paper binder of this municipality also has its
+    # own register sheets and contents, which its own supplement brings.
+    supplement = f"site/{code}/{SUPPLEMENT_DIR}/{supplement_pdf(new.delivery)}"
+    lines += [
+        "",
+        "## Ausdrucken",
+        "",
+        f"Für den ausgedruckten Ordner gilt die Ergänzungslieferung {new.delivery} Ihres Ordners. Sie "
+        "enthält die geänderten Blätter in der Fassung Ihres Ordners, dazu geänderte Registerblätter "
+        "und „Deckblatt und Inhalt“, mit einer Ablageanweisung für jede Seite. Sobald der Ordner "
+        f"fehlerfrei ist und die Lieferung aufgezeichnet wurde, legt der nächste Build sie nach `{supplement}`.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -530,7 +543,7 @@ def cmd_aktualisieren(args: argparse.Namespace) -> int:
     _set_pin(kdef.path, new.delivery, new.sha256)
     result, m = kommune.check(root, intern=True)
     findings = m.findings if m is not None else []
-    text = report(old, new, changes, findings, kdef.name)
+    text = report(old, new, changes, findings, kdef.name, kdef.code)
     out = root / REPORTS / f"{new.delivery}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
