@@ -9,7 +9,7 @@ import pytest
 from conftest import make_project
 from loseblatt.core.german import leaves_de
 from pypdf import PdfReader
-from test_deliveries import NEW_PARAGRAPH, SHEET, raise_fassung, record
+from test_deliveries import NEW_PARAGRAPH, SHEET, raise_fassung
 
 MM = 72 / 25.4
 A4_WIDTH = 595.28
@@ -42,10 +42,10 @@ def test_default_is_single_sided(project):
 def duplex(tmp_path_factory):
     proj = make_project(tmp_path_factory.mktemp("duplex"))
     proj.edit("binder/laender/sn/ausgabe.yml", "name: Sachsen\n", "name: Sachsen\ndruck: beidseitig\n")
-    record(proj, "2026-1", "2026-11-20")
+    proj.record("2026-1", "2026-11-20")
     proj.edit(SHEET, "Text von Blatt 2.2. Zurück zu [[1.1]].", NEW_PARAGRAPH)
     raise_fassung(proj)
-    record(proj, "2026-2", "2026-12-01")
+    proj.record("2026-2", "2026-12-01")
     proj.build(env={"LOSEBLATT_PDF": "1", "LOSEBLATT_AUSGABE": "sn"})
     return proj
 

@@ -178,7 +178,6 @@ def test_printed_bar_sits_beside_exactly_the_changed_line(tmp_path, old, new, ch
 @pytest.mark.browser
 def test_web_marks_cover_one_line_item_and_row_with_text_alternative(project, tmp_path):
     from browser import chromium, serve
-    from test_derived_pages import record
     from test_site_browser import AXE, AXE_RUN, AXE_TAGS
 
     lines = "\n".join(f"({i}) Regel {i} des Gremiums." for i in range(1, 25))
@@ -187,7 +186,7 @@ def test_web_marks_cover_one_line_item_and_row_with_text_alternative(project, tm
     body = f"Einleitung.\n\n```vorlage Muster\nGeschäftsordnung\n\n{lines}\n```\n\n{items}\n\n| Nr | Aufgabe |\n|---|---|\n{rows}\n"
     head = '---\nblatt: "2.11"\ntitel: Muster\nfassung: {}\nstand: {}\n{}---\n'
     project.write("binder/02-gremiengruendung/blatt-11.md", head.format(1, "2026-11", "") + body)
-    record(project, "2026-1", "2026-11-20")
+    project.record("2026-1", "2026-11-20")
     changed = (
         body.replace("(5) Regel 5 des Gremiums.", "(5) Regel 5 des Gremiums.\n(5a) Neue Regel.")
         .replace("- Punkt 3 der Liste", "- Punkt 3 der Liste, geändert")
