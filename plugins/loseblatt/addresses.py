@@ -101,6 +101,19 @@ def url(page: str) -> str:
     return page.removesuffix(".md") + "/"
 
 
+def edition_url(site_url: str | None, code: str) -> str:
+    """The absolute address of edition `code` (site/<code>/) under the site's address
+    (mkdocs.yml site_url, SITE_URL); empty when the site has no address."""
+    if not site_url:
+        return ""
+    return f"{site_url if site_url.endswith('/') else site_url + '/'}{code}/"
+
+
+def absolute_url(edition_address: str, page: str) -> str:
+    """A page's absolute web address, from its edition's (edition_url); empty without one."""
+    return edition_address + url(page) if edition_address else ""
+
+
 def page_link(from_page: str, to_page: str) -> str:
     """A Markdown link from one page to another (MkDocs turns .md links into URLs)."""
     return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

@@ -37,12 +37,26 @@ def _markdown_settings(config_file: str) -> tuple[list, dict]:
     """Markdown extensions as the site uses them (the print adapter renders with the same)."""
     from mkdocs.config import load_config
 
+    return _markdown_settings_of(load_config(config_file))
+
+
+def _markdown_settings_of(cfg) -> tuple[list, dict]:
     from .render import MARKDOWN_EXTENSIONS
 
-    cfg = load_config(config_file)
     return list(cfg.markdown_extensions) + [e for e in MARKDOWN_EXTENSIONS if e not in cfg.markdown_extensions], dict(
         cfg.mdx_configs
     )
+
+
+def _print_renderer(config_file: str):
+    """The print renderer as the build makes it: the site's Markdown settings and its address
+    (the links of the PDFs), so that the build's cached PDFs are found."""
+    from mkdocs.config import load_config
+
+    from .print_adapter.build import renderer_from
+
+    cfg = load_config(config_file)
+    return renderer_from(*_markdown_settings_of(cfg), cfg.site_url or "")
 
 
 def page_counts(
@@ -52,12 +66,11 @@ def page_counts(
     Inhalt» (naming `latest` as the last delivery), from the PDF cache (rendering what is missing)."""
     import tempfile
 
-    from .print_adapter.build import PdfBuilder, renderer_from, worker_count
+    from .print_adapter.build import PdfBuilder, worker_count
     from .print_adapter.store import PdfStore
 
-    exts, cfgs = _markdown_settings(config_file)
     builder = PdfBuilder(
-        renderer_from(exts, cfgs),
+        _print_renderer(config_file),
         PdfStore(cache_dir / "pdf"),
         worker_count(0),
         lambda done, total: print(f"PDF {done}/{total}", file=sys.stderr) if done == total else None,

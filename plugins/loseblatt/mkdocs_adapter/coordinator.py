@@ -24,6 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
+from .. import addresses
 from ..caching import CacheFolder
 from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition
@@ -310,9 +311,6 @@ class Coordinator:
         return pdfs
 
     def _build_editions(self, settings: ProductionSettings, out: Path, histories: dict, counts: dict) -> None:
-        base_url = settings.site_url
-        if base_url and not base_url.endswith("/"):
-            base_url += "/"
         jobs = [
             EditionJob(
                 config_file=settings.config_file,
@@ -321,7 +319,7 @@ class Coordinator:
                 use_directory_urls=settings.use_directory_urls,
                 assignment=EditionAssignment(
                     edition=self.checked.editions[code],
-                    site_url=f"{base_url}{code}/" if base_url else None,
+                    site_url=addresses.edition_url(settings.site_url, code) or None,
                     pdf=self.pdf_enabled(),
                     history=histories[code],
                     page_counts=counts[code],
@@ -381,7 +379,7 @@ class Coordinator:
                 log.info(f"PDF {done}/{total}")
 
         builder = PdfBuilder(
-            renderer_from(settings.markdown_extensions, settings.mdx_configs),
+            renderer_from(settings.markdown_extensions, settings.mdx_configs, settings.site_url),
             PdfStore(self.cache_dir / "pdf"),
             worker_count(self.options.parallel),
             progress,

@@ -10,6 +10,10 @@ How the structure trees are merged: each part's /Document element becomes a /Par
 with its bookmark) below one new /Document; the parent-tree keys of its pages and annotations
 are shifted past those of the parts before; table header /IDs get a per-part prefix, so
 /Headers stay unambiguous; the form fields are collected in one /AcroForm.
+
+Links: a part may name the web address of the sheet it prints (Part.address). A link to that
+address anywhere in the joined document becomes a jump to the part's first page; links to
+sheets that are not in the document keep their web address.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class Part:
     title: str  # bookmark text; empty: no bookmark (a blank page)
     pdf: bytes
     level: int = 0  # 0: top bookmark, 1: below the last level-0 bookmark
+    address: str = ""  # the web address of the sheet this part prints; links to it jump here
 
 
 class _Tree:
@@ -127,12 +132,35 @@ def _merge_forms(out: pikepdf.Pdf, src: pikepdf.Pdf, fields: pikepdf.Array, reso
                 target[key] = value
 
 
+def _internal_links(out: pikepdf.Pdf, targets: dict[str, tuple[int, str]]) -> None:
+    """Every link to the address of a part (targets: address -> first page, bookmark) jumps to
+    that page instead. The annotation objects stay the same, so their structure elements
+    (OBJR) and /StructParent keys stay valid."""
+    for page in out.pages:
+        for annot in page.obj.get(Name.Annots, []):
+            action = annot.get(Name.A)
+            if annot.get(Name.Subtype) != Name.Link or not isinstance(action, pikepdf.Dictionary):
+                continue
+            if action.get(Name.S) != Name.URI or str(action.get(Name.URI, "")) not in targets:
+                continue
+            index, bookmark = targets[str(action.URI)]
+            target = out.pages[index]
+            top = target.mediabox[3]
+            # The top of the page at the reader's zoom (null: unchanged).
+            annot.A = pikepdf.Dictionary(
+                Type=Name.Action, S=Name.GoTo, D=pikepdf.Array([target.obj, Name.XYZ, None, top, None])
+            )
+            if bookmark:  # what a screen reader says: where the link leads, not an address
+                annot.Contents = pikepdf.String(bookmark)
+
+
 def join(parts: list[Part], title: str, identifier: str = "", lang: str = "de", creator: str = "") -> bytes:
     out = pikepdf.Pdf.new()
     tree = _Tree(out)
     fields = pikepdf.Array()
     resources = pikepdf.Dictionary()
     sources = []
+    targets: dict[str, tuple[int, str]] = {}
     version = "1.7"
     with out.open_outline() as outline:
         parent = None
@@ -152,6 +180,8 @@ def join(parts: list[Part], title: str, identifier: str = "", lang: str = "de", 
                 out.pages.extend(src.pages)
             _merge_forms(out, src, fields, resources)
             tree.add(src, start, part.title, f"t{index}-")
+            if part.address:
+                targets.setdefault(part.address, (start, part.title))
             if not part.title:  # a blank page has no bookmark
                 continue
             item = pikepdf.OutlineItem(part.title, start)
@@ -161,6 +191,7 @@ def join(parts: list[Part], title: str, identifier: str = "", lang: str = "de", 
                 outline.root.append(item)
                 parent = item
     tree.finish()
+    _internal_links(out, targets)
     if len(fields):
         out.Root.AcroForm = pikepdf.Dictionary(Fields=fields, DR=resources, NeedAppearances=True)
     mark_document(out, title, lang, creator)

@@ -24,6 +24,10 @@ from .assemble import Part, join
 from .render import cache_key, render_pdf
 from .store import PdfStore
 
+# A part of a joined PDF: (cache key of its PDF, bookmark, bookmark level, web address of the
+# sheet it prints or "").
+JoinPart = tuple[str, str, int, str]
+
 
 class Doc:
     """A document to print. Its cache key comes from its inputs, so a cached PDF is found
@@ -162,21 +166,25 @@ class PdfBuilder:
         return result[1]
 
     def joined(
-        self, label: str, title: str, parts: list[tuple[str, str, int]], pdfs: dict[str, int], blank: str | None = None
+        self, label: str, title: str, parts: list[JoinPart], pdfs: dict[str, int], blank: str | None = None
     ) -> str:
-        """Join parts (key, bookmark, level); cached by the parts' keys; returns the key. With
-        `blank` (double-sided editions), a part with an odd page count is followed by that blank
-        page, so that every part starts on a front page."""
+        """Join parts (key, bookmark, level, web address of the sheet it prints or ""); cached by
+        the parts' keys and addresses; returns the key. Links to a part's address jump to it.
+        With `blank` (double-sided editions), a part with an odd page count is followed by that
+        blank page, so that every part starts on a front page."""
         if blank is not None:
-            parts = [q for p in parts for q in ([p, (blank, "", p[2])] if pdfs[p[0]] % 2 else [p])]
+            parts = [q for p in parts for q in ([p, (blank, "", p[2], "")] if pdfs[p[0]] % 2 else [p])]
         key = cache_key_of_join(title, parts)
         self._use(label, key)
         if self.store.has(key):
             return key
         data = join(
-            [Part(bookmark, self.store.pdf(k), level) for k, bookmark, level in parts], title, key, creator=AUTHOR
+            [Part(bookmark, self.store.pdf(k), level, address) for k, bookmark, level, address in parts],
+            title,
+            key,
+            creator=AUTHOR,
         )
-        self.store.put(key, data, sum(pdfs[k] for k, _, _ in parts))
+        self.store.put(key, data, sum(pdfs[p[0]] for p in parts))
         self.stats.joined.append(label)
         return key
 
@@ -244,7 +252,7 @@ class PdfBuilder:
             target.mkdir(parents=True, exist_ok=True)
             info = EditionPdfs()
             blank = blanks[code].key if ed.definition.duplex else None
-            edition_parts = [(covers[code].key, "Deckblatt und Inhalt", 0)]
+            edition_parts: list[JoinPart] = [(covers[code].key, "Deckblatt und Inhalt", 0, "")]
             info.derived_pages["deckblatt"] = pdfs[covers[code].key]
             for reg in ed.registers:
                 n = reg.register.number
@@ -252,15 +260,16 @@ class PdfBuilder:
                 self.store.place(divider.key, target / addresses.divider_pdf(n))
                 info.derived_pages[f"register:{n}"] = pdfs[divider.key]
                 reg_title = f"Register {n}: {reg.register.titel}"
-                parts = [(divider.key, f"Registerblatt {n}", 0)]
-                edition_parts.append((divider.key, reg_title, 0))
+                parts: list[JoinPart] = [(divider.key, f"Registerblatt {n}", 0, "")]
+                edition_parts.append((divider.key, reg_title, 0, ""))
                 for s in reg.sheets:
                     doc = plan["sheets"][s.blatt]
                     name = addresses.sheet_pdf(s.blatt)
                     self.store.place(doc.key, target / name)
                     info.sheets[s.blatt] = (name, pdfs[doc.key])
-                    parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 0))
-                    edition_parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 1))
+                    address = r.sheet_address(ed, s.blatt)
+                    parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 0, address))
+                    edition_parts.append((doc.key, f"Blatt {s.blatt} – {s.titel}", 1, address))
                 reg_name = addresses.register_pdf(n)
                 self.store.place(
                     self.joined(f"{code}:{reg_name}", f"{ed.definition.titel} – {reg_title}", parts, pdfs, blank),
@@ -302,7 +311,7 @@ class PdfBuilder:
                     continue
                 before = {old.blatt: old for old, _ in d.changes.changed}
                 label = f"{ed.code}:lieferung-{d.name}"
-                pieces: list[tuple[tuple[int, int], Doc, str]] = []
+                pieces: list[tuple[tuple[int, int], Doc, str, str]] = []
                 for rec in d.changes.inserted():
                     sheet = names.sheet_from_record(rec, before.get(rec.blatt))
                     doc = Doc(
@@ -311,7 +320,14 @@ class PdfBuilder:
                         r.sheet_inputs(ed, sheet),
                         fingerprint=fp,
                     )
-                    pieces.append((sheet_sort_key(rec.blatt), doc, f"Blatt {rec.blatt} – {rec.titel}"))
+                    pieces.append(
+                        (
+                            sheet_sort_key(rec.blatt),
+                            doc,
+                            f"Blatt {rec.blatt} – {rec.titel}",
+                            r.sheet_address(ed, rec.blatt),
+                        )
+                    )
                 # Register sheets and «Deckblatt und Inhalt» as this delivery has them.
                 for version in d.derived.inserted():
                     if version.key == COVER:
@@ -325,7 +341,7 @@ class PdfBuilder:
                             (version.fassung, version.stand),
                         )
                         doc = Doc(f"{label}:deckblatt", make, fingerprint=fp)
-                        pieces.append((page_sort_key(version.key), doc, "Deckblatt und Inhalt"))
+                        pieces.append((page_sort_key(version.key), doc, "Deckblatt und Inhalt", ""))
                         continue
                     n = int(version.key.partition(":")[2])
                     state = d.derived.registers[n]
@@ -337,8 +353,8 @@ class PdfBuilder:
                         r.divider_inputs(ed, reg),
                         fingerprint=fp,
                     )
-                    pieces.append((page_sort_key(version.key), doc, f"Registerblatt {n} – {state.titel}"))
-                sheet_docs = [(doc, title) for _, doc, title in sorted(pieces, key=lambda p: p[0])]
+                    pieces.append((page_sort_key(version.key), doc, f"Registerblatt {n} – {state.titel}", ""))
+                sheet_docs = [(doc, title, address) for _, doc, title, address in sorted(pieces, key=lambda p: p[0])]
                 reasons = [(new.blatt, new.titel, new.grund or "") for _, new in d.changes.changed]
                 rows = filing_rows(d.changes, derived=d.derived, duplex=ed.definition.duplex)
                 cover = Doc(
@@ -346,7 +362,7 @@ class PdfBuilder:
                     partial(names.supplement_cover, r, ed, d.name, d.datum, rows, reasons),
                     fingerprint=fp,
                 )
-                docs += [cover] + [doc for doc, _ in sheet_docs]
+                docs += [cover] + [doc for doc, _, _ in sheet_docs]
                 plans.append((ed, d, cover, sheet_docs))
         blanks = {
             ed.code: Doc(f"{ed.code}:leerseite", partial(r.blank_page, ed), fingerprint=fp)
@@ -356,7 +372,8 @@ class PdfBuilder:
         pdfs = self.render_all(docs + list(blanks.values()))
         written: dict[str, list[str]] = {}
         for ed, d, cover, sheet_docs in plans:
-            parts = [(cover.key, "Ablageanweisung", 0)] + [(doc.key, title, 0) for doc, title in sheet_docs]
+            parts: list[JoinPart] = [(cover.key, "Ablageanweisung", 0, "")]
+            parts += [(doc.key, title, 0, address) for doc, title, address in sheet_docs]
             name = f"{d.name}.pdf"
             key = self.joined(
                 f"{ed.code}:lieferungen/{name}",
@@ -386,12 +403,13 @@ class PdfBuilder:
         )
 
 
-def cache_key_of_join(title: str, parts: list[tuple[str, str, int]]) -> str:
+def cache_key_of_join(title: str, parts: list[JoinPart]) -> str:
     return caching.cache_key("pdf-zusammengefuegt", title, [list(p) for p in parts])
 
 
-def renderer_from(markdown_extensions: list, mdx_configs: dict) -> PrintRenderer:
-    return PrintRenderer(markdown_extensions, mdx_configs)
+def renderer_from(markdown_extensions: list, mdx_configs: dict, site_url: str = "") -> PrintRenderer:
+    """`site_url`: the site's address (mkdocs.yml site_url), for the links of the PDFs."""
+    return PrintRenderer(markdown_extensions, mdx_configs, site_url)
 
 
 def worker_count(parallel: int) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import markdown
 
+from .. import addresses
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
 from ..core.german import date_long, stand_long, stand_short
 from ..core.glossary import used_abbreviations
@@ -19,16 +20,19 @@ from .trusted import esc, sheet_head
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 BINDER_TITLE = "Kommune beugt vor!"
 AUTHOR = "Stiftung Deutsches Forum für Kriminalprävention (DFK) und Landespräventionsgremien"
-# A link to another page of the site (relative, not an anchor of this document). On paper it is
-# the words the author wrote; as a link WeasyPrint would resolve it against the build folder
-# (file:///…), which is dead for readers and differs between checkouts.
 # A checklist box and its label (checklist_ext). WeasyPrint takes a form field's description
 # (/TU) from a label only inside a <form>; elsewhere from the title, which the box gets here.
 CHECKBOX_LABEL = re.compile(
     r'(<input\b(?=[^>]*\stype="checkbox")(?![^>]*\stitle=)[^>]*?)(\s*/?>\s*<label for="[^"]*">(.*?)</label>)', re.S
 )
 TAG = re.compile(r"<[^>]+>")
-SITE_LINK = re.compile(r'<a\b(?=[^>]*\shref="(?![a-z][a-z0-9+.-]*:|#)[^"]*")[^>]*>(.*?)</a>', re.S)
+# A link to another page of the site (relative, not an anchor of this document). WeasyPrint would
+# resolve it against the build folder (file:///…), dead for readers and different between
+# checkouts. A Blattverweis (data-blatt) becomes the absolute address of that sheet's web page,
+# which joined PDFs turn into a jump inside the document (print_adapter/assemble.py); any other
+# such link, and every one when the site has no address, prints as the words the author wrote.
+SITE_LINK = re.compile(r'<a\b(?=[^>]*\shref="(?![a-z][a-z0-9+.-]*:|#)[^"]*")([^>]*)>(.*?)</a>', re.S)
+SHEET_OF_LINK = re.compile(r'\sdata-blatt="([^"]+)"')
 
 
 # Double-sided editions (ausgabe.yml «druck: beidseitig»): the punch margin of print.css's
@@ -65,8 +69,11 @@ class Running:
 class PrintRenderer:
     """Markdown → HTML with the site's extensions (minus web-only bits), wrapped for print."""
 
-    def __init__(self, extensions: list, extension_configs: dict):
+    def __init__(self, extensions: list, extension_configs: dict, site_url: str = ""):
         self.extensions = list(extensions)
+        # The site's address (mkdocs.yml site_url): Blattverweise link to the sheets' web pages.
+        # Not in the fingerprint: only documents with such links depend on it (link_inputs).
+        self.site_url = site_url
         configs = copy.deepcopy(extension_configs or {})
         if "toc" in configs:
             configs["toc"] = {k: v for k, v in configs["toc"].items() if not k.startswith("permalink")}
@@ -80,8 +87,29 @@ class PrintRenderer:
         # Sent to worker processes without the Markdown converter (each worker makes its own).
         return {**self.__dict__, "_md": None}
 
-    @staticmethod
-    def sheet_inputs(edition: AssembledEdition, sheet: AssembledSheet) -> str:
+    # ----- links -------------------------------------------------------------
+    def sheet_address(self, edition: AssembledEdition, blatt: str) -> str:
+        """The web address of a sheet of `edition`; empty when the site has no address or the
+        edition no such sheet."""
+        target = edition.targets().get(blatt)
+        if target is None:
+            return ""
+        return addresses.absolute_url(addresses.edition_url(self.site_url, edition.code), target.doc_path)
+
+    def link_inputs(self, edition: AssembledEdition, text: str) -> list[tuple[str, str]]:
+        """What the links of a document depend on besides its text: the address of every sheet
+        it refers to (a delivered sheet keeps its old relative links, data-blatt names the sheet)."""
+        return [(b, self.sheet_address(edition, b)) for b in sorted(set(SHEET_OF_LINK.findall(text)))]
+
+    def _site_link(self, edition: AssembledEdition | None, m: re.Match) -> str:
+        sheet = SHEET_OF_LINK.search(m.group(1))
+        href = self.sheet_address(edition, html.unescape(sheet.group(1))) if sheet and edition else ""
+        if not href:
+            return f'<span class="lb-link">{m.group(2)}</span>'
+        return f'<a class="lb-verweis" href="{esc(href)}">{m.group(2)}</a>'
+
+    # ----- cache inputs --------------------------------------------------------
+    def sheet_inputs(self, edition: AssembledEdition, sheet: AssembledSheet) -> str:
         return repr(
             (
                 "blatt",
@@ -98,11 +126,11 @@ class PrintRenderer:
                 sheet.register.titel,
                 sheet.display_markdown,
                 used_abbreviations(edition.abbreviations, sheet.display_markdown),
+                self.link_inputs(edition, sheet.display_markdown),
             )
         )
 
-    @staticmethod
-    def checklists_inputs(edition: AssembledEdition, reg: AssembledRegister) -> str:
+    def checklists_inputs(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
         from ..core.references import resolve
 
         targets = edition.targets()
@@ -120,11 +148,11 @@ class PrintRenderer:
                 reg.register.titel,
                 reg.register.stand,
                 lists,
+                self.link_inputs(edition, repr(lists)),
             )
         )
 
-    @staticmethod
-    def divider_inputs(edition: AssembledEdition, reg: AssembledRegister) -> str:
+    def divider_inputs(self, edition: AssembledEdition, reg: AssembledRegister) -> str:
         r = reg.register
         return repr(
             (
@@ -138,16 +166,18 @@ class PrintRenderer:
                 reg.markdown,
                 [(s.blatt, s.titel) for s in reg.sheets],
                 used_abbreviations(edition.abbreviations, reg.markdown),
+                self.link_inputs(edition, reg.markdown),
             )
         )
 
-    def markdown(self, text: str) -> str:
+    def markdown(self, text: str, edition: AssembledEdition | None = None) -> str:
+        """`edition`: the edition whose sheets the Blattverweise of `text` point to."""
         if self._md is None:
             self._md = markdown.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
         self._md.reset()
         out = self._md.convert(text)
         out = CHECKBOX_LABEL.sub(_titled_checkbox, out)
-        return SITE_LINK.sub(r'<span class="lb-link">\1</span>', out)
+        return SITE_LINK.sub(lambda m: self._site_link(edition, m), out)
 
     def document(
         self,
@@ -194,7 +224,8 @@ class PrintRenderer:
             + sheet_head(reg.number, reg.titel, sheet.blatt, sheet.fassung_label, stand_long(sheet.stand), web=False)
             + grund
             + self.markdown(
-                sheet.display_markdown + "\n\n" + used_abbreviations(edition.abbreviations, sheet.display_markdown)
+                sheet.display_markdown + "\n\n" + used_abbreviations(edition.abbreviations, sheet.display_markdown),
+                edition,
             )
             + "</article>"
         )
@@ -220,7 +251,7 @@ class PrintRenderer:
         )
         body = (
             f'<article class="lb-register-trenner"><h1>Register {r.number}: {esc(r.titel)}</h1>'
-            + self.markdown(reg.markdown + "\n\n" + used_abbreviations(edition.abbreviations, reg.markdown))
+            + self.markdown(reg.markdown + "\n\n" + used_abbreviations(edition.abbreviations, reg.markdown), edition)
             + f"<h2>Blätter in diesem Register</h2>{table}</article>"
         )
         # Derived from the deliveries (core/derived.py): a new sheet in the list is a new Fassung.
@@ -309,7 +340,7 @@ class PrintRenderer:
             for cl in sheet.checklists:
                 items = "".join(
                     f'<li><input type="checkbox" id="{dom_id(i.id)}" name="{dom_id(i.id)}" title="{esc(self._plain(i.text))}">'
-                    f'<label for="{dom_id(i.id)}">{self._inline(resolve(i.text, edition.targets(), sheet.doc_path)[0])}</label></li>'
+                    f'<label for="{dom_id(i.id)}">{self._inline(resolve(i.text, edition.targets(), sheet.doc_path)[0], edition)}</label></li>'
                     for i in cl.items
                 )
                 parts.append(
@@ -336,8 +367,8 @@ class PrintRenderer:
         # A document of one page starts on a right-hand page; this one is printed on the back.
         return self.document(BLANK_TEXT, body, running, css_extra="@page { " + MIRRORED_MARGIN + " }")
 
-    def _inline(self, text: str) -> str:
-        out = self.markdown(text)
+    def _inline(self, text: str, edition: AssembledEdition) -> str:
+        out = self.markdown(text, edition)
         return re.sub(r"^<p>(.*)</p>$", r"\1", out.strip(), flags=re.S)
 
     @staticmethod
