@@ -170,3 +170,75 @@ def make_municipal(tmp_path: Path) -> Project:
     text = yml.read_text(encoding="utf-8").replace("variablen:\n", "variablen:\n" + variables)
     yml.write_text(text + mapping, encoding="utf-8")
     return Project(dest)
+
+
+def pdf_links(path: Path) -> list[tuple[int, str, str, tuple[float, float, float, float], str]]:
+    """Every link of a PDF: (page, "uri" or "seite", address or target page (1-based), rectangle
+    (x0, y0, x1, y1) from the top left as pdftotext gives words, description /Contents)."""
+    import pikepdf
+
+    out = []
+    with pikepdf.open(path) as pdf:
+        numbers = {p.obj.objgen: i for i, p in enumerate(pdf.pages, 1)}
+        for number, page in enumerate(pdf.pages, 1):
+            height = float(page.mediabox[3])
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in annot.Rect)
+                rect = (min(x0, x1), height - max(y0, y1), max(x0, x1), height - min(y0, y1))
+                action = annot.A
+                if action.S == "/GoTo":
+                    kind, target = "seite", str(numbers.get(action.D[0].objgen, "?"))
+                else:
+                    kind, target = "uri", str(action.get("/URI", ""))
+                out.append((number, kind, target, rect, str(annot.get("/Contents", ""))))
+    return out
+
+
+def pdf_words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """The words of a page with their boxes (x0, y0, x1, y1 from the top left), by pdftotext."""
+    import html
+    import re
+
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (float(a), float(b), float(c), float(d), html.unescape(w))
+        for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', xml
+        )
+    ]
+
+
+def words_in(path: Path, page: int, rect: tuple[float, float, float, float]) -> str:
+    """The words whose middle lies inside a rectangle (pdf_links) of a page."""
+    x0, y0, x1, y1 = rect
+    return " ".join(w for a, b, c, d, w in pdf_words(path, page) if x0 <= (a + c) / 2 <= x1 and y0 <= (b + d) / 2 <= y1)
+
+
+def misplaced_jumps(path: Path) -> list[str]:
+    """Jumps inside a joined PDF that do not sit on the words «Blatt X.Y» of the sheet they name
+    (/Contents) or do not land on that sheet's first page (its footer: «Blatt X.Y · Fassung …
+    Seite 1 von …»)."""
+    import re
+
+    bad = []
+    for page, kind, target, rect, contents in pdf_links(path):
+        if kind != "seite":
+            continue
+        m = re.match(r"Blatt (\d+\.\d+) – ", contents)
+        if m is None or not target.isdigit():
+            bad.append(f"Seite {page}: Sprung ohne Blatt ({contents!r} → {target})")
+            continue
+        blatt = m.group(1)
+        if not words_in(path, page, rect).startswith(f"Blatt {blatt}"):
+            bad.append(f"Seite {page}: Sprung zu {blatt} liegt auf „{words_in(path, page, rect)}“")
+        footer = " ".join(w for *_, w in pdf_words(path, int(target)))
+        if f"Blatt {blatt} · Fassung" not in footer or "Seite 1 von" not in footer:
+            bad.append(f"Seite {page}: Sprung zu {blatt} landet auf Seite {target}")
+    return bad

@@ -190,20 +190,26 @@ def test_printed_words_of_every_pdf_of_the_real_binder(real_site):
 
 @pytest.mark.slow
 def test_links_in_every_pdf_lead_to_the_web_not_the_build_machine(real_site):
-    """Every link annotation of every PDF is an https, http or mailto address: no file: URI, no
-    path of the build folder (Blattverweise print as words)."""
-    import pikepdf
+    """Every link of every PDF is an https, http or mailto address (no file: URI, no path of the
+    build folder) or a jump to a page of the same file; in an edition PDF, which holds all its
+    sheets, every Blattverweis is such a jump, on its words and to that sheet's first page."""
+    from conftest import misplaced_jumps, pdf_links
 
-    bad = []
+    bad, jumps = [], 0
     for pdf in sorted(real_site.rglob("*.pdf")):
-        with pikepdf.open(pdf) as doc:
-            for page in doc.pages:
-                for annot in page.get("/Annots", []):
-                    action = annot.get("/A")
-                    uri = str(action.get("/URI", "")) if action is not None else ""
-                    if uri and not uri.startswith(("https://", "http://", "mailto:")):
-                        bad.append(f"{pdf.relative_to(real_site)}: {uri}")
+        name = pdf.relative_to(real_site).as_posix()
+        for page, kind, target, _, _ in pdf_links(pdf):
+            if kind == "seite":
+                jumps += 1
+                bad += [f"{name}: Seite {page} springt ins Leere"] if not target.isdigit() else []
+            elif not target.startswith(("https://", "http://", "mailto:")):
+                bad.append(f"{name}: {target}")
+            elif pdf.name.startswith("kommune-beugt-vor-") and re.search(r"/blatt-\d+-\d+/$", target):
+                bad.append(f"{name}: Seite {page} führt ins Netz statt zu Blatt im Dokument: {target}")
     assert bad == [], "\n".join(bad[:30])
+    assert jumps > 100
+    edition = real_site / "sn/pdf/kommune-beugt-vor-sn.pdf"
+    assert misplaced_jumps(edition) == []
 
 
 @pytest.mark.slow

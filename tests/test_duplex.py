@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_project
+from conftest import make_project, misplaced_jumps, pdf_links
 from loseblatt.core.german import leaves_de
 from pypdf import PdfReader
 from test_deliveries import NEW_PARAGRAPH, SHEET, raise_fassung
@@ -46,7 +46,7 @@ def duplex(tmp_path_factory):
     proj.edit(SHEET, "Text von Blatt 2.2. Zurück zu [[1.1]].", NEW_PARAGRAPH)
     raise_fassung(proj)
     proj.record("2026-2", "2026-12-01")
-    proj.build(env={"LOSEBLATT_PDF": "1", "LOSEBLATT_AUSGABE": "sn"})
+    proj.build(env={"LOSEBLATT_PDF": "1", "LOSEBLATT_AUSGABE": "sn", "SITE_URL": "https://beispiel.invalid/"})
     return proj
 
 
@@ -161,3 +161,16 @@ def test_blank_back_looks_right_as_a_picture(duplex, tmp_path):
     assert ink(image, mm, (16, 0, 190, 18)) > 0  # running head
     assert ink(image, mm, (16, 100, 190, 200)) > 0  # «Diese Seite bleibt frei.»
     assert ink(image, mm, (16, 280, 190, 297)) == 0  # no page number: the page belongs to no sheet
+
+
+@pytest.mark.slow
+def test_blattverweise_jump_to_the_front_page_of_their_sheet(duplex):
+    """Blank backs shift the pages: jumps still land on the sheet's own first page. A supplement
+    holds only the changed sheet: its link to Blatt 1.1 leads to the web page."""
+    edition = duplex.site / "sn/pdf/kommune-beugt-vor-sn.pdf"
+    assert any(kind == "seite" for _, kind, *_ in pdf_links(edition))
+    assert misplaced_jumps(edition) == []
+    supplement = pdf_links(duplex.site / "sn/lieferungen/2026-2.pdf")
+    assert [(kind, target) for _, kind, target, _, _ in supplement] == [
+        ("uri", "https://beispiel.invalid/sn/01-grundlagen/blatt-1-1/")
+    ]

@@ -7,7 +7,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import make_project
+from conftest import make_project, misplaced_jumps, pdf_links, pdf_words, words_in
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -19,8 +19,12 @@ MM = 72 / 25.4
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):
     proj = make_project(tmp_path_factory.mktemp("pdf"))
-    proj.build(env={"LOSEBLATT_PDF": "1"})
+    proj.build(env={"LOSEBLATT_PDF": "1", "SITE_URL": SITE_URL})
     return proj
+
+
+SITE_URL = "https://beispiel.invalid/kbv"
+SN = SITE_URL + "/sn/"
 
 
 def stats(project) -> dict:
@@ -189,19 +193,51 @@ def test_pdf_step_can_be_skipped(tmp_path):
     assert "pdf" not in json.dumps(manifest(proj, "sn"))
 
 
-def test_blattverweise_print_as_words_not_links_to_the_build_folder(printed):
-    import pikepdf
+def test_blattverweis_in_a_sheet_pdf_leads_to_the_sheets_web_page(printed):
+    """A sheet PDF links «Blatt 2.3» to that sheet's page of the same edition (SITE_URL); the link
+    lies on the words, and they print as the author wrote them."""
+    pdf = printed.site / "sn/pdf/blatt-1-1.pdf"
+    found = pdf_links(pdf)
+    assert [(kind, target) for _, kind, target, _, _ in found] == [
+        ("uri", SN + "02-gremiengruendung/blatt-2-3/"),
+        ("uri", SN + "02-gremiengruendung/blatt-2-10/"),
+    ]
+    assert [words_in(pdf, page, rect) for page, _, _, rect, _ in found] == ["Blatt 2.3", "Blatt 2.10."]
+    text = " ".join(w for *_, w in pdf_words(pdf, 1))
+    assert "Siehe Blatt 2.3 und Blatt 2.10." in text and "beispiel.invalid" not in text
 
-    with pikepdf.open(printed.site / "sn/pdf/blatt-1-1.pdf") as doc:
-        uris = [
-            str(a["/A"].get("/URI", ""))
-            for page in doc.pages
-            for a in page.get("/Annots", [])
-            if a.get("/A") is not None
-        ]
-    assert not [u for u in uris if not u.startswith(("https://", "http://", "mailto:"))], uris
-    text = PdfReader(printed.site / "sn/pdf/blatt-1-1.pdf").pages[0].extract_text()
-    assert "Blatt 2.3" in text  # the reference is still there, as words
+
+def test_blattverweise_in_joined_pdfs_jump_to_the_sheet_in_the_same_file(printed):
+    """In the edition PDF every Blattverweis (all its sheets are in it) jumps to the first page of
+    that sheet; in a register PDF only to its own sheets, the others lead to the web."""
+    pdf = printed.site / "sn/pdf/kommune-beugt-vor-sn.pdf"
+    found = pdf_links(pdf)
+    sheets_linked = sum(len(pdf_links(p)) for p in (printed.site / "sn/pdf").glob("blatt-*.pdf"))
+    assert len(found) >= sheets_linked > 3
+    jumps = [f for f in found if f[1] == "seite"]
+    assert not [f for f in found if f[1] == "uri" and f[2].startswith(SN)], "a sheet of the edition is in it"
+    assert len(jumps) >= sheets_linked
+    # On the words «Blatt X.Y», landing on the first page of that sheet.
+    assert misplaced_jumps(pdf) == []
+
+    register = pdf_links(printed.site / "sn/pdf/register-1.pdf")
+    assert {(kind, target) for _, kind, target, _, _ in register} == {
+        ("uri", SN + "02-gremiengruendung/blatt-2-3/"),
+        ("uri", SN + "02-gremiengruendung/blatt-2-10/"),
+    }
+    register2 = pdf_links(printed.site / "sn/pdf/register-2.pdf")
+    assert ("uri", SN + "01-grundlagen/blatt-1-1/") in {(k, t) for _, k, t, _, _ in register2}
+    assert any(kind == "seite" and contents == "Blatt 2.2 – Thema 2" for _, kind, _, _, contents in register2)
+
+
+def test_without_site_address_blattverweise_are_words_and_no_link_is_relative(tmp_path):
+    proj = make_project(tmp_path)
+    proj.build(env={"LOSEBLATT_PDF": "1", "LOSEBLATT_AUSGABE": "sn", "SITE_URL": ""})
+    pdfs = sorted((proj.site / "sn/pdf").glob("*.pdf"))
+    assert len(pdfs) > 5
+    assert [(p.name, f) for p in pdfs for f in pdf_links(p)] == []
+    text = " ".join(w for *_, w in pdf_words(proj.site / "sn/pdf/blatt-1-1.pdf", 1))
+    assert "Siehe Blatt 2.3 und Blatt 2.10." in text
 
 
 def test_edition_cover_names_stand_delivery_and_single_sided_printing(printed):
@@ -279,6 +315,19 @@ def test_structure_check_finds_what_is_missing(printed, tmp_path):
                     annot.TU = annot.T
         pdf.save(tmp_path / "ohne-beschreibung.pdf")
     assert any("ohne Beschreibung (/TU)" in p for p in problems(tmp_path / "ohne-beschreibung.pdf"))
+    # A link to the build machine, and a jump to a page of another file.
+    with pikepdf.open(printed.site / "sn/pdf/kommune-beugt-vor-sn.pdf") as pdf:
+        links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        links[0].A = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("file:///home/bau/blatt-2-3.pdf"))
+        stray = pikepdf.new()
+        stray.add_blank_page()
+        links[1].A = pikepdf.Dictionary(
+            S=pikepdf.Name.GoTo, D=pikepdf.Array([pdf.copy_foreign(stray.pages[0].obj), pikepdf.Name.Fit])
+        )
+        pdf.save(tmp_path / "falsche-links.pdf")
+    found = problems(tmp_path / "falsche-links.pdf")
+    assert any("Link auf „file:///home/bau/blatt-2-3.pdf“" in p for p in found), found
+    assert any("Sprungziel auf keiner Seite dieses Dokuments" in p for p in found), found
 
 
 def test_joined_pdfs_keep_the_parts_structure_fields_and_title(printed):

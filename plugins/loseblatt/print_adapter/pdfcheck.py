@@ -112,6 +112,8 @@ def problems(path: Path) -> list[str]:
                         found.append(f"Seite {number}: Formularfeld {name} fehlt in /AcroForm")
                 elif not str(annot.get(Name.Contents, "")).strip():
                     found.append(f"Seite {number}: {kind}-Annotation ohne Beschreibung (/Contents)")
+                if kind == Name.Link:
+                    found += [f"Seite {number}: {p}" for p in _link_problems(annot, pages)]
             for font in _dict(_dict(p, Name.Resources), Name.Font).values():
                 descendants = font.get(Name.DescendantFonts, [font])
                 for f in descendants:
@@ -122,6 +124,25 @@ def problems(path: Path) -> list[str]:
             found.append(f"Seite {index + 1}: markierter Inhalt weder im Strukturbaum noch Artefakt")
     # One message per cause and page is enough to read.
     return list(dict.fromkeys(found))
+
+
+# Where a link may lead: a web or mail address (never file: or a path of the build machine).
+LINK_SCHEMES = ("https://", "http://", "mailto:")
+
+
+def _link_problems(annot: pikepdf.Dictionary, pages: set[tuple[int, int]]) -> list[str]:
+    """A link leads to a web or mail address, or to a page of this document."""
+    action = annot.get(Name.A)
+    if not isinstance(action, pikepdf.Dictionary):
+        return ["Link ohne Aktion"]
+    if action.get(Name.S) == Name.URI:
+        uri = str(action.get(Name.URI, ""))
+        return [] if uri.startswith(LINK_SCHEMES) else [f"Link auf „{uri}“ (nur Web- und Mailadressen)"]
+    if action.get(Name.S) == Name.GoTo:
+        dest = action.get(Name.D)
+        ok = isinstance(dest, pikepdf.Array) and len(dest) > 0 and dest[0].is_indirect and dest[0].objgen in pages
+        return [] if ok else ["Sprungziel auf keiner Seite dieses Dokuments"]
+    return [f"Link mit unbekannter Aktion {action.get(Name.S)}"]
 
 
 def qpdf_check(path: Path) -> str:
