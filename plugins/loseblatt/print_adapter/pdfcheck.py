@@ -130,7 +130,7 @@ def problems(path: Path) -> list[str]:
 LINK_SCHEMES = ("https://", "http://", "mailto:")
 
 
-def _link_problems(annot: pikepdf.Dictionary, pages: set[tuple[int, int]]) -> list[str]:
+def _link_problems(annot: pikepdf.Object, pages: set[tuple[int, int]]) -> list[str]:
     """A link leads to a web or mail address, or to a page of this document."""
     action = annot.get(Name.A)
     if not isinstance(action, pikepdf.Dictionary):
