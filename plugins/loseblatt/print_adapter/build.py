@@ -188,6 +188,28 @@ class PdfBuilder:
         self.stats.joined.append(label)
         return key
 
+    # ----- the documents: one way to make each kind, for the edition and its deliveries --------
+    def _sheet_doc(self, label: str, ed: AssembledEdition, sheet) -> Doc:
+        r = self.renderer
+        return Doc(
+            f"{label}:{addresses.sheet_pdf(sheet.blatt)}",
+            partial(r.sheet, ed, sheet),
+            r.sheet_inputs(ed, sheet),
+            fingerprint=r.fingerprint,
+        )
+
+    def _divider_doc(self, label: str, ed: AssembledEdition, reg) -> Doc:
+        r = self.renderer
+        return Doc(
+            f"{label}:{addresses.divider_pdf(reg.register.number)}",
+            partial(r.register_divider, ed, reg),
+            r.divider_inputs(ed, reg),
+            fingerprint=r.fingerprint,
+        )
+
+    def _blank_doc(self, ed: AssembledEdition) -> Doc:
+        return Doc(f"{ed.code}:leerseite", partial(self.renderer.blank_page, ed), fingerprint=self.renderer.fingerprint)
+
     # ----- editions -------------------------------------------------------------
     def build(
         self,
@@ -205,21 +227,11 @@ class PdfBuilder:
             plan: dict[str, dict] = {"sheets": {}, "dividers": {}, "checklists": {}}
             for reg in ed.registers:
                 n = reg.register.number
-                d = Doc(
-                    f"{code}:{addresses.divider_pdf(n)}",
-                    partial(r.register_divider, ed, reg),
-                    r.divider_inputs(ed, reg),
-                    fingerprint=fp,
-                )
+                d = self._divider_doc(code, ed, reg)
                 plan["dividers"][n] = d
                 docs.append(d)
                 for s in reg.sheets:
-                    d = Doc(
-                        f"{code}:{addresses.sheet_pdf(s.blatt)}",
-                        partial(r.sheet, ed, s),
-                        r.sheet_inputs(ed, s),
-                        fingerprint=fp,
-                    )
+                    d = self._sheet_doc(code, ed, s)
                     plan["sheets"][s.blatt] = d
                     docs.append(d)
                 if any(s.checklists for s in reg.sheets):
@@ -233,7 +245,7 @@ class PdfBuilder:
                     plan["checklists"][n] = d
                     docs.append(d)
             plans[code] = plan
-        blanks = {ed.code: Doc(f"{ed.code}:leerseite", partial(r.blank_page, ed), fingerprint=fp) for ed in editions}
+        blanks = {ed.code: self._blank_doc(ed) for ed in editions}
         docs += [blanks[ed.code] for ed in editions if ed.definition.duplex]
         pdfs = self.render_all(docs)
 
@@ -314,12 +326,7 @@ class PdfBuilder:
                 pieces: list[tuple[tuple[int, int], Doc, str, str]] = []
                 for rec in d.changes.inserted():
                     sheet = names.sheet_from_record(rec, before.get(rec.blatt))
-                    doc = Doc(
-                        f"{label}:{addresses.sheet_pdf(rec.blatt)}",
-                        partial(r.sheet, ed, sheet),
-                        r.sheet_inputs(ed, sheet),
-                        fingerprint=fp,
-                    )
+                    doc = self._sheet_doc(label, ed, sheet)
                     pieces.append(
                         (
                             sheet_sort_key(rec.blatt),
@@ -347,12 +354,7 @@ class PdfBuilder:
                     state = d.derived.registers[n]
                     current = current_registers.get(n)
                     reg = names.register_as_delivered(state, version, current.markdown if current else "")
-                    doc = Doc(
-                        f"{label}:{addresses.divider_pdf(n)}",
-                        partial(r.register_divider, ed, reg),
-                        r.divider_inputs(ed, reg),
-                        fingerprint=fp,
-                    )
+                    doc = self._divider_doc(label, ed, reg)
                     pieces.append((page_sort_key(version.key), doc, f"Registerblatt {n} – {state.titel}", ""))
                 sheet_docs = [(doc, title, address) for _, doc, title, address in sorted(pieces, key=lambda p: p[0])]
                 reasons = [(new.blatt, new.titel, new.grund or "") for _, new in d.changes.changed]
@@ -364,11 +366,7 @@ class PdfBuilder:
                 )
                 docs += [cover] + [doc for doc, _, _ in sheet_docs]
                 plans.append((ed, d, cover, sheet_docs))
-        blanks = {
-            ed.code: Doc(f"{ed.code}:leerseite", partial(r.blank_page, ed), fingerprint=fp)
-            for ed in editions
-            if ed.definition.duplex
-        }
+        blanks = {ed.code: self._blank_doc(ed) for ed in editions if ed.definition.duplex}
         pdfs = self.render_all(docs + list(blanks.values()))
         written: dict[str, list[str]] = {}
         for ed, d, cover, sheet_docs in plans:
