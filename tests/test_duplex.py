@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import make_project, misplaced_jumps, pdf_links
-from loseblatt.core.german import leaves_de
+from loseblatt.core.german import extent_de, leaves_de
 from pypdf import PdfReader
 from test_deliveries import NEW_PARAGRAPH, SHEET, raise_fassung
 
@@ -21,6 +21,9 @@ def test_leaves_count_paper_and_pages():
     assert leaves_de(3) == "2 Blätter/3 Seiten"
     assert leaves_de(4) == "2 Blätter/4 Seiten"
     assert leaves_de(None) == "–"
+    # One wording for filing instructions, contents and the list of valid sheets.
+    assert extent_de(3, duplex=True) == "2 Blätter/3 Seiten" and extent_de(3) == "3 Seiten"
+    assert extent_de(1) == "1 Seite" and extent_de(None, duplex=True) == "–"
 
 
 def test_unknown_print_mode_is_an_editors_error(project):
@@ -131,8 +134,13 @@ def test_filing_instructions_count_leaves_and_cover_says_double_sided(duplex):
     assert "Bitte beidseitig drucken." in text
     html = duplex.html("sn/lieferungen/2026-2/index.html")
     assert "Blatt 2.2, Fassung 3 (1 Blatt/1 Seite)" in html
-    cover = " ".join(PdfReader(duplex.site / "sn/pdf/kommune-beugt-vor-sn.pdf").pages[0].extract_text().split())
+    edition = PdfReader(duplex.site / "sn/pdf/kommune-beugt-vor-sn.pdf")
+    cover = " ".join(edition.pages[0].extract_text().split())
     assert "Bitte beidseitig drucken." in cover and "einseitig" not in cover
+    # The contents count leaves like the filing instructions, and so does the list of valid sheets.
+    contents = " ".join(" ".join(p.extract_text() for p in edition.pages[:3]).split())
+    assert "Umfang" in contents and "Warum kommunale Prävention 1 Blatt/1 Seite" in contents
+    assert "<td>1 Blatt/1 Seite</td>" in duplex.html("sn/verzeichnis/index.html")
 
 
 @pytest.mark.slow

@@ -249,6 +249,9 @@ def test_edition_cover_names_stand_delivery_and_single_sided_printing(printed):
     )
     assert "Noch keine Ergänzungslieferung" in flat  # the fixture has recorded none
     assert "Bitte einseitig drucken." in flat
+    # Contents: each sheet's pages in the words of the filing instructions («1 Seite»).
+    contents = " ".join(PdfReader(printed.site / "sn/pdf/kommune-beugt-vor-sn.pdf").pages[1].extract_text().split())
+    assert "Umfang" in contents and "Warum kommunale Prävention 1 Seite" in contents
 
 
 def test_printed_pages_look_right_as_pictures(printed, tmp_path):
@@ -359,7 +362,7 @@ def test_table_headers_are_scoped(printed):
     with pikepdf.open(printed.site / "sn/pdf/kommune-beugt-vor-sn.pdf") as pdf:
         headers = [e for e in struct_elements(pdf.Root.StructTreeRoot) if e.S == "/TH"]
         assert headers and all(str(h.A.Scope) in ("/Column", "/Row") for h in headers)
-        # The contents' column heads («Blatt», «Titel», «Seiten») are column headers.
+        # The contents' column heads («Blatt», «Titel», «Umfang») are column headers.
         assert sum(1 for h in headers if h.A.Scope == "/Column") >= 3
         # A register's line in the contents heads its own row, not the sheet numbers of all
         # registers below it.

@@ -125,6 +125,13 @@ def leaves_de(n: int | None) -> str:
     return f"{'1 Blatt' if leaves == 1 else f'{leaves} Blätter'}/{pages_de(n)}"
 
 
+def extent_de(n: int | None, duplex: bool = False) -> str:
+    """How much paper a printed sheet takes, worded alike in the Ablageanweisung, the contents and
+    the list of valid sheets: '3 Seiten', or printed double-sided (druck: beidseitig)
+    '2 Blätter/3 Seiten'."""
+    return leaves_de(n) if duplex else pages_de(n)
+
+
 def pages_de(n: int | None) -> str:
     """'1 Seite', '3 Seiten', or a dash when the count is unknown."""
     if not n:

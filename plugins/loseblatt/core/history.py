@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .assemble import AssembledEdition
 from .deliveries import EditionChanges, Snapshot, Withdrawal, compare, delivery_changes, snapshot_of
 from .derived import DerivedStep, PageVersion, derived_history, page_sort_key
-from .german import leaves_de, pages_de
+from .german import extent_de
 from .model import sheet_sort_key
 
 
@@ -91,16 +91,15 @@ def filing_rows(
     one replaces the page taken out), unless the caller shows positions itself. With `derived`,
     the register sheets and «Deckblatt und Inhalt» it exchanges come first in their place.
     `duplex`: counts leaves besides pages, as a double-sided binder holds them."""
-    count = leaves_de if duplex else pages_de
 
     def label(r) -> str:
-        return f"Blatt {r.blatt}, Fassung {r.fassung_label} ({count(r.seiten)})"
+        return f"Blatt {r.blatt}, Fassung {r.fassung_label} ({extent_de(r.seiten, duplex)})"
 
     def where(blatt: str) -> str:
         return f" – {filing_position(blatt, changes.order)}" if positions and changes.order else ""
 
     def page(v: PageVersion) -> str:
-        return f"{v.label}, Fassung {v.fassung}" + (f" ({count(v.seiten)})" if v.seiten else "")
+        return f"{v.label}, Fassung {v.fassung}" + (f" ({extent_de(v.seiten, duplex)})" if v.seiten else "")
 
     def first(v: PageVersion) -> str:
         if v.key == "deckblatt":

@@ -13,7 +13,7 @@ import markdown
 
 from .. import addresses
 from ..core.assemble import AssembledEdition, AssembledRegister, AssembledSheet
-from ..core.german import date_long, stand_long, stand_short
+from ..core.german import date_long, extent_de, stand_long, stand_short
 from ..core.glossary import used_abbreviations
 from .trusted import esc, sheet_head
 
@@ -288,7 +288,7 @@ class PrintRenderer:
             for blatt, titel in sheets:
                 rows.append(
                     f"<tr><td>{esc(blatt)}</td><td>{esc(titel)}</td>"
-                    f'<td class="lb-zahl">{pages.get(blatt, "")}</td></tr>'
+                    f'<td class="lb-zahl">{extent_de(pages.get(blatt), d.duplex)}</td></tr>'
                 )
         body = (
             '<section class="lb-deckblatt">'
@@ -318,7 +318,7 @@ class PrintRenderer:
             )
             + '<section class="lb-inhalt"><h1>Inhalt</h1>'
             "<p>Jedes Blatt zählt seine Seiten für sich, damit es bei einer Änderung allein ausgetauscht werden kann.</p>"
-            '<table><thead><tr><th>Blatt</th><th>Titel</th><th class="lb-zahl">Seiten</th></tr></thead>'
+            '<table><thead><tr><th>Blatt</th><th>Titel</th><th class="lb-zahl">Umfang</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></section>"
         )
         running = Running(

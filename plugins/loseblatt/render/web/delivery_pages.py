@@ -15,8 +15,7 @@ from ...addresses import (
 from ...core.assemble import AssembledEdition
 from ...core.deliveries import EditionChanges
 from ...core.german import date_de as _date
-from ...core.german import pages_de as _pages
-from ...core.german import stand_short
+from ...core.german import extent_de, stand_short
 from ...core.history import Delivery, EditionHistory, filing_rows
 from ..changes import change_list
 from ..trusted import esc, trusted_html
@@ -25,6 +24,7 @@ from ..trusted import esc, trusted_html
 def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages: dict[str, int]) -> str:
     """Verzeichnis der gültigen Blätter: check a printed binder against it."""
     last = history.deliveries[-1] if history.deliveries else None
+    duplex = edition.definition.duplex
     lines = [
         "# Verzeichnis der gültigen Blätter\n",
         f"Dieses Verzeichnis nennt jedes Blatt der {esc(edition.definition.titel)} in seiner gültigen Fassung. "
@@ -40,7 +40,7 @@ def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages:
         lines.append("## Deckblatt und Inhalt\n")
         lines.append("| Seiten | Fassung | Stand | Umfang |\n|---|---|---|---|")
         lines.append(
-            f"| Deckblatt und Inhalt | {cover.fassung} | {stand_short(cover.stand)} | {_pages(cover.seiten)} |\n"
+            f"| Deckblatt und Inhalt | {cover.fassung} | {stand_short(cover.stand)} | {extent_de(cover.seiten, duplex)} |\n"
         )
     for reg in edition.registers:
         r = reg.register
@@ -48,12 +48,12 @@ def valid_sheets_page(edition: AssembledEdition, history: EditionHistory, pages:
         lines.append("| Blatt | Titel | Fassung | Stand | Umfang |\n|---|---|---|---|---|")
         lines.append(
             f"| Registerblatt {r.number} | [{r.titel}]({page_link(VERZEICHNIS, reg.doc_path)}) | {reg.fassung} "
-            f"| {stand_short(reg.stand)} | {_pages(reg.version.seiten if reg.version else None)} |"
+            f"| {stand_short(reg.stand)} | {extent_de(reg.version.seiten if reg.version else None, duplex)} |"
         )
         for s in reg.sheets:
             lines.append(
                 f"| {s.blatt} | [{s.titel}]({page_link(VERZEICHNIS, s.doc_path)}) | {s.fassung_label} "
-                f"| {stand_short(s.stand)} | {_pages(pages.get(s.blatt))} |"
+                f"| {stand_short(s.stand)} | {extent_de(pages.get(s.blatt), duplex)} |"
             )
         lines.append("")
     return "\n".join(lines) + "\n"
