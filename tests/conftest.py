@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -198,20 +199,20 @@ def pdf_links(path: Path) -> list[tuple[int, str, str, tuple[float, float, float
 
 def pdf_words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
     """The words of a page with their boxes (x0, y0, x1, y1 from the top left), by pdftotext."""
+    return _pdf_word_pages(str(path), path.stat().st_mtime_ns)[page - 1]
+
+
+@functools.lru_cache(maxsize=8)
+def _pdf_word_pages(path: str, _mtime: int) -> list[list[tuple[float, float, float, float, str]]]:
+    """Every page's words, from one pdftotext run over the whole file (big PDFs: once, not per page)."""
     import html
     import re
 
-    xml = subprocess.run(
-        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    xml = subprocess.run(["pdftotext", "-bbox", path, "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
     return [
-        (float(a), float(b), float(c), float(d), html.unescape(w))
-        for a, b, c, d, w in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', xml
-        )
+        [(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in word.findall(page)]
+        for page in xml.split("<page ")[1:]
     ]
 
 
@@ -224,20 +225,29 @@ def words_in(path: Path, page: int, rect: tuple[float, float, float, float]) -> 
 def misplaced_jumps(path: Path) -> list[str]:
     """Jumps inside a joined PDF that do not sit on the words «Blatt X.Y» of the sheet they name
     (/Contents) or do not land on that sheet's first page (its footer: «Blatt X.Y · Fassung …
-    Seite 1 von …»)."""
+    Seite 1 von …»). A link broken over two lines has a rectangle on each: their words together
+    must read «Blatt X.Y»."""
     import re
 
     bad = []
-    for page, kind, target, rect, contents in pdf_links(path):
-        if kind != "seite":
-            continue
-        m = re.match(r"Blatt (\d+\.\d+) – ", contents)
+    jumps = [link for link in pdf_links(path) if link[1] == "seite"]
+    # The pieces of one link: consecutive rectangles with the same target.
+    pieces: list[list[tuple]] = []
+    for link in jumps:
+        if pieces and pieces[-1][-1][2] == link[2] and pieces[-1][-1][4] == link[4]:
+            pieces[-1].append(link)
+        else:
+            pieces.append([link])
+    for group in pieces:
+        page, _, target, _, contents = group[0]
+        m = re.match(r"Blatt (L?\d+\.\d+) – ", contents)
         if m is None or not target.isdigit():
             bad.append(f"Seite {page}: Sprung ohne Blatt ({contents!r} → {target})")
             continue
         blatt = m.group(1)
-        if not words_in(path, page, rect).startswith(f"Blatt {blatt}"):
-            bad.append(f"Seite {page}: Sprung zu {blatt} liegt auf „{words_in(path, page, rect)}“")
+        words = " ".join(words_in(path, p, rect) for p, _, _, rect, _ in group)
+        if not re.search(rf"(^|\W)Blatt {re.escape(blatt)}(?!\w|\.\d)", words):
+            bad.append(f"Seite {page}: Sprung zu {blatt} liegt auf „{words}“")
         footer = " ".join(w for *_, w in pdf_words(path, int(target)))
         if f"Blatt {blatt} · Fassung" not in footer or "Seite 1 von" not in footer:
             bad.append(f"Seite {page}: Sprung zu {blatt} landet auf Seite {target}")

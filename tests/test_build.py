@@ -170,6 +170,8 @@ def test_large_registers_are_grouped_in_the_navigation():
 # of templates («[Beitrag in [Gebiet]]») are text, not debris.
 PRINT_DEBRIS = re.compile(
     r"\bsiehe\s+siehe\b|\b(in|mit|aus|nach|zu|von)\s+siehe\s+Blatt|\{\{|\}\}|\[\[\s*L?\d+\.\d+\s*\]\]|\*\*|\{%"
+    # A sheet number glued to words: part of a hidden title left visible («Blatt 1.4CTC)»).
+    r"|\bBlatt\s+L?\d+\.\d+[^\W\d_]"
 )
 
 
@@ -185,7 +187,9 @@ def test_printed_words_of_every_pdf_of_the_real_binder(real_site):
         found += [f"{pdf.relative_to(real_site)}: {m.group(0)!r}" for m in PRINT_DEBRIS.finditer(text)]
     assert found == [], "\n".join(found[:50])
     assert PRINT_DEBRIS.search("Die Liste in siehe Blatt 2.1") and PRINT_DEBRIS.search("wie [[2.3]] zeigt")
+    assert PRINT_DEBRIS.search("Blatt 1.4CTC) erläutert")
     assert not PRINT_DEBRIS.search("siehe Blatt 2.1, am [Datum]] in [Gebiet [Ort]]")
+    assert not PRINT_DEBRIS.search("Blatt 2.10. Blatt 3.3) und Blatt 4.1 erläutert")
 
 
 @pytest.mark.slow

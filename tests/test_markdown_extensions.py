@@ -55,6 +55,16 @@ CASES = {
         '<p>Siehe <a class="lb-verweis" data-blatt="2.3" href="../blatt-2-3.md">Blatt 2.3'
         '<span class="lb-verweis-titel"> – Geschäftsordnung</span></a>.</p>',
     ),
+    "reference_title_with_abbreviation_is_all_title": (
+        """
+        Siehe [Blatt 1.4 – Communities That Care \\(CTC\\)](../blatt-1-4.md){: data-blatt="1.4" } dazu.
+
+        *[CTC]: Communities That Care
+        """,
+        '<p>Siehe <a class="lb-verweis" data-blatt="1.4" href="../blatt-1-4.md">Blatt 1.4'
+        '<span class="lb-verweis-titel"> – Communities That Care (<abbr title="Communities That Care">CTC</abbr>)'
+        "</span></a> dazu.</p>",
+    ),
     "reference_without_title": (
         'Siehe [Blatt 2.3](../blatt-2-3.md){: data-blatt="2.3" }.',
         '<p>Siehe <a class="lb-verweis" data-blatt="2.3" href="../blatt-2-3.md">Blatt 2.3</a>.</p>',

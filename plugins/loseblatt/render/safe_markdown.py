@@ -46,7 +46,12 @@ class ReferenceTitles(Treeprocessor):
             a.text = head
             span = etree.Element("span", {"class": "lb-verweis-titel"})
             span.text = TITLE_SEPARATOR + tail
-            a.insert(0, span)
+            # Everything after the separator is title, also an abbreviation in it («… (CTC)»):
+            # left outside the span, print would show «Blatt 1.4CTC)».
+            for child in list(a):
+                a.remove(child)
+                span.append(child)
+            a.append(span)
 
 
 # A web address written in the text («kriminalpraevention.de/satzung.html», «https://…»): the
