@@ -430,7 +430,17 @@ def main() -> None:
     ap.add_argument("--paare", type=int, default=3)
     ap.add_argument("--aenderungen", type=int, default=20, help="edits under mkdocs serve")
     ap.add_argument("--pdf", default="echt", help="workloads with the PDF measurements")
+    ap.add_argument("--nur", choices=["serve"], help="only this measurement; ERGEBNIS.md stays as it is")
     args = ap.parse_args()
+    if args.nur == "serve":
+        with tempfile.TemporaryDirectory(prefix="loseblatt-bench-") as tmp:
+            for name in args.arbeiten.split(","):
+                project, sheet, page = workload(name, Path(tmp))
+                load = os.getloadavg()[0]
+                res = serve_latency(project, sheet, page, args.aenderungen)
+                res |= {"arbeit": name, "last_vorher": load, "last_nachher": os.getloadavg()[0]}
+                print(json.dumps(res, ensure_ascii=False), flush=True)
+        return
     with open("/proc/meminfo") as f:
         mem = f"{round(int(f.readline().split()[1]) / 2**20)} GiB"
     meta = {

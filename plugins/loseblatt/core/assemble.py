@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -181,10 +182,38 @@ def sheet_source(blatt: str, titel: str, fassung_label: str, stand: str, markdow
 class TextMemo:
     """process_text's results within one check, shared by the editions: a base sheet without
     passages or variables, whose links lead to the same titles, reads the same in all of them.
-    The key comes from what each stage declares it reads (text_stages.memo_key)."""
+    The key comes from what each stage declares it reads (text_stages.memo_key).
+
+    Under `mkdocs serve` one memo lives for the whole session (on the plugin instance): a
+    rebuild after an edit then processes only the texts whose key changed. `keep_used` after
+    each check drops what that check did not ask for, so the memo never outgrows the binder.
+    `marks` holds the revision marks (revisions.mark) by old and new text, the same way."""
 
     def __init__(self) -> None:
         self.done: dict[tuple, StageOutput] = {}
+        self.marks: dict[tuple[str, str], tuple[str, int]] = {}
+        self._used: set[tuple] = set()
+        self._used_marks: set[tuple[str, str]] = set()
+
+    def get(self, key: tuple, make: Callable[[], StageOutput]) -> StageOutput:
+        self._used.add(key)
+        found = self.done.get(key)
+        if found is None:
+            found = self.done[key] = make()
+        return found
+
+    def mark(self, old: str, new: str, make: Callable[[], tuple[str, int]]) -> tuple[str, int]:
+        key = (old, new)
+        self._used_marks.add(key)
+        found = self.marks.get(key)
+        if found is None:
+            found = self.marks[key] = make()
+        return found
+
+    def keep_used(self) -> None:
+        self.done = {k: v for k, v in self.done.items() if k in self._used}
+        self.marks = {k: v for k, v in self.marks.items() if k in self._used_marks}
+        self._used, self._used_marks = set(), set()
 
 
 def process_text(
@@ -205,11 +234,7 @@ def process_text(
     if memo is None:
         done = run_stages(text, inputs)
     else:
-        key = memo_key(text, inputs)
-        cached = memo.done.get(key)
-        if cached is None:
-            cached = memo.done[key] = run_stages(text, inputs)
-        done = cached
+        done = memo.get(memo_key(text, inputs), lambda: run_stages(text, inputs))
     problems.add_findings(path, body_line, done.findings, edition)
     return done.text, list(done.checklists)
 

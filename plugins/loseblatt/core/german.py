@@ -60,18 +60,29 @@ def same_lemma(a: str, b: str) -> bool:
     return len(wa) == len(wb) and all(_same_word(x, y) for x, y in zip(wa, wb, strict=True))
 
 
+def _outline(word: str) -> tuple[str, ...]:
+    return tuple(_fold(w)[:3] for w in word.split())
+
+
 def group_word_forms(words) -> list[list[str]]:
     """Groups the forms of one word; each group's head word first (the form whose nouns –
     capitalised words – are shortest, which is the singular: «Rat» before «Räte»; then the
     shortest form), then the others in dictionary order. Groups are in dictionary order of
     their head words."""
     groups: list[list[str]] = []
+    # Two forms of one word have the same number of words, and each pair of words begins with
+    # the same three folded letters (or is equal): only groups holding a word of the same
+    # outline can take a word. The first such group in order takes it, as a full search would.
+    by_outline: dict[tuple, list[int]] = {}
     for word in sorted(set(words), key=german_sort_key):
-        for group in groups:
-            if any(same_lemma(word, other) for other in group):
-                group.append(word)
+        outline = _outline(word)
+        candidates = by_outline.setdefault(outline, [])
+        for i in candidates:
+            if any(same_lemma(word, other) for other in groups[i]):
+                groups[i].append(word)
                 break
         else:
+            candidates.append(len(groups))
             groups.append([word])
     out = []
     for group in groups:

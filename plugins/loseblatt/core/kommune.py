@@ -659,8 +659,9 @@ def newer(a: str, b: str) -> bool:
 INTERN_ENV = "LOSEBLATT_INTERN"
 
 
-def check_project(project_root: Path, binder_dir: Path, only: list[str] | None, cache: Path):
-    """What a build checks: a municipal binder where kommune.yml is, else the main binder."""
+def check_project(project_root: Path, binder_dir: Path, only: list[str] | None, cache: Path, memo=None):
+    """What a build checks: a municipal binder where kommune.yml is, else the main binder (with
+    `memo`, a core.assemble.TextMemo kept across the checks of one serve session)."""
     import logging
     import os
 
@@ -673,4 +674,4 @@ def check_project(project_root: Path, binder_dir: Path, only: list[str] | None, 
             if f.hinweis:
                 logging.getLogger("loseblatt.kommune").warning("%s", f.format())
         return result
-    return pipeline.check(binder_dir, project_root, only=only)
+    return pipeline.check(binder_dir, project_root, only=only, memo=memo)

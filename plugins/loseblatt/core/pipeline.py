@@ -29,8 +29,11 @@ class CheckResult:
         return not self.problems
 
 
-def check(binder_root: Path, project_root: Path | None = None, only: list[str] | None = None) -> CheckResult:
-    """Load and assemble every edition (or those in `only`), collecting every problem."""
+def check(
+    binder_root: Path, project_root: Path | None = None, only: list[str] | None = None, memo: TextMemo | None = None
+) -> CheckResult:
+    """Load and assemble every edition (or those in `only`), collecting every problem. A memo
+    kept from an earlier check (mkdocs serve) spares the texts that did not change."""
     binder_root = Path(binder_root)
     problems = Problems(Path(project_root) if project_root else binder_root.parent)
     binder = load_binder(binder_root, problems)
@@ -38,25 +41,31 @@ def check(binder_root: Path, project_root: Path | None = None, only: list[str] |
     validate_safety(binder, problems)
     validate_grammar(binder, problems)
     codes = [c for c in binder.edition_codes() if not only or c in only]
-    memo = TextMemo()
+    memo = memo if memo is not None else TextMemo()
     editions = {code: assemble_edition(binder, code, problems, memo) for code in codes}
     snapshots = load_snapshots(binder_root, problems)
     withdrawals = load_withdrawals(binder_root, problems)
     check_integrity(binder, editions, snapshots, withdrawals, problems)
-    add_revision_marks(editions, snapshots)
+    add_revision_marks(editions, snapshots, memo)
     add_page_versions(editions, snapshots, withdrawals)
+    memo.keep_used()
     return CheckResult(binder, editions, problems.sorted(), snapshots, withdrawals)
 
 
-def add_revision_marks(editions: dict[str, AssembledEdition], snapshots: list[Snapshot]) -> None:
-    """Mark what changed since the previous Fassung, for sheets whose last change is «inhaltlich»."""
+def add_revision_marks(
+    editions: dict[str, AssembledEdition], snapshots: list[Snapshot], memo: TextMemo | None = None
+) -> None:
+    """Mark what changed since the previous Fassung, for sheets whose last change is «inhaltlich».
+    Most editions mark the same base sheet against the same Fassung: done once (memo)."""
+    memo = memo if memo is not None else TextMemo()
     for code, ed in editions.items():
         for sheet in ed.sheets:
             if sheet.aenderung != "inhaltlich":
                 continue
             before = previous_version(snapshots, code, sheet.blatt, sheet.fassung_label)
             if before is not None:
-                marked, n = mark(before.markdown, sheet.markdown)
+                old, new = before.markdown, sheet.markdown
+                marked, n = memo.mark(old, new, lambda: mark(old, new))  # noqa: B023 - called at once
                 if n:
                     sheet.marked_markdown = marked
 

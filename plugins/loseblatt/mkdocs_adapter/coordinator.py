@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files
 from .. import addresses
 from ..caching import CacheFolder
 from ..core import kommune, pipeline
-from ..core.assemble import AssembledEdition
+from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
 from ..core.model import Binder
 from ..core.package import write_packages
@@ -79,8 +79,17 @@ class ProductionSettings:
 
 
 class Coordinator:
-    def __init__(self, options: LoseblattConfig, command: str | None, project_root: Path, cache_dir: Path):
+    def __init__(
+        self,
+        options: LoseblattConfig,
+        command: str | None,
+        project_root: Path,
+        cache_dir: Path,
+        session: TextMemo | None = None,
+    ):
         self.options = options
+        # Under serve: what the last check worked out, for texts that did not change.
+        self.session = session
         self.command = command
         self.project_root = project_root
         self.cache_dir = cache_dir
@@ -140,7 +149,7 @@ class Coordinator:
         # A municipal binder (kommune.yml) is checked and assembled from its pinned package.
         started = time.perf_counter()
         result = kommune.check_project(
-            self.project_root, self.binder_dir(), self.wanted_editions() or None, self.cache_dir
+            self.project_root, self.binder_dir(), self.wanted_editions() or None, self.cache_dir, self.session
         )
         self.timings["pruefung"] = round(time.perf_counter() - started, 3)
         if result.problems and self.command == "serve":

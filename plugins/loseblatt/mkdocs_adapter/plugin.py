@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .. import editing
+from ..core.assemble import TextMemo
 from ..render import MARKDOWN_EXTENSIONS
 from ..render.web.html_fixes import finish_template, tidy
 from .config import BETREIBER_REQUIRED, CACHE_ENV, PUBLISH_ENV, LoseblattConfig
@@ -40,6 +41,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.command: str | None = None
         self._assignment: EditionAssignment | None = None
         self.role: Coordinator | EditionSite | None = None
+        # State of a serve session, kept on this instance (MkDocs keeps a plugin with on_startup
+        # across the rebuilds of `mkdocs serve`): the check's results for unchanged texts.
+        self.session: TextMemo | None = None
 
     def assign_edition(self, assignment: EditionAssignment) -> None:
         """Called by the edition worker before the build: the next build builds this edition."""
@@ -56,6 +60,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
+        self.session = TextMemo() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         project_root = Path(config.config_file_path).resolve().parent
@@ -78,7 +83,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             self._assignment = None
             return self.role.configure(config)
         self._check_operator()
-        self.role = Coordinator(self.config, self.command, project_root, cache_dir)
+        self.role = Coordinator(self.config, self.command, project_root, cache_dir, self.session)
         return self.role.configure(config)
 
     def _check_operator(self) -> None:

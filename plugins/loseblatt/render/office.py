@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import version
 
 from .. import caching
@@ -316,9 +317,15 @@ WRITERS = {"docx": docx_bytes, "odt": odt_bytes}
 LIBRARIES = ("python-docx", "odfdo", "lxml")
 
 
+@lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    # Reading the packages' metadata costs milliseconds, for each of an edition's templates.
+    return {name: version(name) for name in LIBRARIES}
+
+
 def cache_key(kind: str, text: str, meta: TemplateMeta) -> str:
     """The one key rule (caching.py): our code and the writers' versions, the text and metadata."""
-    versions = {name: version(name) for name in LIBRARIES}
+    versions = _versions()
     return caching.cache_key(f"vorlage-{kind}", versions, text, vars(meta))
 
 

@@ -5,6 +5,7 @@ for screen readers, underlined and struck through (not told by colour alone), al
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 from ... import addresses
 from ...addresses import page_link
@@ -78,8 +79,7 @@ def comparison_page(sheet: AssembledSheet, fassungen: list[Fassung]) -> str:
         lines += [f"- [{_label(f)} vom {stand_long(f.stand)}](#{anchor(f)})" for f in earlier]
         lines.append("")
     for f in earlier:
-        diff = compare(f.markdown, current.markdown)
-        n = sum(1 for b in diff if b.changed)
+        marked, n = _diff(f.markdown, current.markdown)
         title_change = f" Der Titel lautete „{escape_markdown(f.titel)}“." if f.titel != current.titel else ""
         lines.append(f"## {_label(current)} gegenüber {_label(f)} {{ #{anchor(f)} }}\n")
         lines.append(
@@ -88,8 +88,16 @@ def comparison_page(sheet: AssembledSheet, fassungen: list[Fassung]) -> str:
             + (f", Grund: {escape_markdown(current.grund)}" if current.grund else "")
             + f". {n} {'Absatz' if n == 1 else 'Absätze'} geändert.{title_change}\n"
         )
-        lines.append(trusted_html(diff_html(diff)) + "\n")
+        lines.append(trusted_html(marked) + "\n")
     return "\n".join(lines) + "\n"
+
+
+@lru_cache(maxsize=256)
+def _diff(old: str, new: str) -> tuple[str, int]:
+    """The marked-up comparison and the number of changed paragraphs. A worker builds several
+    editions one after another, and most of them compare the same Fassungen of a general sheet."""
+    diff = compare(old, new)
+    return diff_html(diff), sum(1 for b in diff if b.changed)
 
 
 def comparison_pages(edition: AssembledEdition, fassungen: dict[str, list[Fassung]]) -> dict[str, str]:
