@@ -238,8 +238,9 @@ def serve_latency(project: Path, sheet: Path, page: str, edits: int) -> dict:
                     raise SystemExit(f"Änderung {i + 1} erschien nicht")
                 time.sleep(0.05)
             times.append(time.perf_counter() - start)
-            memory.append(tree.sample() / 2**20)
             time.sleep(1.5)  # the watcher's quiet period: edits like a person saving
+            # Memory of the idle server after the rebuild (workers ended, nothing half done).
+            memory.append(tree.sample() / 2**20)
     finally:
         sheet.write_text(original, encoding="utf-8")
         proc.terminate()

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -39,7 +39,7 @@ from ..render.web.manifest import write_manifest, write_versions
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import EditionOutputs, edition_key, project_files
 from .edition_site import EditionAssignment
-from .editions import EditionJob, build_editions
+from .editions import EditionJob, EditionWorkers, build_editions
 from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)
@@ -78,6 +78,21 @@ class ProductionSettings:
     epoch: str
 
 
+@dataclass
+class ServeSession:
+    """What a `mkdocs serve` session keeps from one rebuild to the next, on the plugin instance
+    (MkDocs keeps a plugin with on_startup for the whole session): the check's results for texts
+    that did not change, and the edition workers with what they have loaded."""
+
+    memo: TextMemo = field(default_factory=TextMemo)
+    workers: EditionWorkers | None = None
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
+
+
 class Coordinator:
     def __init__(
         self,
@@ -85,7 +100,7 @@ class Coordinator:
         command: str | None,
         project_root: Path,
         cache_dir: Path,
-        session: TextMemo | None = None,
+        session: ServeSession | None = None,
     ):
         self.options = options
         # Under serve: what the last check worked out, for texts that did not change.
@@ -149,7 +164,11 @@ class Coordinator:
         # A municipal binder (kommune.yml) is checked and assembled from its pinned package.
         started = time.perf_counter()
         result = kommune.check_project(
-            self.project_root, self.binder_dir(), self.wanted_editions() or None, self.cache_dir, self.session
+            self.project_root,
+            self.binder_dir(),
+            self.wanted_editions() or None,
+            self.cache_dir,
+            self.session.memo if self.session is not None else None,
         )
         self.timings["pruefung"] = round(time.perf_counter() - started, 3)
         if result.problems and self.command == "serve":
@@ -347,7 +366,10 @@ class Coordinator:
         todo = [job for job in jobs if not kept.restore(job.edition.code, keys[job.edition.code], Path(job.site_dir))]
         self.timings["wiederverwendet"] = sorted(set(keys) - {job.edition.code for job in todo})
         self.timings["wiederverwenden"] = round(time.perf_counter() - started, 3)
-        results = build_editions(todo, self.options.parallel) if todo else []
+        workers = None
+        if self.session is not None:
+            workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
+        results = build_editions(todo, self.options.parallel, workers) if todo else []
         for r in results:
             if r.ok:
                 kept.store(r.code, keys[r.code], out / r.code)

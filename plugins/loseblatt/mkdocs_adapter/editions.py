@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..core.assemble import AssembledEdition
 from ..core.laender import BASE
@@ -115,15 +117,44 @@ def workers_for(parallel: int, n_jobs: int) -> int:
     return max(1, min(wanted, n_jobs))
 
 
-def build_editions(jobs: list[EditionJob], parallel: int) -> list[EditionResult]:
+class EditionWorkers:
+    """Edition worker processes that outlive one build: under `mkdocs serve` the plugin keeps
+    them for the session, so that what a worker has loaded and worked out (MkDocs, Material,
+    the comparisons of unchanged Fassungen) is still there at the next rebuild. A worker builds
+    several editions one after another in any build, so nothing in it may depend on which
+    edition it built before; its caches are keyed by content and bounded."""
+
+    def __init__(self, parallel: int):
+        self.parallel = parallel
+        self._pool: Any = None
+
+    def map(self, jobs: list[EditionJob]) -> list[EditionResult]:
+        if self._pool is None:
+            # As many as the machine allows: later builds may have more editions to build.
+            self._pool = process_pool(workers_for(self.parallel, cpu_count()))
+        try:
+            return list(self._pool.map(build_edition, jobs))
+        except BrokenProcessPool:
+            self.close()  # a worker died: the next build starts new ones
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def build_editions(jobs: list[EditionJob], parallel: int, workers: EditionWorkers | None = None) -> list[EditionResult]:
     """Always in worker processes, also for one edition: the coordinator's plugin instance
-    (which MkDocs reuses for every config it loads in this process) must not build an edition."""
-    n = workers_for(parallel, len(jobs))
+    (which MkDocs reuses for every config it loads in this process) must not build an edition.
+    With `workers` (a serve session) in those; else in a pool for this build only."""
     # The general edition first: its pages are the ones the Länder share. Then the largest, so
     # the last worker does not start a big one alone. The first editions run side by side
     # with nothing cached yet; every second one works through its pages backwards, so the two
     # meet in the middle and each takes the other's half from the caches.
     jobs = sorted(jobs, key=lambda j: (j.edition.code != BASE, -len(j.edition.sheets)))
     jobs = [replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1)) for i, job in enumerate(jobs)]
-    with process_pool(n) as pool:
+    if workers is not None:
+        return workers.map(jobs)
+    with process_pool(workers_for(parallel, len(jobs))) as pool:
         return list(pool.map(build_edition, jobs))

@@ -21,11 +21,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .. import editing
-from ..core.assemble import TextMemo
 from ..render import MARKDOWN_EXTENSIONS
 from ..render.web.html_fixes import finish_template, tidy
 from .config import BETREIBER_REQUIRED, CACHE_ENV, PUBLISH_ENV, LoseblattConfig
-from .coordinator import Coordinator
+from .coordinator import Coordinator, ServeSession
 from .edition_site import EditionAssignment, EditionSite
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -42,8 +41,8 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self._assignment: EditionAssignment | None = None
         self.role: Coordinator | EditionSite | None = None
         # State of a serve session, kept on this instance (MkDocs keeps a plugin with on_startup
-        # across the rebuilds of `mkdocs serve`): the check's results for unchanged texts.
-        self.session: TextMemo | None = None
+        # across the rebuilds of `mkdocs serve`).
+        self.session: ServeSession | None = None
 
     def assign_edition(self, assignment: EditionAssignment) -> None:
         """Called by the edition worker before the build: the next build builds this edition."""
@@ -60,7 +59,12 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
-        self.session = TextMemo() if command == "serve" else None
+        self.session = ServeSession() if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         project_root = Path(config.config_file_path).resolve().parent

@@ -1,0 +1,90 @@
+"""A `mkdocs serve` session keeps what it worked out from one rebuild to the next (on the plugin
+instance): the check's results for texts that did not change and the edition worker processes.
+What it serves after each edit is the same, byte for byte, as a cold build of the same binder.
+
+The session is driven in this process the way MkDocs' serve drives it: on_startup("serve")
+once, then for every rebuild a freshly loaded configuration (MkDocs hands it the same plugin
+instance) and a build, then on_shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from conftest import make_project
+from test_cache_correctness import differences, site_files
+
+pytestmark = pytest.mark.slow
+
+SHEET = "binder/02-gremiengruendung/blatt-3.md"
+
+
+def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_bytes(tmp_path, monkeypatch):
+    from loseblatt.core import assemble
+    from loseblatt.mkdocs_adapter.plugin import LoseblattPlugin
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = make_project(tmp_path)
+    served = tmp_path / "served"
+    cache = tmp_path / "cache"
+    env = {
+        "NO_MKDOCS_2_WARNING": "1",
+        "LOSEBLATT_PDF": "0",
+        "LOSEBLATT_CACHE": str(cache),
+        "SITE_URL": "https://beispiel.invalid/kbv/",
+        "SOURCE_DATE_EPOCH": "1790000000",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("LOSEBLATT_AUSGABE", raising=False)
+    monkeypatch.chdir(project.path)
+
+    processed: list[str] = []
+    original = assemble.run_stages
+
+    def counting(text, inputs):
+        processed.append(f"{inputs.edition}:{inputs.blatt}")
+        return original(text, inputs)
+
+    monkeypatch.setattr(assemble, "run_stages", counting)
+
+    def config():
+        return load_config(str(project.path / "mkdocs.yml"), site_dir=str(served))
+
+    first = config()
+    plugin = first.plugins["loseblatt"]
+    assert isinstance(plugin, LoseblattPlugin)
+    first.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(first)
+        assert processed, "the first check processes every text"
+        pids = sorted(plugin.session.workers._pool._processes)
+        before = "Text von Blatt 2.3."
+        for n in (1, 2):
+            processed.clear()
+            project.edit(SHEET, before, after := f"Text von Blatt 2.3, Änderung {n}.")
+            before = after
+            cfg = config()
+            assert cfg.plugins["loseblatt"] is plugin
+            build(cfg)
+            # Only the edited sheet's text went through the text stages again (once: both
+            # editions read it alike).
+            assert processed == ["bund:2.3"]
+            stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
+            assert stats["seiten"]["gerendert"] >= 2
+            assert {"bund/02-gremiengruendung/blatt-2-3.md", "sn/02-gremiengruendung/blatt-2-3.md"} <= set(
+                stats["seiten_gerendert"]
+            )
+            # The same worker processes built the editions again.
+            assert sorted(plugin.session.workers._pool._processes) == pids
+            assert f"Änderung {n}." in (served / "sn/02-gremiengruendung/blatt-2-3/index.html").read_text("utf-8")
+    finally:
+        first.plugins.on_shutdown()
+    assert plugin.session is None
+
+    # A cold build of the same binder (fresh cache, subprocess) gives the same files.
+    project.build(env={**env, "LOSEBLATT_CACHE": str(tmp_path / "kalt")})
+    assert differences(site_files(served), site_files(project.site)) == []
+    assert os.listdir(served)
