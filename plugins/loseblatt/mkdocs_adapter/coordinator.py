@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ from ..render.web.manifest import write_manifest, write_versions
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import EditionOutputs, edition_key, project_files
 from .edition_site import EditionAssignment
-from .editions import EditionJob, EditionWorkers, build_editions
+from .editions import EditionJob, EditionResult, EditionWorkers, build_editions
 from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)
@@ -318,27 +319,41 @@ class Coordinator:
             )
             for ed in editions
         }
-        self._build_editions(settings, out, histories, counts)
-        self.timings["html"] = round(time.perf_counter() - started, 3)
-        started = time.perf_counter()
-        for ed in editions:
-            for sub in ("pdf", "lieferungen"):
-                src = out / ".pdf" / ed.code / sub
-                if src.is_dir():
-                    dest = out / ed.code / sub
-                    dest.mkdir(parents=True, exist_ok=True)
-                    for f in src.iterdir():
-                        os.replace(f, dest / f.name)
-            write_manifest(ed, out / ed.code, pdfs.get(ed.code))
-            write_packages(ed, result.binder, result.snapshots, result.withdrawals, out / ed.code)
-            offline = CacheFolder(self.cache_dir / "offline")
-            write_offline(out / ed.code, ed.code, int(settings.epoch or 0), offline)
-            offline.record(ed.code)
+        # Each edition is finished (PDF folders, manifest, packages, offline copy) as soon as its
+        # site is there, while the workers build the others: the last edition then does not
+        # leave a core idle while all the post steps wait for it.
+        post = {"s": 0.0}
+
+        def finish(code: str) -> None:
+            begun = time.perf_counter()
+            self._finish_edition(result.editions[code], out, pdfs, settings)
+            post["s"] += time.perf_counter() - begun
+
+        self._build_editions(settings, out, histories, counts, finish)
         CacheFolder(self.cache_dir / "offline").prune(set(self.checked.binder.editions))
-        self.timings["nachbereitung"] = round(time.perf_counter() - started, 3)
+        self.timings["html"] = round(time.perf_counter() - started, 3)  # with the post steps
+        self.timings["nachbereitung"] = round(post["s"], 3)
         return pdfs
 
-    def _build_editions(self, settings: ProductionSettings, out: Path, histories: dict, counts: dict) -> None:
+    def _finish_edition(self, ed: AssembledEdition, out: Path, pdfs: dict, settings: ProductionSettings) -> None:
+        result = self.checked
+        for sub in ("pdf", "lieferungen"):
+            src = out / ".pdf" / ed.code / sub
+            if src.is_dir():
+                dest = out / ed.code / sub
+                dest.mkdir(parents=True, exist_ok=True)
+                for f in src.iterdir():
+                    os.replace(f, dest / f.name)
+        write_manifest(ed, out / ed.code, pdfs.get(ed.code))
+        write_packages(ed, result.binder, result.snapshots, result.withdrawals, out / ed.code)
+        offline = CacheFolder(self.cache_dir / "offline")
+        write_offline(out / ed.code, ed.code, int(settings.epoch or 0), offline)
+        offline.record(ed.code)
+
+    def _build_editions(
+        self, settings: ProductionSettings, out: Path, histories: dict, counts: dict, finish: Callable[[str], None]
+    ) -> None:
+        """Every edition's site into out/<code>; `finish(code)` as soon as one is complete."""
         jobs = [
             EditionJob(
                 config_file=settings.config_file,
@@ -369,10 +384,20 @@ class Coordinator:
         workers = None
         if self.session is not None:
             workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
-        results = build_editions(todo, self.options.parallel, workers) if todo else []
-        for r in results:
+
+        def built(r: EditionResult) -> None:
             if r.ok:
+                # Kept as MkDocs left it, before the post steps add to it.
                 kept.store(r.code, keys[r.code], out / r.code)
+                finish(r.code)
+
+        def reused() -> None:
+            for code in self.timings["wiederverwendet"]:
+                finish(code)
+
+        results = build_editions(todo, self.options.parallel, workers, built, reused) if todo else []
+        if not todo:
+            reused()
         kept.prune(set(self.checked.binder.editions))
         self.timings["ausgaben"] = {r.code: r.seconds for r in results}
         self.timings["markdown"] = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -128,12 +130,14 @@ class EditionWorkers:
         self.parallel = parallel
         self._pool: Any = None
 
-    def map(self, jobs: list[EditionJob]) -> list[EditionResult]:
+    def run(
+        self, jobs: list[EditionJob], done: Callable[[EditionResult], None] | None, meanwhile: Callable[[], None]
+    ) -> list[EditionResult]:
         if self._pool is None:
             # As many as the machine allows: later builds may have more editions to build.
             self._pool = process_pool(workers_for(self.parallel, cpu_count()))
         try:
-            return list(self._pool.map(build_edition, jobs))
+            return _run(self._pool, jobs, done, meanwhile)
         except BrokenProcessPool:
             self.close()  # a worker died: the next build starts new ones
             raise
@@ -144,10 +148,31 @@ class EditionWorkers:
             self._pool = None
 
 
-def build_editions(jobs: list[EditionJob], parallel: int, workers: EditionWorkers | None = None) -> list[EditionResult]:
+def _run(
+    pool: Any, jobs: list[EditionJob], done: Callable[[EditionResult], None] | None, meanwhile: Callable[[], None]
+) -> list[EditionResult]:
+    """The results in the order of `jobs`; `done` is called with each as soon as it is there,
+    `meanwhile` once all are handed to the workers."""
+    futures = [pool.submit(build_edition, job) for job in jobs]
+    meanwhile()
+    if done is not None:
+        for future in as_completed(futures):
+            done(future.result())
+    return [f.result() for f in futures]
+
+
+def build_editions(
+    jobs: list[EditionJob],
+    parallel: int,
+    workers: EditionWorkers | None = None,
+    done: Callable[[EditionResult], None] | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> list[EditionResult]:
     """Always in worker processes, also for one edition: the coordinator's plugin instance
     (which MkDocs reuses for every config it loads in this process) must not build an edition.
-    With `workers` (a serve session) in those; else in a pool for this build only."""
+    With `workers` (a serve session) in those; else in a pool for this build only. `done` gets
+    each result as soon as it is there (in the calling thread); `meanwhile` runs while the
+    workers build."""
     # The general edition first: its pages are the ones the Länder share. Then the largest, so
     # the last worker does not start a big one alone. The first editions run side by side
     # with nothing cached yet; every second one works through its pages backwards, so the two
@@ -155,6 +180,6 @@ def build_editions(jobs: list[EditionJob], parallel: int, workers: EditionWorker
     jobs = sorted(jobs, key=lambda j: (j.edition.code != BASE, -len(j.edition.sheets)))
     jobs = [replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1)) for i, job in enumerate(jobs)]
     if workers is not None:
-        return workers.map(jobs)
+        return workers.run(jobs, done, meanwhile)
     with process_pool(workers_for(parallel, len(jobs))) as pool:
-        return list(pool.map(build_edition, jobs))
+        return _run(pool, jobs, done, meanwhile)
