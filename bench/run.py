@@ -208,6 +208,11 @@ def fetch(url: str) -> str | None:
         return None
 
 
+def rss(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next((int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:")), 0)
+
+
 def serve_latency(project: Path, sheet: Path, page: str, edits: int) -> dict:
     """A real `mkdocs serve`; after each edit, poll the page until it shows the new text."""
     port = free_port()
@@ -220,7 +225,7 @@ def serve_latency(project: Path, sheet: Path, page: str, edits: int) -> dict:
     )
     url = f"http://127.0.0.1:{port}/{page}"
     original = sheet.read_text(encoding="utf-8")
-    times, memory = [], []
+    times, memory, server = [], [], []
     try:
         deadline = time.time() + 900
         while fetch(url) is None:
@@ -239,8 +244,10 @@ def serve_latency(project: Path, sheet: Path, page: str, edits: int) -> dict:
                 time.sleep(0.05)
             times.append(time.perf_counter() - start)
             time.sleep(1.5)  # the watcher's quiet period: edits like a person saving
-            # Memory of the idle server after the rebuild (workers ended, nothing half done).
+            # Memory of the idle server after the rebuild (nothing half done): all its processes,
+            # and the server process alone (the edition workers live as long as the session).
             memory.append(tree.sample() / 2**20)
+            server.append(rss(proc.pid) / 2**20)
     finally:
         sheet.write_text(original, encoding="utf-8")
         proc.terminate()
@@ -251,6 +258,8 @@ def serve_latency(project: Path, sheet: Path, page: str, edits: int) -> dict:
         "zweite_s": round(times[1], 3),
         "letzte_s": round(times[-1], 3),
         "speicher_mb_erste_letzte": [round(memory[0]), round(memory[-1])],
+        "speicher_server_mb_erste_letzte": [round(server[0]), round(server[-1])],
+        "speicher_mb_alle": [round(m) for m in memory],
         "alle_s": [round(t, 3) for t in times],
     }
 

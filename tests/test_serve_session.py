@@ -15,11 +15,10 @@ import pytest
 from conftest import make_project
 from test_cache_correctness import differences, site_files
 
-pytestmark = pytest.mark.slow
-
 SHEET = "binder/02-gremiengruendung/blatt-3.md"
 
 
+@pytest.mark.slow
 def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_bytes(tmp_path, monkeypatch):
     from loseblatt.core import assemble
     from loseblatt.mkdocs_adapter.plugin import LoseblattPlugin
@@ -88,3 +87,32 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
     project.build(env={**env, "LOSEBLATT_CACHE": str(tmp_path / "kalt")})
     assert differences(site_files(served), site_files(project.site)) == []
     assert os.listdir(served)
+
+
+def test_the_checks_memos_hold_what_the_last_check_used_and_nothing_older(project):
+    """Each rebuild under serve checks the whole binder: the memory its memos hold must not grow
+    with every edit (they used to keep every text ever seen, up to 8,192 per memo)."""
+    from loseblatt.core import pipeline
+    from loseblatt.core.assemble import TextMemo
+    from loseblatt.core.check_memo import _MEMOS
+
+    memo = TextMemo()
+    pipeline.check(project.binder, project.path, memo=memo)
+    sizes = [len(m.entries) for m in _MEMOS]
+    texts, marks = len(memo.done), len(memo.marks)
+    assert all(sizes) and texts
+    before = "Text von Blatt 2.3."
+    for n in range(3):
+        project.edit(SHEET, before, after := f"Text von Blatt 2.3, Änderung {n}.")
+        before = after
+        result = pipeline.check(project.binder, project.path, memo=memo)
+        assert not result.problems
+        # Not more than after the first check (less where the kept TextMemo spared the work).
+        assert all(len(m.entries) <= size for m, size in zip(_MEMOS, sizes, strict=True))
+        assert (len(memo.done), len(memo.marks)) == (texts, marks)
+        # The memos hold the edited text as it is now, not as it was.
+        assert any(after in repr(key) for m in _MEMOS for key in m.entries)
+        assert not any(f"Änderung {n - 1}." in repr(key) for m in _MEMOS for key in m.entries)
+        assert any(after in key[0] for key in memo.done) and not any(
+            f"Änderung {n - 1}." in key[0] for key in memo.done
+        )

@@ -22,6 +22,8 @@ from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_r
 from markdown.inlinepatterns import HTML_RE, InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .check_memo import last_check
+
 # Attributes an editor may set with {: … }: classes (.name), id (#name) and these.
 ALLOWED_ATTRIBUTES = frozenset({"id", "title", "lang", "data-blatt"})
 LINK_SCHEMES = ("https", "http", "mailto")
@@ -195,7 +197,7 @@ def images(text: str) -> tuple[tuple[int, str], ...]:
     return _parse(text, None)[1]
 
 
-@lru_cache(maxsize=8192)
+@last_check
 def _parse(text: str, doc_dir: str | None) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
     if not any(mark in text for mark in _CAN_PRODUCE):
         return (), ()  # no raw HTML, attribute list, link or image: nothing the rules could refuse

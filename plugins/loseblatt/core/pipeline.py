@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import AssembledEdition, TextMemo, assemble_edition, process_text
+from .check_memo import forget_unused
 from .deliveries import Snapshot, Withdrawal, check_integrity, load_snapshots, load_withdrawals, previous_version
 from .derived import add_page_versions
 from .laender import BASE
@@ -49,6 +50,7 @@ def check(
     add_revision_marks(editions, snapshots, memo)
     add_page_versions(editions, snapshots, withdrawals)
     memo.keep_used()
+    forget_unused()
     return CheckResult(binder, editions, problems.sorted(), snapshots, withdrawals)
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 import traceback
-from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .check_memo import last_check
 from .problems import Finding
 from .textblocks import mask_code
 from .vorlagen import OPEN as VORLAGE_OPEN
@@ -118,7 +118,7 @@ def _why_refused(n: nodes.Node) -> str | None:
 _ENV = make_environment()
 
 
-@lru_cache(maxsize=8192)
+@last_check
 def _compile(text: str):
     # A base sheet is rendered in every edition: compile its template once.
     return _ENV.from_string(text)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
+from .check_memo import last_check
 from .markup import images
 from .model import Binder, Sheet
 from .problems import Problems
@@ -12,7 +12,7 @@ from .safety import check_text
 from .style import check_grammar
 
 
-@lru_cache(maxsize=8192)
+@last_check
 def _scan(body: str, folder: str) -> tuple:
     # Texts repeat between checks (every rebuild under `make serve` checks the whole binder).
     return tuple(check_text(body, folder))
