@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import as_completed
@@ -119,6 +120,29 @@ def workers_for(parallel: int, n_jobs: int) -> int:
     return max(1, min(wanted, n_jobs))
 
 
+def _owner_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except ProcessLookupError:
+        return False
+    except OSError:  # no /proc: the signal test said it lives
+        return True
+
+
+def _watch(pid: int) -> None:
+    while _owner_alive(pid):
+        time.sleep(1)
+    os._exit(0)
+
+
+def _end_with(pid: int) -> None:
+    """A session worker's parent is the fork server, not the server process: when `mkdocs serve`
+    is killed (not stopped with Ctrl-C, which closes the workers), nothing else would end them."""
+    threading.Thread(target=_watch, args=(pid,), daemon=True).start()
+
+
 class EditionWorkers:
     """Edition worker processes that outlive one build: under `mkdocs serve` the plugin keeps
     them for the session, so that what a worker has loaded and worked out (MkDocs, Material,
@@ -135,7 +159,7 @@ class EditionWorkers:
     ) -> list[EditionResult]:
         if self._pool is None:
             # As many as the machine allows: later builds may have more editions to build.
-            self._pool = process_pool(workers_for(self.parallel, cpu_count()))
+            self._pool = process_pool(workers_for(self.parallel, cpu_count()), _end_with, (os.getpid(),))
         try:
             return _run(self._pool, jobs, done, meanwhile)
         except BrokenProcessPool:
