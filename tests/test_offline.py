@@ -89,6 +89,43 @@ def test_archive_is_reproducible_and_holds_what_works_from_disk(tmp_path):
     assert f"Ausgabe zum Mitnehmen (ZIP, {offline.size_label(size)})</a>" in start
 
 
+def test_an_edit_converts_only_the_pages_it_changed_and_a_repeat_converts_none(tmp_path, monkeypatch):
+    from loseblatt.caching import CacheFolder
+
+    cache = CacheFolder(tmp_path / "cache")
+    ed = make_edition(tmp_path / "a")
+    sheet = ed / "02-gremiengruendung/blatt-2-3/index.html"
+    sheet.write_text(PAGE.replace("Start</a>", "Zum Start</a>"), encoding="utf-8")
+    converted: list[str] = []
+    original = offline.offline_html
+
+    def counting(html: str) -> str:
+        converted.append(html)
+        return original(html)
+
+    monkeypatch.setattr(offline, "offline_html", counting)
+    offline.write_offline(ed, "sn", 1764547200, cache)
+    assert len(converted) == 2  # both pages, the first time
+    # The same published files again (the start page as MkDocs wrote it): nothing is converted.
+    (ed / "index.html").write_text(PAGE, encoding="utf-8")
+    converted.clear()
+    before = (ed / "offline.zip").read_bytes()
+    offline.write_offline(ed, "sn", 1764547200, cache)
+    assert converted == [] and (ed / "offline.zip").read_bytes() == before
+    # One page edited: only that page is converted, and the archive is what an uncached run writes.
+    sheet.write_text(PAGE.replace("Start</a>", "Start neu</a>"), encoding="utf-8")
+    (ed / "index.html").write_text(PAGE, encoding="utf-8")
+    converted.clear()
+    offline.write_offline(ed, "sn", 1764547200, cache)
+    assert len(converted) == 1 and "Start neu" in converted[0]
+    cached = (ed / "offline.zip").read_bytes()
+    with zipfile.ZipFile(ed / "offline.zip") as z:
+        assert "Start neu" in z.read("kommune-beugt-vor-sn/02-gremiengruendung/blatt-2-3/index.html").decode()
+    (ed / "index.html").write_text(PAGE, encoding="utf-8")
+    offline.write_offline(ed, "sn", 1764547200)
+    assert (ed / "offline.zip").read_bytes() == cached != before
+
+
 def test_size_in_german():
     assert offline.size_label(4_200_000) == "4,2 MB"
     assert offline.size_label(850_400) == "850 kB"

@@ -149,6 +149,11 @@ class AssembledEdition:
     def sheet(self, blatt: str) -> AssembledSheet | None:
         return next((s for s in self.sheets if s.blatt == blatt), None)
 
+    def __getstate__(self) -> dict:
+        # The fields only: a pickle (an edition's cache key, edition_outputs.py) must not depend
+        # on whether targets() was asked for before.
+        return {k: v for k, v in self.__dict__.items() if k != "_targets"}
+
     def targets(self) -> dict[str, Target]:
         # Asked for by every checklist and reference on generated pages: computed once.
         cached = self.__dict__.get("_targets")

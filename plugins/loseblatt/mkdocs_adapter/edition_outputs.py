@@ -15,8 +15,8 @@ edition (PDFs, manifest, packages, offline copy) is written as new files (write 
 from __future__ import annotations
 
 import dataclasses
-import enum
 import os
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -31,26 +31,20 @@ SITE = "site"
 TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".json")
 SKIP_DIRS = {"node_modules", "__pycache__"}
 ENV_PREFIX = "LOSEBLATT_"
+PICKLE_PROTOCOL = 5  # fixed: the Python version is part of every key (caching.py)
 
 
-def canonical(value: object) -> object:
-    """A JSON value that says exactly what `value` holds; unknown types are refused rather than
-    guessed (a repr with a memory address would make a key that never matches)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, Path):
-        return value.as_posix()
-    if isinstance(value, enum.Enum):
-        return canonical(value.value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__, [[f.name, canonical(getattr(value, f.name))] for f in dataclasses.fields(value)]]
-    if isinstance(value, dict):
-        return ["dict", [[canonical(k), canonical(v)] for k, v in value.items()]]
-    if isinstance(value, list | tuple):
-        return [canonical(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return ["set", sorted((canonical(v) for v in value), key=repr)]
-    raise TypeError(f"no canonical form for {type(value).__name__}")
+def described(value: object) -> bytes | None:
+    """Bytes that say exactly what `value` holds: its pickle, which restores the same content and
+    so never gives two different values the same bytes. (A canonical JSON form of a whole edition
+    cost half a second per build; the pickle a twentieth.) Equal values may still pickle apart,
+    for example a set in another hash order: that costs a rebuild, never a wrong reuse, and the
+    test of the key in two processes with different hash seeds watches for it. None when
+    something in it cannot be pickled: then the edition is simply built."""
+    try:
+        return pickle.dumps(value, protocol=PICKLE_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 def project_files(root: Path, binder_dir: Path, skip: list[Path]) -> list[tuple[str, str]]:
@@ -83,14 +77,12 @@ def environment(config_text: str) -> list[tuple[str, str]]:
 
 
 def edition_key(assignment: EditionAssignment, settings: object, config_text: str, files: list) -> str | None:
-    """None when an input has no canonical form: then the edition is simply built."""
+    """None when an input cannot be described: then the edition is simply built."""
     # The order in which workers go through the pages does not change the output.
-    inputs = dataclasses.replace(assignment, backwards=False)
-    try:
-        described = [canonical(inputs), canonical(settings)]
-    except TypeError:
+    inputs = described((dataclasses.replace(assignment, backwards=False), settings))
+    if inputs is None:
         return None
-    return cache_key("ausgabe", *described, config_text, environment(config_text), files)
+    return cache_key("ausgabe", inputs, config_text, environment(config_text), files)
 
 
 def link_tree(src: Path, dest: Path) -> int:

@@ -1,0 +1,79 @@
+"""The key of a finished edition (mkdocs_adapter/edition_outputs.py): the same inputs give the
+same key in every process, whatever its hash seed (else a no-op build would rebuild every
+edition), and any change to what the edition shows gives another key."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+
+from conftest import FIXTURES, ROOT
+
+KEYS = """
+import sys
+from loseblatt.core import pipeline
+from loseblatt.core.history import edition_history
+from loseblatt.mkdocs_adapter.edition_outputs import edition_key
+from loseblatt.mkdocs_adapter.edition_site import EditionAssignment
+
+result = pipeline.check(sys.argv[1], sys.argv[2])
+for code, ed in sorted(result.editions.items()):
+    history = edition_history(ed, result.snapshots, result.withdrawals)
+    job = EditionAssignment(ed, "https://beispiel.invalid/kbv/" + code + "/", False, history, {}, False, "1790000000")
+    print(code, edition_key(job, {"strict": False}, "site_name: x", [("docs/index.md", "abc")]))
+"""
+
+
+def keys(seed: str) -> dict[str, str]:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    out = subprocess.run(
+        [sys.executable, "-c", KEYS, str(FIXTURES / "binder"), str(FIXTURES.parent)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(line.split() for line in out.splitlines())
+
+
+def test_an_editions_key_is_the_same_in_every_process():
+    first, second = keys("1"), keys("2")
+    assert set(first) >= {"bund", "sn"} and all(len(k) == 64 for k in first.values())
+    assert first == second
+    assert len(set(first.values())) == len(first)  # each edition its own key
+
+
+def test_any_change_to_what_an_edition_shows_is_another_key():
+    from loseblatt.core import pipeline
+    from loseblatt.mkdocs_adapter.edition_outputs import edition_key
+    from loseblatt.mkdocs_adapter.edition_site import EditionAssignment
+
+    ed = pipeline.check(FIXTURES / "binder", FIXTURES.parent).editions["sn"]
+    job = EditionAssignment(ed, "https://beispiel.invalid/kbv/sn/", epoch="1790000000")
+
+    def key(assignment: EditionAssignment, config: str = "site_name: x") -> str | None:
+        return edition_key(assignment, {"strict": False}, config, [])
+
+    base = key(job)
+    assert base is not None and key(job) == base
+    # The order of work is not part of the output.
+    assert key(dataclasses.replace(job, backwards=True)) == base
+    # Nor what was worked out from the edition on the way.
+    ed.targets()
+    assert key(job) == base
+    register = ed.registers[0]
+    sheet = register.sheets[0]
+    edited = dataclasses.replace(sheet, markdown=sheet.markdown + "\nEin Satz mehr.\n")
+    registers = [dataclasses.replace(register, sheets=[edited, *register.sheets[1:]]), *ed.registers[1:]]
+    changed = [
+        dataclasses.replace(job, edition=dataclasses.replace(ed, registers=registers)),
+        dataclasses.replace(job, site_url="https://beispiel.invalid/andere/sn/"),
+        dataclasses.replace(job, pdf=True),
+        dataclasses.replace(job, page_counts={sheet.blatt: 3}),
+        dataclasses.replace(job, epoch="1790000001"),
+    ]
+    found = [key(j) for j in changed] + [key(job, "site_name: y")]
+    assert None not in found and base not in found and len(set(found)) == len(found)
