@@ -31,7 +31,7 @@ from ..render.web.extras import start_page_markdown
 from ..render.web.html_fixes import finish_template, tidy
 from . import page_cache
 from .config import LoseblattConfig
-from .render_cache import EditionPage, RenderCache, Rendered, markdown_settings
+from .render_cache import EditionPage, RenderCache, Rendered, markdown_settings, nav_titles
 from .search_entries import add_to_index, entries_for, install_worker, search_config
 
 log = get_plugin_logger(__name__)
@@ -103,6 +103,12 @@ class EditionSite:
                 files.append(File.generated(config, image.path, abs_src_path=str(image.source)))
         for generated in self.plan.files:
             files.append(File.generated(config, generated.path, content=generated.content))
+        # Pages from docs/ too: most read the same in every edition and every build, so their
+        # converted Markdown comes from the cache like a sheet's.
+        nav_title = nav_titles(self.plan.nav)
+        for file in files.documentation_pages():
+            if file.page is None:
+                EditionPage(nav_title.get(file.src_uri), file, config)
         install_worker(files, config)
         self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
         self.render_cache = RenderCache(self.cache_dir / "html", markdown_settings(config))
@@ -147,7 +153,7 @@ class EditionSite:
                 )
                 text += "\n" + trusted_html(f'<p class="lb-downloads">{link}</p>') + "\n"
             text += "\n" + trusted_html(OFFLINE_LINK) + "\n"  # the size: offline.py
-        return text + self._abbreviations(text)
+        return self._from_cache(text + self._abbreviations(text), page)
 
     def _abbreviations(self, text: str) -> str:
         """Glossary abbreviations used on the page, explained wherever they occur (extension abbr)."""
@@ -216,6 +222,8 @@ class EditionSite:
         key = self.page_keys.get(page.file.src_uri)
         if self.search_config is None or key is None or self.render_cache is None:
             return
+        if getattr(page, "searched_by_material", False):
+            return  # the page says itself how it is searched
         entries = self.render_cache.get_search(key)
         if entries is None:
             entries = entries_for(page, self.search_config)

@@ -102,17 +102,22 @@ class _CollectWarnings(logging.Handler):
 
 
 class EditionPage(Page):
-    """A generated page whose converted Markdown may come from the cache: `render` then restores
-    HTML, table of contents, title and anchors without setting up a Markdown converter (which
-    MkDocs does once per page and which costs about a millisecond each)."""
+    """A page of an edition (generated, or from docs/) whose converted Markdown may come from the
+    cache: `render` then restores HTML, table of contents, title and anchors without setting up a
+    Markdown converter (which MkDocs does once per page and which costs about a millisecond each)."""
 
     prerendered: Rendered | None = None
+    searched_by_material = False
 
     def read_source(self, config) -> None:
         super().read_source(config)
+        if "search" in self.meta:
+            # Its front matter says how it is searched (excluded, boosted): Material's plugin.
+            self.searched_by_material = True
+            return
         # Indexed for search by the plugin itself, once per distinct page (search_entries.py);
         # Material's search plugin skips it.
-        self.meta.setdefault("search", {"exclude": True})
+        self.meta["search"] = {"exclude": True}
 
     render_warnings: tuple[tuple[str, int, str], ...] = ()
 
