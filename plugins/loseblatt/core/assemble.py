@@ -199,12 +199,14 @@ class TextMemo:
         self.marks: dict[tuple[str, str], tuple[str, int]] = {}
         self._used: set[tuple] = set()
         self._used_marks: set[tuple[str, str]] = set()
+        self.changed = False  # something made or dropped since it was last kept (check_store.py)
 
     def get(self, key: tuple, make: Callable[[], StageOutput]) -> StageOutput:
         self._used.add(key)
         found = self.done.get(key)
         if found is None:
             found = self.done[key] = make()
+            self.changed = True
         return found
 
     def mark(self, old: str, new: str, make: Callable[[], tuple[str, int]]) -> tuple[str, int]:
@@ -213,12 +215,24 @@ class TextMemo:
         found = self.marks.get(key)
         if found is None:
             found = self.marks[key] = make()
+            self.changed = True
         return found
 
     def keep_used(self) -> None:
-        self.done = {k: v for k, v in self.done.items() if k in self._used}
-        self.marks = {k: v for k, v in self.marks.items() if k in self._used_marks}
+        done = {k: v for k, v in self.done.items() if k in self._used}
+        marks = {k: v for k, v in self.marks.items() if k in self._used_marks}
+        self.changed = self.changed or len(done) != len(self.done) or len(marks) != len(self.marks)
+        self.done, self.marks = done, marks
         self._used, self._used_marks = set(), set()
+
+    def state(self) -> tuple[dict, dict]:
+        """What it holds, to be kept for the next build (check_store.py)."""
+        return self.done, self.marks
+
+    def add(self, state: tuple[dict, dict]) -> None:
+        done, marks = state
+        self.done.update(done)
+        self.marks.update(marks)
 
 
 def process_text(

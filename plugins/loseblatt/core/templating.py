@@ -118,7 +118,7 @@ def _why_refused(n: nodes.Node) -> str | None:
 _ENV = make_environment()
 
 
-@last_check
+@last_check(lasting=False)  # a compiled template lives in this process only
 def _compile(text: str):
     # A base sheet is rendered in every edition: compile its template once.
     return _ENV.from_string(text)

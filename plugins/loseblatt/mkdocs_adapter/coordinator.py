@@ -27,6 +27,7 @@ from mkdocs.structure.files import File, Files
 
 from .. import addresses
 from ..caching import CacheFolder
+from ..check_store import CheckStore
 from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
@@ -87,6 +88,7 @@ class ServeSession:
 
     memo: TextMemo = field(default_factory=TextMemo)
     workers: EditionWorkers | None = None
+    kept: bool = False  # the check's results are on disk (check_store.py)
 
     def close(self) -> None:
         if self.workers is not None:
@@ -164,13 +166,18 @@ class Coordinator:
         # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
         # A municipal binder (kommune.yml) is checked and assembled from its pinned package.
         started = time.perf_counter()
+        memo = self.session.memo if self.session is not None else TextMemo()
+        store = CheckStore(self.cache_dir / "pruefung")
+        if not memo.done:
+            store.load(memo)  # a new process: what the last build's check worked out
         result = kommune.check_project(
-            self.project_root,
-            self.binder_dir(),
-            self.wanted_editions() or None,
-            self.cache_dir,
-            self.session.memo if self.session is not None else None,
+            self.project_root, self.binder_dir(), self.wanted_editions() or None, self.cache_dir, memo
         )
+        if self.session is None or not self.session.kept:
+            # Under serve, the session keeps it; on disk once, for the builds after the session.
+            store.save(memo)
+            if self.session is not None:
+                self.session.kept = True
         self.timings["pruefung"] = round(time.perf_counter() - started, 3)
         if result.problems and self.command == "serve":
             # Not MkDocs' logger: strict mode would abort the rebuild, and the server would hang.
