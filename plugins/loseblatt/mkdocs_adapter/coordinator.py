@@ -39,7 +39,7 @@ from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_manifest, write_versions
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
-from .edition_outputs import EditionOutputs, edition_key, project_files
+from .edition_outputs import FINISHED, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
 from .editions import EditionJob, EditionResult, EditionWorkers, build_editions
 from .search_entries import SEARCH_PLUGIN
@@ -336,7 +336,7 @@ class Coordinator:
             self._finish_edition(result.editions[code], out, pdfs, settings)
             post["s"] += time.perf_counter() - begun
 
-        self._build_editions(settings, out, histories, counts, finish)
+        self._build_editions(settings, out, histories, counts, finish, pdfs)
         CacheFolder(self.cache_dir / "offline").prune(set(self.checked.binder.editions))
         self.timings["html"] = round(time.perf_counter() - started, 3)  # with the post steps
         self.timings["nachbereitung"] = round(post["s"], 3)
@@ -358,7 +358,13 @@ class Coordinator:
         offline.record(ed.code)
 
     def _build_editions(
-        self, settings: ProductionSettings, out: Path, histories: dict, counts: dict, finish: Callable[[str], None]
+        self,
+        settings: ProductionSettings,
+        out: Path,
+        histories: dict,
+        counts: dict,
+        finish: Callable[[str], None],
+        pdfs: dict,
     ) -> None:
         """Every edition's site into out/<code>; `finish(code)` as soon as one is complete."""
         jobs = [
@@ -385,9 +391,32 @@ class Coordinator:
         # Hidden folders (the production and staging folders) are skipped anyway.
         files = project_files(self.project_root, self.binder_dir(), [self.site_target, self.cache_dir])
         keys = {job.edition.code: edition_key(job.assignment, settings, config_text, files) for job in jobs}
-        todo = [job for job in jobs if not kept.restore(job.edition.code, keys[job.edition.code], Path(job.site_dir))]
+        # A finished edition (with PDFs, manifest, packages and offline copy) is taken whole
+        # when, besides its site, nothing those steps read has changed either.
+        result = self.checked
+        done_keys = {
+            code: finished_key(
+                key,
+                (pdfs.get(code), result.snapshots, result.withdrawals, result.binder.glossary),
+                out / ".pdf" / code,
+            )
+            for code, key in keys.items()
+        }
+        finished = {code for code, key in done_keys.items() if kept.restore(code, key, out / code, FINISHED)}
+        todo = [
+            job
+            for job in jobs
+            if job.edition.code not in finished
+            and not kept.restore(job.edition.code, keys[job.edition.code], Path(job.site_dir))
+        ]
         self.timings["wiederverwendet"] = sorted(set(keys) - {job.edition.code for job in todo})
+        self.timings["fertig_uebernommen"] = sorted(finished)
         self.timings["wiederverwenden"] = round(time.perf_counter() - started, 3)
+
+        def finish_and_keep(code: str) -> None:
+            finish(code)
+            kept.store(code, done_keys[code], out / code, FINISHED)
+
         workers = None
         if self.session is not None:
             workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
@@ -396,11 +425,12 @@ class Coordinator:
             if r.ok:
                 # Kept as MkDocs left it, before the post steps add to it.
                 kept.store(r.code, keys[r.code], out / r.code)
-                finish(r.code)
+                finish_and_keep(r.code)
 
         def reused() -> None:
             for code in self.timings["wiederverwendet"]:
-                finish(code)
+                if code not in finished:
+                    finish_and_keep(code)
 
         results = build_editions(todo, self.options.parallel, workers, built, reused) if todo else []
         if not todo:

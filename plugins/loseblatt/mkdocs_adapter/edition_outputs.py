@@ -25,7 +25,8 @@ from ..caching import cache_key, content_hash, write_atomically
 from .edition_site import EditionAssignment
 
 KEY_FILE = "schluessel"
-SITE = "site"
+SITE = "site"  # MkDocs' output of an edition
+FINISHED = "fertig"  # the edition as published
 # The binder's text reaches a worker only through the assignment; other binder files (images)
 # are read from disk and count as project files.
 TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".json")
@@ -101,38 +102,40 @@ def link_tree(src: Path, dest: Path) -> int:
 
 
 class EditionOutputs:
-    """`<folder>/<code>/site` is the last output of edition `code`, `<folder>/<code>/schluessel`
-    the key of the inputs it was built from."""
+    """Two stages of each edition `code`, each a folder with the key of the inputs it was made
+    from beside it: `<folder>/<code>/site` is MkDocs' output (`schluessel`), `<folder>/<code>/fertig`
+    the finished edition with what the coordinator adds (PDFs, manifest, packages, offline
+    copy; `fertig.schluessel`)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def restore(self, code: str, key: str | None, dest: Path) -> bool:
-        """Put the kept output at `dest` if it was built from the same inputs."""
+    def restore(self, code: str, key: str | None, dest: Path, stage: str = SITE) -> bool:
+        """Put the kept output at `dest` if it was made from the same inputs."""
         if key is None:
             return False
         entry = self.folder / code
         try:
-            if (entry / KEY_FILE).read_text(encoding="utf-8") != key:
+            if (entry / _key_file(stage)).read_text(encoding="utf-8") != key:
                 return False
         except OSError:
             return False
-        if not (entry / SITE).is_dir():
+        if not (entry / stage).is_dir():
             return False
-        link_tree(entry / SITE, dest)
+        link_tree(entry / stage, dest)
         return True
 
-    def store(self, code: str, key: str | None, src: Path) -> None:
-        """Keep `src` (a finished MkDocs output, before anything is added) for the next build.
-        The key is written last: an interrupted store is never mistaken for a complete one."""
+    def store(self, code: str, key: str | None, src: Path, stage: str = SITE) -> None:
+        """Keep `src` for the next build. The key is written last: an interrupted store is
+        never mistaken for a complete one."""
         entry = self.folder / code
-        (entry / KEY_FILE).unlink(missing_ok=True)
+        (entry / _key_file(stage)).unlink(missing_ok=True)
         if key is None:
             return
-        if (entry / SITE).exists():
-            shutil.rmtree(entry / SITE)
-        link_tree(src, entry / SITE)
-        write_atomically(entry / KEY_FILE, key.encode("utf-8"))
+        if (entry / stage).exists():
+            shutil.rmtree(entry / stage)
+        link_tree(src, entry / stage)
+        write_atomically(entry / _key_file(stage), key.encode("utf-8"))
 
     def prune(self, codes: set[str]) -> None:
         if not self.folder.is_dir():
@@ -140,3 +143,24 @@ class EditionOutputs:
         for entry in self.folder.iterdir():
             if entry.is_dir() and entry.name not in codes:
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def _key_file(stage: str) -> str:
+    return KEY_FILE if stage == SITE else f"{stage}.{KEY_FILE}"
+
+
+def finished_key(key: str | None, added: object, pdf_dir: Path) -> str | None:
+    """The key of a finished edition: its MkDocs output's key, what the coordinator's steps
+    read besides it (`added`: the PDFs' page counts, the deliveries, withdrawals and glossary
+    for the packages), and the bytes of the PDFs and delivery files it moves in."""
+    described_added = described(added)
+    if key is None or described_added is None:
+        return None
+    files = (
+        sorted(
+            (p.relative_to(pdf_dir).as_posix(), content_hash(p.read_bytes())) for p in pdf_dir.rglob("*") if p.is_file()
+        )
+        if pdf_dir.is_dir()
+        else []
+    )
+    return cache_key("fertig", key, described_added, files)
