@@ -312,6 +312,8 @@ def test_only_the_editions_an_edit_touches_are_built_again(tmp_path: Path) -> No
         build(project, cache, env={"LOSEBLATT_PDF": "0"})
         stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
         assert sorted([*stats["ausgaben"], *stats["wiederverwendet"]]) == ["bund", "sn"]
+        # An edition not built again is taken finished (with manifest, packages, offline copy).
+        assert stats["fertig_uebernommen"] == stats["wiederverwendet"]
         return sorted(stats["ausgaben"])
 
     assert built() == ["bund", "sn"]
