@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from conftest import make_project
@@ -121,3 +123,32 @@ def test_the_checks_memos_hold_what_the_last_check_used_and_nothing_older(projec
         assert any(after in key[0] for key in memo.done) and not any(
             f"Änderung {n - 1}." in key[0] for key in memo.done
         )
+
+
+FREED = """
+from loseblatt.workers import return_freed_memory
+
+def resident_mb():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS"))
+
+# A rebuild's garbage: many blocks freed, every tenth still alive, so the free space lies
+# between live blocks and the allocator cannot simply shrink the heap.
+blocks = [bytearray(100_000) for _ in range(2000)]
+for block in blocks:
+    block[::4096] = b"x" * len(block[::4096])
+alive = blocks[::10]
+del blocks
+before = resident_mb()
+print(return_freed_memory(), before, resident_mb())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_a_long_lived_process_gives_freed_memory_back():
+    """Under serve the server and the edition workers call return_freed_memory after each
+    rebuild: freed memory goes back to the system instead of staying resident."""
+    out = subprocess.run([sys.executable, "-c", FREED], capture_output=True, text=True, check=True).stdout
+    done, before, after = out.split()
+    assert done == "True" and int(before) > 150
+    assert int(after) < int(before) / 2

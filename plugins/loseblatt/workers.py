@@ -44,6 +44,20 @@ def die_with_parent() -> None:
         return
 
 
+def return_freed_memory() -> bool:
+    """Give the heap pages freed since the last call back to the system (glibc keeps them for
+    reuse). A long-lived `mkdocs serve` process frees a whole check result on every rebuild: at
+    1,000 sheets its resident size wandered between 227 and 314 MB over six rebuilds while its
+    live Python objects stayed at 70 MB, and between 119 and 148 MB with this after each rebuild.
+    False where there is no glibc (nothing to do there)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return False
+    trim(0)
+    return True
+
+
 def engine_name() -> str:
     """'mkdocs' or 'properdocs': which one runs this build (properdocs stands in for mkdocs)."""
     module = sys.modules.get("mkdocs")

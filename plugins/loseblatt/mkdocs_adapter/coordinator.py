@@ -38,6 +38,7 @@ from ..publish import Publisher, SiteBusy
 from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_manifest, write_versions
+from ..workers import return_freed_memory
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
@@ -258,6 +259,9 @@ class Coordinator:
         stats = self.cache_dir / "build-stats.json"
         stats.parent.mkdir(parents=True, exist_ok=True)
         stats.write_text(json.dumps(self.timings, indent=1))
+        if self.session is not None:
+            # The server lives for the session: what the last rebuild freed goes back now.
+            return_freed_memory()
 
     def build_error(self) -> None:
         try:

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.assemble import AssembledEdition
 from ..core.laender import BASE
-from ..workers import cpu_count, process_pool
+from ..workers import cpu_count, process_pool, return_freed_memory
 from .edition_site import EditionAssignment
 
 
@@ -113,6 +113,7 @@ def build_edition(job: EditionJob) -> EditionResult:
         for handler in handlers:
             handler.removeFilter(prefix)
         logger.removeHandler(collect)
+        return_freed_memory()  # a session worker lives on: what this build freed goes back
 
 
 def workers_for(parallel: int, n_jobs: int) -> int:
