@@ -38,7 +38,7 @@ def new_process() -> None:
 
     forget_unused()
     forget_unused()
-    assert not any(m.entries for m in _MEMOS)
+    assert not any(m.table for m in _MEMOS)
 
 
 def check(project, store):

@@ -102,11 +102,11 @@ def test_the_checks_memos_hold_what_the_last_check_used_and_nothing_older(projec
     # first check some calls, which the edited text's check then makes.
     forget_unused()
     forget_unused()
-    assert not any(m.entries for m in _MEMOS)
+    assert not any(m.table for m in _MEMOS)
     memo = TextMemo()
     pipeline.check(project.binder, project.path, memo=memo)
-    sizes = [len(m.entries) for m in _MEMOS]
-    texts, marks = len(memo.done), len(memo.marks)
+    sizes = [len(m.table) for m in _MEMOS]
+    texts, marks = len(memo.texts.entries), len(memo.marks.entries)
     assert all(sizes) and texts
     before = "Text von Blatt 2.3."
     for n in range(3):
@@ -115,13 +115,13 @@ def test_the_checks_memos_hold_what_the_last_check_used_and_nothing_older(projec
         result = pipeline.check(project.binder, project.path, memo=memo)
         assert not result.problems
         # Not more than after the first check (less where the kept TextMemo spared the work).
-        assert all(len(m.entries) <= size for m, size in zip(_MEMOS, sizes, strict=True))
-        assert (len(memo.done), len(memo.marks)) == (texts, marks)
+        assert all(len(m.table) <= size for m, size in zip(_MEMOS, sizes, strict=True))
+        assert (len(memo.texts.entries), len(memo.marks.entries)) == (texts, marks)
         # The memos hold the edited text as it is now, not as it was.
-        assert any(after in repr(key) for m in _MEMOS for key in m.entries)
-        assert not any(f"Änderung {n - 1}." in repr(key) for m in _MEMOS for key in m.entries)
-        assert any(after in key[0] for key in memo.done) and not any(
-            f"Änderung {n - 1}." in key[0] for key in memo.done
+        assert any(after in repr(key) for m in _MEMOS for key in m.table.entries)
+        assert not any(f"Änderung {n - 1}." in repr(key) for m in _MEMOS for key in m.table.entries)
+        assert any(after in key[0] for key in memo.texts.entries) and not any(
+            f"Änderung {n - 1}." in key[0] for key in memo.texts.entries
         )
 
 

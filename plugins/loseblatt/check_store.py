@@ -39,7 +39,7 @@ class CheckStore:
             check_memo.add_lasting(memos)
         except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return False
-        memo.changed = False
+        memo.kept()
         check_memo.kept()
         return True
 
@@ -54,6 +54,6 @@ class CheckStore:
         self.folder.write(self.key, ".pickle", data)
         self.folder.record(OWNER, [self.key])
         self.folder.prune({OWNER})  # entries of older code
-        memo.changed = False
+        memo.kept()
         check_memo.kept()
         return True

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..addresses import register_page, sheet_page
+from .check_memo import UsedEntries
 from .checklists import Checklist
 from .german import contracted_forms
 from .glossary import abbreviations_markdown, glossary_markdown
@@ -195,44 +196,39 @@ class TextMemo:
     `marks` holds the revision marks (revisions.mark) by old and new text, the same way."""
 
     def __init__(self) -> None:
-        self.done: dict[tuple, StageOutput] = {}
-        self.marks: dict[tuple[str, str], tuple[str, int]] = {}
-        self._used: set[tuple] = set()
-        self._used_marks: set[tuple[str, str]] = set()
-        self.changed = False  # something made or dropped since it was last kept (check_store.py)
+        self.texts: UsedEntries[tuple, StageOutput] = UsedEntries()
+        self.marks: UsedEntries[tuple[str, str], tuple[str, int]] = UsedEntries()
 
     def get(self, key: tuple, make: Callable[[], StageOutput]) -> StageOutput:
-        self._used.add(key)
-        found = self.done.get(key)
-        if found is None:
-            found = self.done[key] = make()
-            self.changed = True
-        return found
+        return self.texts.get(key, make)
 
     def mark(self, old: str, new: str, make: Callable[[], tuple[str, int]]) -> tuple[str, int]:
-        key = (old, new)
-        self._used_marks.add(key)
-        found = self.marks.get(key)
-        if found is None:
-            found = self.marks[key] = make()
-            self.changed = True
-        return found
+        return self.marks.get((old, new), make)
 
     def keep_used(self) -> None:
-        done = {k: v for k, v in self.done.items() if k in self._used}
-        marks = {k: v for k, v in self.marks.items() if k in self._used_marks}
-        self.changed = self.changed or len(done) != len(self.done) or len(marks) != len(self.marks)
-        self.done, self.marks = done, marks
-        self._used, self._used_marks = set(), set()
+        self.texts.forget_unused()
+        self.marks.forget_unused()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.texts or self.marks)
+
+    @property
+    def changed(self) -> bool:
+        """Something made or dropped since it was last kept (check_store.py)."""
+        return self.texts.changed or self.marks.changed
+
+    def kept(self) -> None:
+        self.texts.changed = self.marks.changed = False
 
     def state(self) -> tuple[dict, dict]:
         """What it holds, to be kept for the next build (check_store.py)."""
-        return self.done, self.marks
+        return self.texts.entries, self.marks.entries
 
     def add(self, state: tuple[dict, dict]) -> None:
-        done, marks = state
-        self.done.update(done)
-        self.marks.update(marks)
+        texts, marks = state
+        self.texts.add(texts)
+        self.marks.add(marks)
 
 
 def process_text(

@@ -14,33 +14,31 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
 _MEMOS: list[LastCheckMemo] = []
 
 
-class LastCheckMemo(Generic[T]):
-    def __init__(self, fn: Callable[..., T], lasting: bool):
-        self.fn = fn
-        self.name = f"{fn.__module__}.{fn.__qualname__}"
-        # Whether its entries may be kept on disk for the next build (check_store.py): plain
-        # values only, no compiled templates.
-        self.lasting = lasting
-        self.entries: dict[tuple, T] = {}
-        self.used: set[tuple] = set()
+class UsedEntries(Generic[K, T]):
+    """A table of worked-out values that keeps, at `forget_unused()`, only the entries asked for
+    since the last call: the one rule of every memo of the check. Safe across threads (the
+    editions are assembled side by side); `make` runs outside the lock."""
+
+    def __init__(self) -> None:
+        self.entries: dict[K, T] = {}
+        self.used: set[K] = set()
         self.changed = False  # an entry made or dropped since the entries were last kept
         self._lock = threading.Lock()
-        functools.update_wrapper(self, fn)
-        _MEMOS.append(self)
 
-    def __call__(self, *args: Hashable) -> T:
+    def get(self, key: K, make: Callable[[], T]) -> T:
         with self._lock:
-            self.used.add(args)
-            if args in self.entries:
-                return self.entries[args]
-        value = self.fn(*args)
+            self.used.add(key)
+            if key in self.entries:
+                return self.entries[key]
+        value = make()
         with self._lock:
-            self.entries[args] = value
+            self.entries[key] = value
             self.changed = True
         return value
 
@@ -50,6 +48,29 @@ class LastCheckMemo(Generic[T]):
             self.changed = self.changed or len(kept) != len(self.entries)
             self.entries = kept
             self.used = set()
+
+    def add(self, entries: dict[K, T]) -> None:
+        """Entries kept by an earlier build (check_store.py)."""
+        with self._lock:
+            self.entries.update(entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+class LastCheckMemo(Generic[T]):
+    def __init__(self, fn: Callable[..., T], lasting: bool):
+        self.fn = fn
+        self.name = f"{fn.__module__}.{fn.__qualname__}"
+        # Whether its entries may be kept on disk for the next build (check_store.py): plain
+        # values only, no compiled templates.
+        self.lasting = lasting
+        self.table: UsedEntries[tuple, T] = UsedEntries()
+        functools.update_wrapper(self, fn)
+        _MEMOS.append(self)
+
+    def __call__(self, *args: Hashable) -> T:
+        return self.table.get(args, lambda: self.fn(*args))
 
 
 def last_check(fn: Callable[..., T] | None = None, /, *, lasting: bool = True):
@@ -62,12 +83,12 @@ def last_check(fn: Callable[..., T] | None = None, /, *, lasting: bool = True):
 def forget_unused() -> None:
     """After a check: drop every entry that check did not use."""
     for memo in _MEMOS:
-        memo.forget_unused()
+        memo.table.forget_unused()
 
 
 def lasting_entries() -> dict[str, dict]:
     """The entries that may be kept for the next build, by memo."""
-    return {m.name: dict(m.entries) for m in _MEMOS if m.lasting}
+    return {m.name: dict(m.table.entries) for m in _MEMOS if m.lasting}
 
 
 def add_lasting(entries: dict[str, dict]) -> None:
@@ -75,15 +96,14 @@ def add_lasting(entries: dict[str, dict]) -> None:
     for memo in _MEMOS:
         kept = entries.get(memo.name)
         if memo.lasting and isinstance(kept, dict):
-            with memo._lock:
-                memo.entries.update(kept)
+            memo.table.add(kept)
 
 
 def lasting_changed() -> bool:
     """Whether an entry was made or dropped since `kept()`."""
-    return any(m.changed for m in _MEMOS if m.lasting)
+    return any(m.table.changed for m in _MEMOS if m.lasting)
 
 
 def kept() -> None:
     for memo in _MEMOS:
-        memo.changed = False
+        memo.table.changed = False

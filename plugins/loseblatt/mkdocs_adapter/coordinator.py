@@ -169,7 +169,7 @@ class Coordinator:
         started = time.perf_counter()
         memo = self.session.memo if self.session is not None else TextMemo()
         store = CheckStore(self.cache_dir / "pruefung")
-        if not memo.done:
+        if memo.empty:
             store.load(memo)  # a new process: what the last build's check worked out
         result = kommune.check_project(
             self.project_root, self.binder_dir(), self.wanted_editions() or None, self.cache_dir, memo
