@@ -360,7 +360,7 @@ def test_comparison_marks_exactly_the_changed_words_and_paragraphs(two_deliverie
         ],
         [("eingefuegt", "Neu ist dieser Absatz.")],
     ]
-    page = vergleich.comparison_page(ed.sheet("2.2"), versions)
+    page = vergleich.comparison_page(ed.sheet("2.2"), versions, vergleich.Comparisons())
     assert "## Fassung 3 gegenüber Fassung 2" in page
     assert "| 3 | Dezember 2026 | inhaltlich | Sitzungen neu geregelt | Lieferung 2026-2 |" in page
     assert "| 2 | März 2026 |" in page
@@ -380,6 +380,34 @@ def test_comparison_marks_exactly_the_changed_words_and_paragraphs(two_deliverie
         ed.sheet("2.2"), versions
     )
 
+
+
+def test_comparisons_are_kept_for_every_process_and_never_served_stale(tmp_path, monkeypatch):
+    """Comparing Fassungen is most of an edition's plan; whichever worker builds the edition next
+    takes the comparison from the cache folder instead of working it out again."""
+    from loseblatt.caching import CacheFolder
+
+    made: list[tuple[str, str]] = []
+    original = vergleich.compare
+
+    def counting(old, new):
+        made.append((old, new))
+        return original(old, new)
+
+    monkeypatch.setattr(vergleich, "compare", counting)
+    folder = tmp_path / "vergleiche"
+    old, new = "Das Gremium tagt zweimal im Jahr.", "Das Gremium tagt viermal im Jahr."
+    first = vergleich.Comparisons(CacheFolder(folder)).marked(old, new)
+    assert len(made) == 1 and first[1] == 1 and "viermal" in first[0]
+    vergleich._diff.cache_clear()  # as in another process
+    assert vergleich.Comparisons(CacheFolder(folder)).marked(old, new) == first and len(made) == 1
+    # Other texts are another entry, and a damaged entry is worked out again, not read.
+    other = vergleich.Comparisons(CacheFolder(folder)).marked(old, new.replace("viermal", "dreimal"))
+    assert "dreimal" in other[0] and len(made) == 2
+    for entry in folder.rglob("*.json"):
+        entry.write_bytes(b"kaputt")
+    vergleich._diff.cache_clear()
+    assert vergleich.Comparisons(CacheFolder(folder)).marked(old, new) == first and len(made) == 3
 
 # ----- Atom feed ---------------------------------------------------------------------
 
@@ -459,7 +487,7 @@ def test_differences_page_lists_every_overlay_rule(project):
     result = project.check()
     assert not result.problems, [p.format() for p in result.problems]
     ed = result.editions["sn"]
-    pages = unterschiede.edition_pages(ed)
+    pages = unterschiede.edition_pages(ed, vergleich.Comparisons())
     page = pages["anders.md"]
     html = TOKEN.sub(lambda m: fragment(m.group(1)), page)
     assert "## Eigene Blätter des Landes (1)" in page and "| 1.51 | [ASSKomm](01-grundlagen/blatt-1-51.md)" in page
@@ -475,7 +503,7 @@ def test_differences_page_lists_every_overlay_rule(project):
     comparison = TOKEN.sub(lambda m: fragment(m.group(1)), pages["vergleich/allgemein-blatt-2-2.md"])
     assert "<ins>" in comparison and "in Sachsen" in re.sub("<span[^>]*>[^<]*</span>", "", comparison)
     # The general edition has no such page.
-    assert unterschiede.edition_pages(result.editions["bund"]) == {}
+    assert unterschiede.edition_pages(result.editions["bund"], vergleich.Comparisons()) == {}
 
 
 # ----- in the built site -------------------------------------------------------------

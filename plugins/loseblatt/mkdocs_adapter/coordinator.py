@@ -455,7 +455,7 @@ class Coordinator:
                 f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht."
             )
         # Every cache keeps what some edition's last build used (caching.py).
-        for name in ("seiten", "html", "vorlagen"):
+        for name in ("seiten", "html", "vorlagen", "vergleiche"):
             folder = self.cache_dir / name
             if folder.is_dir():
                 CacheFolder(folder).prune(set(self.checked.binder.editions))

@@ -83,7 +83,7 @@ class EditionSite:
             docs,
             tuple(self.options.seiten),
             config.site_url,
-            self.cache_dir / "vorlagen",
+            self.cache_dir,
         )
         self.plan = plan_edition(ed, self.job.history, self.job.page_counts, settings)
         config.nav = self.plan.nav

@@ -55,7 +55,7 @@ class PlanSettings:
     docs: tuple[str, ...]  # Markdown pages in docs/, relative to it
     docs_order: tuple[str, ...]  # the configured order of docs/ pages (plugin option `seiten`)
     site_url: str | None = None  # the edition's address (absolute links in the feed)
-    cache: Path | None = None  # where generated template files are cached
+    cache: Path | None = None  # the cache folder (caching.py): templates and comparisons are kept there
 
 
 def plan_edition(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ... import addresses
+from ...caching import CacheFolder
 from ...core.assemble import AssembledEdition
 from ...core.fassungen import sheet_fassungen
 from ...core.history import EditionHistory
@@ -28,10 +29,12 @@ def edition_extras(
 ) -> EditionExtras:
     extras = EditionExtras()
     extras.files[feed.FILE] = feed.feed_xml(edition, history, site_url)
-    extras.files.update(vorlagen.template_files(edition, cache))
-    extras.pages.update(unterschiede.edition_pages(edition))
+    extras.files.update(vorlagen.template_files(edition, cache / vorlagen.FOLDER if cache else None))
+    comparisons = vergleich.Comparisons(CacheFolder(cache / "vergleiche") if cache else None)
+    extras.pages.update(unterschiede.edition_pages(edition, comparisons))
     fassungen = sheet_fassungen(edition, history)
-    extras.pages.update(vergleich.comparison_pages(edition, fassungen))
+    extras.pages.update(vergleich.comparison_pages(edition, fassungen, comparisons))
+    comparisons.record(edition.code)
     for sheet in edition.sheets:
         link = vergleich.sheet_link(sheet, fassungen.get(sheet.blatt, []))
         if link:

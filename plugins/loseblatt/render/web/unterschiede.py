@@ -10,13 +10,12 @@ import html
 from ... import addresses
 from ...addresses import page_link
 from ...core.assemble import AssembledEdition, AssembledSheet, GeneralSheet
-from ...core.fassungen import compare
 from ...core.german import stand_long
 from ...core.laender import BASE
 from ...core.model import sheet_sort_key
 from ...core.references import escape_markdown
 from ..trusted import trusted_html
-from .vergleich import diff_html
+from .vergleich import Comparisons
 
 DOC = addresses.ANDERS
 TITLE = "Was in dieser Ausgabe anders ist"
@@ -136,10 +135,11 @@ def differences_page(edition: AssembledEdition) -> str:
     return "\n".join(lines) + "\n"
 
 
-def replacement_page(sheet: AssembledSheet, general: GeneralSheet, edition: AssembledEdition) -> str:
+def replacement_page(
+    sheet: AssembledSheet, general: GeneralSheet, edition: AssembledEdition, comparisons: Comparisons
+) -> str:
     doc = addresses.general_comparison_page(sheet.blatt)
-    diff = compare(general.markdown, sheet.markdown)
-    n = sum(1 for b in diff if b.changed)
+    marked, n = comparisons.marked(general.markdown, sheet.markdown)
     return "\n".join(
         [
             "---\nsearch:\n  exclude: true\n---\n",
@@ -151,17 +151,17 @@ def replacement_page(sheet: AssembledSheet, general: GeneralSheet, edition: Asse
             + "). Text, der nur hier steht, ist **unterstrichen**; Text, der nur in der allgemeinen Ausgabe "
             f"steht, **durchgestrichen**. {n} {'Absatz unterscheidet' if n == 1 else 'Absätze unterscheiden'} sich.\n",
             f"[Zurück zu „{TITLE}“]({page_link(doc, DOC)})\n",
-            trusted_html(diff_html(diff)) + "\n",
+            trusted_html(marked) + "\n",
         ]
     )
 
 
-def edition_pages(edition: AssembledEdition) -> dict[str, str]:
+def edition_pages(edition: AssembledEdition, comparisons: Comparisons) -> dict[str, str]:
     if edition.code == BASE:
         return {}
     pages = {DOC: differences_page(edition)}
     for s in replaced_sheets(edition):
         pages[addresses.general_comparison_page(s.blatt)] = replacement_page(
-            s, edition.overlay.replaced[s.blatt], edition
+            s, edition.overlay.replaced[s.blatt], edition, comparisons
         )
     return pages

@@ -5,10 +5,12 @@ for screen readers, underlined and struck through (not told by colour alone), al
 from __future__ import annotations
 
 import html
+import json
 from functools import lru_cache
 
 from ... import addresses
 from ...addresses import page_link
+from ...caching import CacheFolder, cache_key
 from ...core.assemble import AssembledEdition, AssembledSheet
 from ...core.fassungen import DiffBlock, Fassung, compare
 from ...core.german import stand_long
@@ -55,7 +57,7 @@ def diff_html(diff: list[DiffBlock]) -> str:
     return "\n".join(parts)
 
 
-def comparison_page(sheet: AssembledSheet, fassungen: list[Fassung]) -> str:
+def comparison_page(sheet: AssembledSheet, fassungen: list[Fassung], comparisons: Comparisons) -> str:
     """fassungen: oldest first, the last one is the current Fassung."""
     doc = addresses.comparison_page(sheet.blatt)
     current = fassungen[-1]
@@ -79,7 +81,7 @@ def comparison_page(sheet: AssembledSheet, fassungen: list[Fassung]) -> str:
         lines += [f"- [{_label(f)} vom {stand_long(f.stand)}](#{anchor(f)})" for f in earlier]
         lines.append("")
     for f in earlier:
-        marked, n = _diff(f.markdown, current.markdown)
+        marked, n = comparisons.marked(f.markdown, current.markdown)
         title_change = f" Der Titel lautete „{escape_markdown(f.titel)}“." if f.titel != current.titel else ""
         lines.append(f"## {_label(current)} gegenüber {_label(f)} {{ #{anchor(f)} }}\n")
         lines.append(
@@ -94,19 +96,45 @@ def comparison_page(sheet: AssembledSheet, fassungen: list[Fassung]) -> str:
 
 @lru_cache(maxsize=256)
 def _diff(old: str, new: str) -> tuple[str, int]:
-    """The marked-up comparison and the number of changed paragraphs. A worker builds several
-    editions one after another, and most of them compare the same Fassungen of a general sheet."""
     diff = compare(old, new)
     return diff_html(diff), sum(1 for b in diff if b.changed)
 
 
-def comparison_pages(edition: AssembledEdition, fassungen: dict[str, list[Fassung]]) -> dict[str, str]:
+class Comparisons:
+    """Marked-up comparisons of two texts and the number of changed paragraphs, each worked out
+    once: comparing is most of an edition's plan, and the same Fassungen of a general sheet are
+    compared in every edition and every build (by whichever worker builds it). With a cache
+    folder (caching.py) they are kept there; `record` keeps what the edition used."""
+
+    def __init__(self, folder: CacheFolder | None = None):
+        self.folder = folder
+
+    def marked(self, old: str, new: str) -> tuple[str, int]:
+        if self.folder is None:
+            return _diff(old, new)
+        key = cache_key("vergleich", old, new)
+        kept = self.folder.read(key, ".json")
+        if kept is not None:
+            marked, n = json.loads(kept)
+            return marked, n
+        found = _diff(old, new)
+        self.folder.write(key, ".json", json.dumps(found, ensure_ascii=False).encode("utf-8"))
+        return found
+
+    def record(self, owner: str) -> None:
+        if self.folder is not None:
+            self.folder.record(owner)
+
+
+def comparison_pages(
+    edition: AssembledEdition, fassungen: dict[str, list[Fassung]], comparisons: Comparisons
+) -> dict[str, str]:
     """doc path -> Markdown for every sheet with more than one Fassung."""
     out = {}
     for sheet in edition.sheets:
         versions = fassungen.get(sheet.blatt, [])
         if len(versions) > 1:
-            out[addresses.comparison_page(sheet.blatt)] = comparison_page(sheet, versions)
+            out[addresses.comparison_page(sheet.blatt)] = comparison_page(sheet, versions, comparisons)
     return out
 
 
