@@ -381,7 +381,6 @@ def test_comparison_marks_exactly_the_changed_words_and_paragraphs(two_deliverie
     )
 
 
-
 def test_comparisons_are_kept_for_every_process_and_never_served_stale(tmp_path, monkeypatch):
     """Comparing Fassungen is most of an edition's plan; whichever worker builds the edition next
     takes the comparison from the cache folder instead of working it out again."""
@@ -408,6 +407,7 @@ def test_comparisons_are_kept_for_every_process_and_never_served_stale(tmp_path,
         entry.write_bytes(b"kaputt")
     vergleich._diff.cache_clear()
     assert vergleich.Comparisons(CacheFolder(folder)).marked(old, new) == first and len(made) == 3
+
 
 # ----- Atom feed ---------------------------------------------------------------------
 

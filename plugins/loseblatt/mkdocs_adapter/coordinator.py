@@ -15,9 +15,8 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,17 +31,16 @@ from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
 from ..core.model import Binder
-from ..core.package import write_packages
-from ..offline import write_offline
 from ..publish import Publisher, SiteBusy
 from ..render import error_page
 from ..render.web import pages
-from ..render.web.manifest import write_manifest, write_versions
+from ..render.web.manifest import write_versions
 from ..workers import return_freed_memory
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
-from .editions import EditionJob, EditionResult, EditionWorkers, build_editions
+from .editions import EditionJob, EditionWorkers, build_editions
+from .finishing import KEPT, OFFLINE_CACHE, Finishing, finish_and_keep
 from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)
@@ -330,36 +328,10 @@ class Coordinator:
             )
             for ed in editions
         }
-        # Each edition is finished (PDF folders, manifest, packages, offline copy) as soon as its
-        # site is there, while the workers build the others: the last edition then does not
-        # leave a core idle while all the post steps wait for it.
-        post = {"s": 0.0}
-
-        def finish(code: str) -> None:
-            begun = time.perf_counter()
-            self._finish_edition(result.editions[code], out, pdfs, settings)
-            post["s"] += time.perf_counter() - begun
-
-        self._build_editions(settings, out, histories, counts, finish, pdfs)
-        CacheFolder(self.cache_dir / "offline").prune(set(self.checked.binder.editions))
+        self._build_editions(settings, out, histories, counts, pdfs)
+        CacheFolder(self.cache_dir / OFFLINE_CACHE).prune(set(self.checked.binder.editions))
         self.timings["html"] = round(time.perf_counter() - started, 3)  # with the post steps
-        self.timings["nachbereitung"] = round(post["s"], 3)
         return pdfs
-
-    def _finish_edition(self, ed: AssembledEdition, out: Path, pdfs: dict, settings: ProductionSettings) -> None:
-        result = self.checked
-        for sub in ("pdf", "lieferungen"):
-            src = out / ".pdf" / ed.code / sub
-            if src.is_dir():
-                dest = out / ed.code / sub
-                dest.mkdir(parents=True, exist_ok=True)
-                for f in src.iterdir():
-                    os.replace(f, dest / f.name)
-        write_manifest(ed, out / ed.code, pdfs.get(ed.code))
-        write_packages(ed, result.binder, result.snapshots, result.withdrawals, out / ed.code)
-        offline = CacheFolder(self.cache_dir / "offline")
-        write_offline(out / ed.code, ed.code, int(settings.epoch or 0), offline)
-        offline.record(ed.code)
 
     def _build_editions(
         self,
@@ -367,10 +339,10 @@ class Coordinator:
         out: Path,
         histories: dict,
         counts: dict,
-        finish: Callable[[str], None],
         pdfs: dict,
     ) -> None:
-        """Every edition's site into out/<code>; `finish(code)` as soon as one is complete."""
+        """Every edition's finished site into out/<code>: built and finished by the workers, or
+        taken from the last build (edition_outputs.py)."""
         jobs = [
             EditionJob(
                 config_file=settings.config_file,
@@ -390,7 +362,7 @@ class Coordinator:
         ]
         # An edition whose inputs are unchanged since its last build is linked from there.
         started = time.perf_counter()
-        kept = EditionOutputs(self.cache_dir / "ausgaben")
+        kept = EditionOutputs(self.cache_dir / KEPT)
         config_text = Path(settings.config_file).read_text(encoding="utf-8")
         # Hidden folders (the production and staging folders) are skipped anyway.
         files = project_files(self.project_root, self.binder_dir(), [self.site_target, self.cache_dir])
@@ -417,28 +389,36 @@ class Coordinator:
         self.timings["fertig_uebernommen"] = sorted(finished)
         self.timings["wiederverwenden"] = round(time.perf_counter() - started, 3)
 
-        def finish_and_keep(code: str) -> None:
-            finish(code)
-            kept.store(code, done_keys[code], out / code, FINISHED)
+        def finishing(code: str) -> Finishing:
+            return Finishing(
+                cache_dir=str(self.cache_dir),
+                pdf_dir=str(out / ".pdf" / code),
+                pdfs=pdfs.get(code),
+                binder=result.binder,
+                snapshots=result.snapshots,
+                withdrawals=result.withdrawals,
+                epoch=int(settings.epoch or 0),
+                site_key=keys[code],
+                finished_key=done_keys[code],
+            )
 
-        workers = None
-        if self.session is not None:
-            workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
-
-        def built(r: EditionResult) -> None:
-            if r.ok:
-                # Kept as MkDocs left it, before the post steps add to it.
-                kept.store(r.code, keys[r.code], out / r.code)
-                finish_and_keep(r.code)
+        # Each worker finishes the edition it built (finishing.py). These are finished here
+        # meanwhile: their MkDocs output was taken from the last build.
+        post = {"s": 0.0}
 
         def reused() -> None:
             for code in self.timings["wiederverwendet"]:
                 if code not in finished:
-                    finish_and_keep(code)
+                    post["s"] += finish_and_keep(result.editions[code], out / code, finishing(code), built=False)
 
-        results = build_editions(todo, self.options.parallel, workers, built, reused) if todo else []
+        workers = None
+        if self.session is not None:
+            workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
+        todo = [replace(job, finishing=finishing(job.edition.code)) for job in todo]
+        results = build_editions(todo, self.options.parallel, workers, meanwhile=reused) if todo else []
         if not todo:
             reused()
+        self.timings["nachbereitung"] = round(post["s"] + sum(r.finish_seconds for r in results), 3)
         kept.prune(set(self.checked.binder.editions))
         self.timings["ausgaben"] = {r.code: r.seconds for r in results}
         self.timings["markdown"] = {

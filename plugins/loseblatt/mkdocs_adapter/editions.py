@@ -14,12 +14,14 @@ from collections.abc import Callable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from ..core.assemble import AssembledEdition
 from ..core.laender import BASE
 from ..workers import cpu_count, process_pool, return_freed_memory
 from .edition_site import EditionAssignment
+from .finishing import Finishing, finish_and_keep
 
 
 @dataclass
@@ -31,6 +33,8 @@ class EditionJob:
     strict: bool
     use_directory_urls: bool
     assignment: EditionAssignment
+    # The steps after MkDocs, done in the worker too (finishing.py); None: MkDocs' output only.
+    finishing: Finishing | None = None
 
     @property
     def edition(self) -> AssembledEdition:
@@ -45,6 +49,7 @@ class EditionResult:
     warnings: list[str] = field(default_factory=list)
     render_stats: dict = field(default_factory=dict)
     seconds: float = 0.0
+    finish_seconds: float = 0.0  # of `seconds`: the steps after MkDocs
 
 
 class _EditionPrefix(logging.Filter):
@@ -100,12 +105,16 @@ def build_edition(job: EditionJob) -> EditionResult:
         if job.assignment.epoch:
             os.environ["SOURCE_DATE_EPOCH"] = job.assignment.epoch
         build(cfg)
+        finished = 0.0
+        if job.finishing is not None:
+            finished = finish_and_keep(job.edition, Path(job.site_dir), job.finishing, built=True)
         return EditionResult(
             code,
             True,
             warnings=collect.messages,
             render_stats=dict(plugin.render_stats),
             seconds=round(time.perf_counter() - started, 3),
+            finish_seconds=round(finished, 3),
         )
     except (Abort, BuildError, ConfigurationError) as exc:
         return EditionResult(code, False, str(exc), collect.messages)

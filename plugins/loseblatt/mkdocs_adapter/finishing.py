@@ -1,0 +1,71 @@
+"""What an edition gets after MkDocs built it, and keeping it for the next build.
+
+The PDF folders are moved in, then the manifest, the municipalities' packages and the offline
+copy are written (as new files: the site may be linked to a kept output, edition_outputs.py).
+An edition worker does this for the edition it has just built, beside the other worker: in the
+build process all editions were finished one after another, and under `mkdocs serve` that queue,
+not the workers, decided when the browser saw an edit. The coordinator does the same for an
+edition whose MkDocs output was taken from the last build.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..caching import CacheFolder
+from ..core.assemble import AssembledEdition
+from ..core.model import Binder
+from ..core.package import write_packages
+from ..offline import write_offline
+from ..render.web.manifest import write_manifest
+from .edition_outputs import FINISHED, EditionOutputs
+
+OFFLINE_CACHE = "offline"
+KEPT = "ausgaben"
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """Everything the steps after MkDocs read, and the keys the edition is kept under."""
+
+    cache_dir: str
+    pdf_dir: str  # <production>/.pdf/<code>: the edition's PDFs and delivery files
+    pdfs: Any  # the edition's EditionPdfs (file names and page counts), None without PDFs
+    binder: Binder
+    snapshots: list
+    withdrawals: list
+    epoch: int
+    site_key: str | None  # MkDocs' output (edition_outputs.edition_key)
+    finished_key: str | None  # the finished edition (edition_outputs.finished_key)
+
+
+def finish_edition(edition: AssembledEdition, edition_dir: Path, finishing: Finishing) -> None:
+    for sub in ("pdf", "lieferungen"):
+        src = Path(finishing.pdf_dir) / sub
+        if src.is_dir():
+            dest = edition_dir / sub
+            dest.mkdir(parents=True, exist_ok=True)
+            for f in src.iterdir():
+                os.replace(f, dest / f.name)
+    write_manifest(edition, edition_dir, finishing.pdfs)
+    write_packages(edition, finishing.binder, finishing.snapshots, finishing.withdrawals, edition_dir)
+    offline = CacheFolder(Path(finishing.cache_dir) / OFFLINE_CACHE)
+    write_offline(edition_dir, edition.code, finishing.epoch, offline)
+    offline.record(edition.code)
+
+
+def finish_and_keep(edition: AssembledEdition, edition_dir: Path, finishing: Finishing, built: bool) -> float:
+    """Finish the edition in `edition_dir` and keep it; `built`: MkDocs' output is new and is
+    kept too, as MkDocs left it. Returns the seconds the finishing steps took."""
+    kept = EditionOutputs(Path(finishing.cache_dir) / KEPT)
+    if built:
+        kept.store(edition.code, finishing.site_key, edition_dir)
+    started = time.perf_counter()
+    finish_edition(edition, edition_dir, finishing)
+    seconds = time.perf_counter() - started
+    kept.store(edition.code, finishing.finished_key, edition_dir, FINISHED)
+    return seconds
