@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import FIXTURES, ROOT
 
 KEYS = """
@@ -77,3 +78,55 @@ def test_any_change_to_what_an_edition_shows_is_another_key():
     ]
     found = [key(j) for j in changed] + [key(job, "site_name: y")]
     assert None not in found and base not in found and len(set(found)) == len(found)
+
+
+@pytest.mark.slow
+def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, monkeypatch):
+    """The worker that built an edition also finishes it (finishing.py) and keeps both stages:
+    MkDocs' output as MkDocs left it, and the finished edition whole."""
+    from loseblatt.core.history import edition_history
+    from loseblatt.mkdocs_adapter.edition_outputs import FINISHED, EditionOutputs
+    from loseblatt.mkdocs_adapter.edition_site import EditionAssignment
+    from loseblatt.mkdocs_adapter.editions import EditionJob, build_edition
+    from loseblatt.mkdocs_adapter.finishing import Finishing
+
+    cache = tmp_path / "cache"
+    for key, value in {"NO_MKDOCS_2_WARNING": "1", "LOSEBLATT_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1"}.items():
+        monkeypatch.setenv(key, value)  # restored afterwards, also what the build sets
+    monkeypatch.chdir(project.path)
+    result = project.check()
+    ed = result.editions["sn"]
+    history = edition_history(ed, result.snapshots, result.withdrawals)
+    site = tmp_path / "out" / "sn"
+    job = EditionJob(
+        config_file=str(project.path / "mkdocs.yml"),
+        site_dir=str(site),
+        strict=False,
+        use_directory_urls=True,
+        assignment=EditionAssignment(ed, None, False, history, history.pages, False, "1790000000"),
+        finishing=Finishing(
+            cache_dir=str(cache),
+            pdf_dir=str(tmp_path / "out" / ".pdf" / "sn"),
+            pdfs=None,
+            binder=result.binder,
+            snapshots=result.snapshots,
+            withdrawals=result.withdrawals,
+            epoch=1790000000,
+            site_key="schluessel-site",
+            finished_key="schluessel-fertig",
+        ),
+    )
+    built = build_edition(job)
+    assert built.ok and built.finish_seconds > 0
+    finished = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert {"index.html", "manifest.json", "offline.zip", "pakete/index.json"} <= finished
+    kept = EditionOutputs(cache / "ausgaben")
+    mkdocs_only = tmp_path / "nur-mkdocs"
+    assert kept.restore("sn", "schluessel-site", mkdocs_only)
+    assert (mkdocs_only / "index.html").is_file()
+    assert not (mkdocs_only / "offline.zip").exists() and not (mkdocs_only / "manifest.json").exists()
+    whole = tmp_path / "fertig"
+    assert kept.restore("sn", "schluessel-fertig", whole, FINISHED)
+    assert {p.relative_to(whole).as_posix() for p in whole.rglob("*") if p.is_file()} == finished
+    assert (whole / "offline.zip").read_bytes() == (site / "offline.zip").read_bytes()
+    assert not kept.restore("sn", "anderer-schluessel", tmp_path / "nichts", FINISHED)

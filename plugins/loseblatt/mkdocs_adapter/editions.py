@@ -1,7 +1,8 @@
 """Build several editions in parallel processes, each a complete MkDocs site of its own.
 
 Each worker loads the same mkdocs.yml, hands the plugin instance its assembled
-edition, and runs MkDocs' own build into site/<code>/. Nothing in MkDocs is patched.
+edition, runs MkDocs' own build into site/<code>/ and then finishes the edition there
+(finishing.py). Nothing in MkDocs is patched.
 """
 
 from __future__ import annotations
