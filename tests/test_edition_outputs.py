@@ -130,3 +130,35 @@ def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, mon
     assert {p.relative_to(whole).as_posix() for p in whole.rglob("*") if p.is_file()} == finished
     assert (whole / "offline.zip").read_bytes() == (site / "offline.zip").read_bytes()
     assert not kept.restore("sn", "anderer-schluessel", tmp_path / "nichts", FINISHED)
+
+
+def test_a_kept_edition_is_replaced_by_links_in_its_folders_and_never_written_in_place(tmp_path):
+    from loseblatt.mkdocs_adapter.edition_outputs import EditionOutputs
+
+    def tree(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    def write(root, files):
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+
+    kept = EditionOutputs(tmp_path / "ausgaben")
+    first, second = tmp_path / "erster", tmp_path / "zweiter"
+    write(first, {"index.html": b"alt", "a/index.html": b"a", "weg/index.html": b"weg", "b": b"Datei"})
+    kept.store("sn", "k1", first)
+    stored = tmp_path / "ausgaben" / "sn" / "site"
+    published = tmp_path / "veroeffentlicht"
+    assert kept.restore("sn", "k1", published)  # a published site links the kept files
+    folder_before = (stored / "a").stat().st_ino
+    (stored / ".index.html.neu").write_bytes(b"Rest eines abgebrochenen Laufs")
+
+    write(second, {"index.html": b"neu", "a/index.html": b"a2", "b/index.html": b"jetzt ein Ordner", "c.txt": b"c"})
+    kept.store("sn", "k2", second)
+    assert tree(stored) == tree(second)
+    assert (stored / "a").stat().st_ino == folder_before  # the folder was reused
+    assert (stored / "index.html").stat().st_ino == (second / "index.html").stat().st_ino  # a link, no copy
+    # What was published from the old copy keeps its bytes: nothing was written in place.
+    assert tree(published) == {"index.html": b"alt", "a/index.html": b"a", "weg/index.html": b"weg", "b": b"Datei"}
+    assert not kept.restore("sn", "k1", tmp_path / "x") and kept.restore("sn", "k2", tmp_path / "y")
+    assert tree(tmp_path / "y") == tree(second)

@@ -101,6 +101,51 @@ def link_tree(src: Path, dest: Path) -> int:
     return n
 
 
+def mirror_tree(src: Path, dest: Path) -> int:
+    """Make `dest` a copy of `src` made of hard links, reusing `dest`'s folders: removing and
+    making again one folder per page cost more than linking the pages (0.6 s of an edition's
+    1 s at 1,000 sheets). A file is replaced by renaming a new link over it, never written in
+    place, so a site that links the old file keeps its bytes."""
+    n = 0
+    for folder, dirs, names in os.walk(src):
+        target = dest / Path(folder).relative_to(src)
+        if not target.is_dir() or target.is_symlink():
+            if target.is_symlink() or target.exists():
+                target.unlink()
+            target.mkdir(parents=True)
+        existing = {entry.name: entry for entry in os.scandir(target)}
+        for name, entry in existing.items():
+            wanted_dir = name in dirs
+            if name not in names and not wanted_dir:
+                _remove(entry)
+            elif wanted_dir != entry.is_dir(follow_symlinks=False):
+                _remove(entry)  # a file where a folder belongs, or the other way round
+        for name in names:
+            source = Path(folder) / name
+            entry = existing.get(name)
+            if entry is not None and entry.is_file(follow_symlinks=False):
+                have, want = entry.stat(follow_symlinks=False), source.stat()
+                if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
+                    n += 1
+                    continue
+            fresh = target / f".{name}.neu"
+            fresh.unlink(missing_ok=True)
+            try:
+                os.link(source, fresh)
+            except OSError:  # another file system, or links not allowed
+                shutil.copy2(source, fresh)
+            os.replace(fresh, target / name)
+            n += 1
+    return n
+
+
+def _remove(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+
+
 class EditionOutputs:
     """Two stages of each edition `code`, each a folder with the key of the inputs it was made
     from beside it: `<folder>/<code>/site` is MkDocs' output (`schluessel`), `<folder>/<code>/fertig`
@@ -132,9 +177,7 @@ class EditionOutputs:
         (entry / _key_file(stage)).unlink(missing_ok=True)
         if key is None:
             return
-        if (entry / stage).exists():
-            shutil.rmtree(entry / stage)
-        link_tree(src, entry / stage)
+        mirror_tree(src, entry / stage)
         write_atomically(entry / _key_file(stage), key.encode("utf-8"))
 
     def prune(self, codes: set[str]) -> None:
