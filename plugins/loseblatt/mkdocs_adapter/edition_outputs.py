@@ -122,9 +122,9 @@ def mirror_tree(src: Path, dest: Path) -> int:
                 _remove(entry)  # a file where a folder belongs, or the other way round
         for name in names:
             source = Path(folder) / name
-            entry = existing.get(name)
-            if entry is not None and entry.is_file(follow_symlinks=False):
-                have, want = entry.stat(follow_symlinks=False), source.stat()
+            old = existing.get(name)
+            if old is not None and old.is_file(follow_symlinks=False):
+                have, want = old.stat(follow_symlinks=False), source.stat()
                 if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
                     n += 1
                     continue
