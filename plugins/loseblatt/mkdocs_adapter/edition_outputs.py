@@ -93,26 +93,30 @@ def link_tree(src: Path, dest: Path) -> int:
         target = dest / Path(folder).relative_to(src)
         target.mkdir(parents=True, exist_ok=True)
         for name in names:
-            try:
-                os.link(Path(folder) / name, target / name)
-            except OSError:  # another file system, or links not allowed
-                shutil.copy2(Path(folder) / name, target / name)
+            _link(Path(folder) / name, target / name)
             n += 1
     return n
 
 
+def _link(source: Path, dest: Path) -> None:
+    """A hard link at `dest` (which must not exist), a copy where links are impossible."""
+    try:
+        os.link(source, dest)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, dest)
+
+
 def mirror_tree(src: Path, dest: Path) -> int:
     """Make `dest` a copy of `src` made of hard links, reusing `dest`'s folders: removing and
-    making again one folder per page cost more than linking the pages (0.6 s of an edition's
-    1 s at 1,000 sheets). A file is replaced by renaming a new link over it, never written in
+    making again one folder per page cost more than linking the pages (0.62 of the 1.06 s it took
+    to keep both stages of an edition at 1,000 sheets). A file is replaced by renaming a new link over it, never written in
     place, so a site that links the old file keeps its bytes."""
     n = 0
     for folder, dirs, names in os.walk(src):
         target = dest / Path(folder).relative_to(src)
-        if not target.is_dir() or target.is_symlink():
-            if target.is_symlink() or target.exists():
-                target.unlink()
-            target.mkdir(parents=True)
+        if target.is_symlink() or (target.exists() and not target.is_dir()):
+            target.unlink()
+        target.mkdir(parents=True, exist_ok=True)
         existing = {entry.name: entry for entry in os.scandir(target)}
         for name, entry in existing.items():
             wanted_dir = name in dirs
@@ -128,13 +132,13 @@ def mirror_tree(src: Path, dest: Path) -> int:
                 if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
                     n += 1
                     continue
-            fresh = target / f".{name}.neu"
-            fresh.unlink(missing_ok=True)
-            try:
-                os.link(source, fresh)
-            except OSError:  # another file system, or links not allowed
-                shutil.copy2(source, fresh)
-            os.replace(fresh, target / name)
+            if old is None:
+                _link(source, target / name)
+            else:
+                fresh = target / f".{name}.neu"
+                fresh.unlink(missing_ok=True)
+                _link(source, fresh)
+                os.replace(fresh, target / name)
             n += 1
     return n
 
