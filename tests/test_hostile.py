@@ -323,7 +323,7 @@ def test_second_build_in_the_same_folder_is_refused_while_the_first_runs(project
 
 @pytest.mark.slow
 def test_leftovers_of_killed_builds_are_removed(project):
-    for name in (".site-old-4242", ".site-staging-4243", ".loseblatt-ausgaben-x"):
+    for name in (".site-old-4242", ".site-staging-4243", ".site-ausgaben-x", ".loseblatt-ausgaben-x"):
         (project.path / name / "alt").mkdir(parents=True)
     project.build()
     left = sorted(p.name for p in project.path.iterdir() if p.name.startswith((".site-", ".loseblatt-ausgaben")))

@@ -55,7 +55,7 @@ def test_killed_build_leaves_previous_site(project):
         start_new_session=True,
     )
     deadline = time.time() + 60
-    while time.time() < deadline and not list(project.path.glob(".loseblatt-ausgaben-*/sn/*")):
+    while time.time() < deadline and not list(project.path.glob(".site-ausgaben-*/sn/*")):
         time.sleep(0.05)
     assert proc.poll() is None, "the build finished before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
@@ -63,7 +63,7 @@ def test_killed_build_leaves_previous_site(project):
     assert tree_digest(project.site) == before
     # The next build cleans up what the killed one left behind.
     project.build()
-    assert not list(project.path.glob(".site-staging-*")) and not list(project.path.glob(".loseblatt-ausgaben-*"))
+    assert not list(project.path.glob(".site-staging-*")) and not list(project.path.glob(".site-ausgaben-*"))
 
 
 class _Links(html.parser.HTMLParser):

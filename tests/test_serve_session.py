@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from conftest import make_project
@@ -63,13 +64,33 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
         assert processed, "the first check processes every text"
         pids = sorted(plugin.session.workers._pool._processes)
         before = "Text von Blatt 2.3."
+        page = served / "sn/02-gremiengruendung/blatt-2-3/index.html"
         for n in (1, 2):
             processed.clear()
             project.edit(SHEET, before, after := f"Text von Blatt 2.3, Änderung {n}.")
-            before = after
             cfg = config()
             assert cfg.plugins["loseblatt"] is plugin
-            build(cfg)
+            # While the rebuild runs, the browser still gets the last version of every page.
+            seen, building = [], threading.Event()
+            building.set()
+
+            def read_page(seen=seen, building=building):
+                while building.is_set():
+                    try:
+                        seen.append(page.read_text("utf-8"))
+                    except OSError:
+                        seen.append(None)
+
+            reader = threading.Thread(target=read_page)
+            reader.start()
+            try:
+                build(cfg)
+            finally:
+                building.clear()
+                reader.join()
+            assert len(seen) > 10 and None not in seen
+            assert {before in text for text in seen} == {True, False}  # the old page, then the new
+            before = after
             # Only the edited sheet's text went through the text stages again (once: both
             # editions read it alike).
             assert processed == ["bund:2.3"]
@@ -84,6 +105,8 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
     finally:
         first.plugins.on_shutdown()
     assert plugin.session is None
+    # Nothing of the rebuilds is left beside the served folder (staging, old sites, production).
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".served")) == [".served.lock"]
 
     # A cold build of the same binder (fresh cache, subprocess) gives the same files.
     project.build(env={**env, "LOSEBLATT_CACHE": str(tmp_path / "kalt")})

@@ -2,16 +2,28 @@
 
 A build that fails or is killed leaves the previous site/ untouched. One build at a time
 writes to a site folder: a lock file beside it is held for the whole build, and only the
-build holding it removes leftovers of earlier, killed builds.
+build holding it removes leftovers of earlier, killed builds. `mkdocs serve` publishes the
+same way into the folder it serves, so the preview stays whole while a rebuild runs.
+
+The old site is removed after the swap, in a thread: at 1,000 sheets that is about 7,500
+folders (a second here), and under serve the browser should not wait for it.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import filecmp
 import os
 import shutil
+import tempfile
+import threading
 from pathlib import Path
+
+SCRATCH = "ausgaben"  # the editions' production folder (coordinator.py)
+# Names of scratch folders before they were named for their target.
+LEGACY = {"site": (".loseblatt-ausgaben-*",)}
 
 
 class SiteBusy(Exception):
@@ -19,8 +31,12 @@ class SiteBusy(Exception):
 
 
 class Publisher:
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, keep_unchanged: bool = True):
+        """`keep_unchanged`: unchanged files keep the published copy and its date (for sites
+        that are synced or cached by date; a preview does not need the comparison)."""
         self.target = Path(target).resolve()
+        self.keep = keep_unchanged
+        self._removal: threading.Thread | None = None
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
         self._lock = (parent / f".{self.target.name}.lock").open("a+")
@@ -33,23 +49,45 @@ class Publisher:
                 "Bitte warten, bis er fertig ist, und dann erneut bauen."
             ) from None
         # Leftovers of killed builds: safe to remove now that no other build can be running.
-        for pattern in (f".{self.target.name}-staging-*", f".{self.target.name}-old-*", ".loseblatt-ausgaben-*"):
+        # Only this target's: under serve the parent is the shared temporary folder.
+        name = self.target.name
+        for pattern in (f".{name}-staging-*", f".{name}-old-*", f".{name}-{SCRATCH}-*", *LEGACY.get(name, ())):
             for stale in parent.glob(pattern):
                 shutil.rmtree(stale, ignore_errors=True)
-        self.staging = parent / f".{self.target.name}-staging-{os.getpid()}"
+        self.staging = parent / f".{name}-staging-{os.getpid()}"
         self.staging.mkdir(parents=True, exist_ok=True)
 
+    def scratch(self) -> Path:
+        """A new folder beside the target for this build's work in progress; the next build
+        removes it if this one was killed."""
+        return Path(tempfile.mkdtemp(prefix=f".{self.target.name}-{SCRATCH}-", dir=self.target.parent))
+
     def publish(self) -> int:
-        """Swap the new site in; returns how many files kept their published copy."""
-        kept = keep_unchanged(self.staging, self.target) if self.target.is_dir() else 0
-        old = self.target.parent / f".{self.target.name}-old-{os.getpid()}"
+        """Swap the new site in; returns how many files kept their published copy. The old site
+        is removed in a thread (`finish` waits for it)."""
+        kept = keep_unchanged(self.staging, self.target) if self.keep and self.target.is_dir() else 0
+        old = None
         if self.target.exists():
-            os.replace(self.target, old)
-        os.replace(self.staging, self.target)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+            # A name of its own: the old site of the last rebuild may still be being removed.
+            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
+            if exchange(self.staging, self.target):
+                os.replace(self.staging, old)  # the staging name now holds the old site
+            else:
+                os.replace(self.target, old)  # for a moment there is no site at all
+                os.replace(self.staging, self.target)
+        else:
+            os.replace(self.staging, self.target)
         self._release()
+        if old is not None:
+            self._removal = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+            self._removal.start()
         return kept
+
+    def finish(self) -> None:
+        """Wait until the old site is removed."""
+        if self._removal is not None:
+            self._removal.join()
+            self._removal = None
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -59,6 +97,23 @@ class Publisher:
         if not self._lock.closed:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step, so that the site's folder never goes missing, not even
+    between two renames (Linux: renameat2 with RENAME_EXCHANGE). False where the system or
+    the file system cannot; then the caller renames twice."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def keep_unchanged(staging: Path, published: Path) -> int:

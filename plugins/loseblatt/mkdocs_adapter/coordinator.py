@@ -31,7 +31,7 @@ from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
 from ..core.model import Binder
-from ..publish import Publisher, SiteBusy
+from ..publish import SCRATCH, Publisher, SiteBusy
 from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_versions
@@ -88,8 +88,15 @@ class ServeSession:
     memo: TextMemo = field(default_factory=TextMemo)
     workers: EditionWorkers | None = None
     kept: bool = False  # the check's results are on disk (check_store.py)
+    removing: Publisher | None = None  # the last rebuild's, while its old site is removed
+
+    def settle(self) -> None:
+        if self.removing is not None:
+            self.removing.finish()
+            self.removing = None
 
     def close(self) -> None:
+        self.settle()
         if self.workers is not None:
             self.workers.close()
             self.workers = None
@@ -116,6 +123,9 @@ class Coordinator:
         self.epoch: str | None = None
         self.epoch_was_set = False
         self.timings: dict = {}
+        # Seconds since on_config began, at each step of the build: where a rebuild waits.
+        self.timeline: dict[str, float] = {}
+        self.began = time.perf_counter()
         self.production: ThreadPoolExecutor | None = None
         self.production_future: Future | None = None
         self.production_dir: Path | None = None
@@ -160,11 +170,14 @@ class Coordinator:
             )
         return [c for c in available if c in wanted]
 
+    def mark(self, step: str) -> None:
+        self.timeline[step] = round(time.perf_counter() - self.began, 3)
+
     # ----- events ---------------------------------------------------------------
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
         # A municipal binder (kommune.yml) is checked and assembled from its pinned package.
-        started = time.perf_counter()
+        self.began = started = time.perf_counter()
         memo = self.session.memo if self.session is not None else TextMemo()
         store = CheckStore(self.cache_dir / "pruefung")
         if memo.empty:
@@ -178,12 +191,17 @@ class Coordinator:
             if self.session is not None:
                 self.session.kept = True
         self.timings["pruefung"] = round(time.perf_counter() - started, 3)
+        self.mark("geprueft")
+        self.site_target = Path(config.site_dir)
+        if self.command == "serve":
+            # The served folder stays whole while the rebuild runs: it is replaced at the end.
+            self._stage(config, keep_unchanged=False)
         if result.problems and self.command == "serve":
             # Not MkDocs' logger: strict mode would abort the rebuild, and the server would hang.
             for problem in result.problems:
                 serve_log.error(problem.format())
             self.serve_problems = result.problems
-            self.stale_pages = error_page.existing_pages(Path(config.site_dir))
+            self.stale_pages = error_page.existing_pages(self.site_target)
             config.nav = []
             return config
         if result.problems:
@@ -211,15 +229,20 @@ class Coordinator:
         # finds no sheet. Each edition has its own.
         if (search := config.plugins.get(SEARCH_PLUGIN)) is not None:
             search.config.enabled = False
-        self.site_target = Path(config.site_dir)
         if self.command == "build":
-            try:
-                self.publisher = Publisher(Path(config.site_dir))
-            except SiteBusy as exc:
-                raise PluginError(str(exc)) from None
-            config.site_dir = str(self.publisher.staging)
+            self._stage(config, keep_unchanged=True)
         self._start_production(config)
         return config
+
+    def _stage(self, config: MkDocsConfig, keep_unchanged: bool) -> None:
+        """MkDocs builds into a staging folder; post_build swaps it in (publish.py)."""
+        if self.session is not None:
+            self.session.settle()  # the last rebuild's old site is gone before this one starts
+        try:
+            self.publisher = Publisher(self.site_target, keep_unchanged=keep_unchanged)
+        except SiteBusy as exc:
+            raise PluginError(str(exc)) from None
+        config.site_dir = str(self.publisher.staging)
 
     def files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.serve_problems is not None:
@@ -232,13 +255,38 @@ class Coordinator:
         return files
 
     def post_build(self, config: MkDocsConfig) -> None:
-        if self.serve_problems is not None:
-            error_page.write_error_site(Path(config.site_dir), self.serve_problems, self.stale_pages)
-            return
-        production_dir = self._production_dir()
+        self.mark("startseite_gebaut")
         site = Path(config.site_dir)
+        if self.serve_problems is not None:
+            error_page.write_error_site(site, self.serve_problems, self.stale_pages)
+        else:
+            self._place_editions(site)
+        if self.publisher is not None:
+            started = time.perf_counter()
+            self.timings["unveraendert_behalten"] = self.publisher.publish()
+            self.timings["veroeffentlichen"] = round(time.perf_counter() - started, 3)
+            if self.command != "serve":
+                log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
+        self.mark("veroeffentlicht")
+        self.timings["zeitleiste"] = self.timeline
+        # Where the time went, for the benchmark (make bench); not part of the site.
+        stats = self.cache_dir / "build-stats.json"
+        stats.parent.mkdir(parents=True, exist_ok=True)
+        stats.write_text(json.dumps(self.timings, indent=1))
+        if self.session is not None and self.publisher is not None:
+            # The old site goes while the browser reloads; the next rebuild waits for it.
+            self.session.removing = self.publisher
+        elif self.publisher is not None:
+            self.publisher.finish()
+        if self.session is not None:
+            # The server lives for the session: what the last rebuild freed goes back now.
+            return_freed_memory()
+
+    def _place_editions(self, site: Path) -> None:
+        production_dir = self._production_dir()
         try:
             self._finish_production()
+            self.mark("herstellung_fertig")
             for code in self.codes:
                 target = site / code
                 if target.exists():
@@ -248,18 +296,6 @@ class Coordinator:
             shutil.rmtree(production_dir, ignore_errors=True)
             self._restore_epoch()
         write_versions(self.versions_list(), site)
-        if self.publisher is not None:
-            started = time.perf_counter()
-            self.timings["unveraendert_behalten"] = self.publisher.publish()
-            self.timings["veroeffentlichen"] = round(time.perf_counter() - started, 3)
-            log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
-        # Where the time went, for the benchmark (make bench); not part of the site.
-        stats = self.cache_dir / "build-stats.json"
-        stats.parent.mkdir(parents=True, exist_ok=True)
-        stats.write_text(json.dumps(self.timings, indent=1))
-        if self.session is not None:
-            # The server lives for the session: what the last rebuild freed goes back now.
-            return_freed_memory()
 
     def build_error(self) -> None:
         try:
@@ -287,7 +323,11 @@ class Coordinator:
         build (the chooser), into a folder of their own; post_build moves them into place."""
         site = Path(config.site_dir)
         site.parent.mkdir(parents=True, exist_ok=True)
-        self.production_dir = Path(tempfile.mkdtemp(prefix=".loseblatt-ausgaben-", dir=site.parent))
+        self.production_dir = (
+            self.publisher.scratch()
+            if self.publisher is not None
+            else Path(tempfile.mkdtemp(prefix=f".{site.name}-{SCRATCH}-", dir=site.parent))
+        )
         settings = ProductionSettings(
             config_file=config.config_file_path,
             site_url=config.site_url or "",
@@ -415,9 +455,11 @@ class Coordinator:
         if self.session is not None:
             workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
         todo = [replace(job, finishing=finishing(job.edition.code)) for job in todo]
+        self.mark("arbeiter_beauftragt")
         results = build_editions(todo, self.options.parallel, workers, meanwhile=reused) if todo else []
         if not todo:
             reused()
+        self.mark("ausgaben_fertig")
         self.timings["nachbereitung"] = round(post["s"] + sum(r.finish_seconds for r in results), 3)
         kept.prune(set(self.checked.binder.editions))
         self.timings["ausgaben"] = {r.code: r.seconds for r in results}
