@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,7 +40,7 @@ from ..workers import return_freed_memory
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
-from .editions import EditionJob, EditionWorkers, build_editions
+from .editions import EditionJob, EditionWorkers, build_editions, build_order
 from .finishing import KEPT, OFFLINE_CACHE, Finishing, finish_and_keep
 from .search_entries import SEARCH_PLUGIN
 
@@ -400,34 +401,19 @@ class Coordinator:
             )
             for code in self.codes
         ]
-        # An edition whose inputs are unchanged since its last build is linked from there.
-        started = time.perf_counter()
+        # An edition whose inputs are unchanged since its last build is linked from there. Each
+        # edition's key is worked out in build order, and an edition that must be built goes to
+        # a worker at once: the first worker starts before the last key is known.
         kept = EditionOutputs(self.cache_dir / KEPT)
         config_text = Path(settings.config_file).read_text(encoding="utf-8")
         # Hidden folders (the production and staging folders) are skipped anyway.
         files = project_files(self.project_root, self.binder_dir(), [self.site_target, self.cache_dir])
-        keys = {job.edition.code: edition_key(job.assignment, settings, config_text, files) for job in jobs}
-        # A finished edition (with PDFs, manifest, packages and offline copy) is taken whole
-        # when, besides its site, nothing those steps read has changed either.
         result = self.checked
-        done_keys = {
-            code: finished_key(
-                key,
-                (pdfs.get(code), result.snapshots, result.withdrawals, result.binder.glossary),
-                out / ".pdf" / code,
-            )
-            for code, key in keys.items()
-        }
-        finished = {code for code, key in done_keys.items() if kept.restore(code, key, out / code, FINISHED)}
-        todo = [
-            job
-            for job in jobs
-            if job.edition.code not in finished
-            and not kept.restore(job.edition.code, keys[job.edition.code], Path(job.site_dir))
-        ]
-        self.timings["wiederverwendet"] = sorted(set(keys) - {job.edition.code for job in todo})
-        self.timings["fertig_uebernommen"] = sorted(finished)
-        self.timings["wiederverwenden"] = round(time.perf_counter() - started, 3)
+        keys: dict[str, str | None] = {}
+        done_keys: dict[str, str | None] = {}
+        finished: list[str] = []  # taken whole from the last build
+        reused: list[str] = []  # MkDocs' output taken from the last build, finished here
+        keying = {"s": 0.0}
 
         def finishing(code: str) -> Finishing:
             return Finishing(
@@ -442,24 +428,46 @@ class Coordinator:
                 finished_key=done_keys[code],
             )
 
+        def to_build() -> Iterator[EditionJob]:
+            for job in build_order(jobs):
+                started = time.perf_counter()
+                code = job.edition.code
+                keys[code] = edition_key(job.assignment, settings, config_text, files)
+                # A finished edition (with PDFs, manifest, packages and offline copy) is taken
+                # whole when, besides its site, nothing those steps read has changed either.
+                done_keys[code] = finished_key(
+                    keys[code],
+                    (pdfs.get(code), result.snapshots, result.withdrawals, result.binder.glossary),
+                    out / ".pdf" / code,
+                )
+                if kept.restore(code, done_keys[code], out / code, FINISHED):
+                    finished.append(code)
+                elif kept.restore(code, keys[code], Path(job.site_dir)):
+                    reused.append(code)
+                else:
+                    keying["s"] += time.perf_counter() - started
+                    if "arbeiter_beauftragt" not in self.timeline:
+                        self.mark("arbeiter_beauftragt")
+                    yield replace(job, finishing=finishing(code))
+                    continue
+                keying["s"] += time.perf_counter() - started
+
         # Each worker finishes the edition it built (finishing.py). These are finished here
         # meanwhile: their MkDocs output was taken from the last build.
         post = {"s": 0.0}
 
-        def reused() -> None:
-            for code in self.timings["wiederverwendet"]:
-                if code not in finished:
-                    post["s"] += finish_and_keep(result.editions[code], out / code, finishing(code), built=False)
+        def finish_reused() -> None:
+            for code in reused:
+                post["s"] += finish_and_keep(result.editions[code], out / code, finishing(code), built=False)
 
         workers = None
         if self.session is not None:
             workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
-        todo = [replace(job, finishing=finishing(job.edition.code)) for job in todo]
-        self.mark("arbeiter_beauftragt")
-        results = build_editions(todo, self.options.parallel, workers, meanwhile=reused) if todo else []
-        if not todo:
-            reused()
+        results = build_editions(to_build(), self.options.parallel, workers, meanwhile=finish_reused, at_most=len(jobs))
         self.mark("ausgaben_fertig")
+        self.timings["wiederverwendet"] = sorted(finished + reused)
+        self.timings["fertig_uebernommen"] = sorted(finished)
+        self.timings["wiederverwenden"] = round(keying["s"], 3)
         self.timings["nachbereitung"] = round(post["s"] + sum(r.finish_seconds for r in results), 3)
         kept.prune(set(self.checked.binder.editions))
         self.timings["ausgaben"] = {r.code: r.seconds for r in results}

@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -166,7 +166,7 @@ class EditionWorkers:
         self._pool: Any = None
 
     def run(
-        self, jobs: list[EditionJob], done: Callable[[EditionResult], None] | None, meanwhile: Callable[[], None]
+        self, jobs: Iterable[EditionJob], done: Callable[[EditionResult], None] | None, meanwhile: Callable[[], None]
     ) -> list[EditionResult]:
         if self._pool is None:
             # As many as the machine allows: later builds may have more editions to build.
@@ -184,11 +184,17 @@ class EditionWorkers:
 
 
 def _run(
-    pool: Any, jobs: list[EditionJob], done: Callable[[EditionResult], None] | None, meanwhile: Callable[[], None]
+    pool: Any, jobs: Iterable[EditionJob], done: Callable[[EditionResult], None] | None, meanwhile: Callable[[], None]
 ) -> list[EditionResult]:
-    """The results in the order of `jobs`; `done` is called with each as soon as it is there,
-    `meanwhile` once all are handed to the workers."""
-    futures = [pool.submit(build_edition, job) for job in jobs]
+    """The results in the order of `jobs`; each job goes to the workers as soon as `jobs` yields
+    it, `done` is called with each result as soon as it is there, `meanwhile` once all are
+    handed to the workers. The first editions run side by side with nothing cached yet: every
+    second one works through its pages backwards, so the two meet in the middle and each takes
+    the other's half from the caches."""
+    futures = [
+        pool.submit(build_edition, replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1)))
+        for i, job in enumerate(jobs)
+    ]
     meanwhile()
     if done is not None:
         for future in as_completed(futures):
@@ -196,25 +202,28 @@ def _run(
     return [f.result() for f in futures]
 
 
+def build_order(jobs: Iterable[EditionJob]) -> list[EditionJob]:
+    """The general edition first: its pages are the ones the Länder share. Then the largest, so
+    the last worker does not start a big one alone."""
+    return sorted(jobs, key=lambda j: (j.edition.code != BASE, -len(j.edition.sheets)))
+
+
 def build_editions(
-    jobs: list[EditionJob],
+    jobs: Iterable[EditionJob],
     parallel: int,
     workers: EditionWorkers | None = None,
     done: Callable[[EditionResult], None] | None = None,
     meanwhile: Callable[[], None] = lambda: None,
+    at_most: int | None = None,
 ) -> list[EditionResult]:
     """Always in worker processes, also for one edition: the coordinator's plugin instance
     (which MkDocs reuses for every config it loads in this process) must not build an edition.
-    With `workers` (a serve session) in those; else in a pool for this build only. `done` gets
-    each result as soon as it is there (in the calling thread); `meanwhile` runs while the
-    workers build."""
-    # The general edition first: its pages are the ones the Länder share. Then the largest, so
-    # the last worker does not start a big one alone. The first editions run side by side
-    # with nothing cached yet; every second one works through its pages backwards, so the two
-    # meet in the middle and each takes the other's half from the caches.
-    jobs = sorted(jobs, key=lambda j: (j.edition.code != BASE, -len(j.edition.sheets)))
-    jobs = [replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1)) for i, job in enumerate(jobs)]
+    `jobs` in build order (build_order), possibly a generator that works out whether an
+    edition needs building at all: each one goes to a worker as soon as it is yielded. With
+    `workers` (a serve session) in those; else in a pool for this build only, of at most
+    `at_most` processes (the number of editions). `done` gets each result as soon as it is
+    there (in the calling thread); `meanwhile` runs while the workers build."""
     if workers is not None:
         return workers.run(jobs, done, meanwhile)
-    with process_pool(workers_for(parallel, len(jobs))) as pool:
+    with process_pool(workers_for(parallel, at_most or cpu_count())) as pool:
         return _run(pool, jobs, done, meanwhile)
