@@ -381,6 +381,34 @@ def test_comparison_marks_exactly_the_changed_words_and_paragraphs(two_deliverie
     )
 
 
+def test_comparison_shows_sheet_references_and_escaped_titles_as_readers_see_them():
+    """A Fassung's text holds its Blattverweise resolved into Markdown (an attribute list, a
+    title with escaped characters); the comparison shows the words of the link, never its
+    markup (it used to show «Die Beccaria\\-Standards{: data-blatt="1.3" }»)."""
+    from loseblatt.core.references import Target, link_markdown
+
+    ref = link_markdown("1.3", Target("Die Beccaria-Standards (Kurzfassung) [neu]", "01/blatt-3.md"), "02/blatt-2.md")
+    old = f"Qualität sichern die Beccaria-Standards ({ref}) und ein Bericht.\n\nGleich bleibt dies {{: #anker }}"
+    new = f"Qualität sichern die Beccaria-Standards ({ref}) und zwei Berichte.\n\nGleich bleibt dies {{: #anker }}"
+    diff = compare(old, new)
+    assert [[(p.kind, p.text) for p in block.pieces] for block in diff] == [
+        [
+            (
+                "gleich",
+                "Qualität sichern die Beccaria-Standards (Blatt 1.3 – Die Beccaria-Standards (Kurzfassung) [neu]) und ",
+            ),
+            ("gestrichen", "ein Bericht."),
+            ("eingefuegt", "zwei Berichte."),
+        ],
+        [("gleich", "Gleich bleibt dies")],
+    ]
+    html = vergleich.diff_html(diff)
+    assert "{:" not in html and "data-blatt" not in html and "\\" not in html and "](" not in html
+    # In a template (a fenced block) a backslash stays what it is.
+    fenced = "```vorlage Muster\nPfad: C:\\Ablage\\-neu\n```"
+    assert "C:\\Ablage\\-neu" in "".join(p.text for b in compare(fenced, fenced) for p in b.pieces)
+
+
 def test_comparisons_are_kept_for_every_process_and_never_served_stale(tmp_path, monkeypatch):
     """Comparing Fassungen is most of an edition's plan; whichever worker builds the edition next
     takes the comparison from the cache folder instead of working it out again."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .assemble import AssembledEdition
 from .history import EditionHistory
+from .references import unescape_markdown
 from .revisions import blocks
 
 
@@ -59,8 +60,10 @@ def sheet_fassungen(edition: AssembledEdition, history: EditionHistory) -> dict[
 
 # ----- differences -------------------------------------------------------------------
 
-LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-ATTRS = re.compile(r"\{:?\s*[.#][^}\n]*\}")
+# Link text may hold escaped brackets (a sheet title in a resolved Blattverweis).
+LINK = re.compile(r"!?\[((?:\\.|[^\]\\\n])*)\]\([^)\n]*\)")
+# Attribute lists: classes, ids and key="value" pairs such as a Blattverweis' data-blatt.
+ATTRS = re.compile(r"(?<!\\)\{:?[ \t]*(?:[.#]|[A-Za-z][\w-]*=)[^}\n]*\}")
 EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 HEADING = re.compile(r"^#{1,6}\s+")
 ADMONITION = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?)\s*\S+\s*"([^"]*)"\s*$', re.M)
@@ -77,6 +80,8 @@ def reading_text(block: str) -> tuple[str, bool]:
     text = LINK.sub(lambda m: m.group(1), text)
     text = ATTRS.sub("", text)
     text = EMPHASIS.sub(lambda m: m.group(2), text)
+    if not FENCE.search(block):  # in a template, a backslash is a backslash
+        text = unescape_markdown(text)
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
     return text, heading
 

@@ -30,6 +30,15 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+.!|>-])")
+
+
+def unescape_markdown(text: str) -> str:
+    """The characters a backslash escapes in Markdown, as readers see them (escape_markdown's
+    counterpart)."""
+    return _ESCAPED.sub(r"\1", text)
+
+
 def link_markdown(blatt: str, target: Target, from_doc: str) -> str:
     """A Blattverweis as a Markdown link that names its sheet (data-blatt); how it looks on the
     web and in print is the renderers' business (render/safe_markdown.py)."""
