@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace as NS
 
-from loseblatt.mkdocs_adapter.page_cache import NAME, URL, Placeholders, fillable, nav_view
+from loseblatt.mkdocs_adapter.page_cache import NAME, URL, NavText, Placeholders, _json, fillable, nav_view
 from loseblatt.render.web.html_fixes import drop_blank_lines, sort_sitemap
 
 
@@ -59,3 +59,25 @@ def test_drawn_navigation_ignores_what_a_collapsed_section_hides():
     view = nav_view(a, here_a)
     assert view[0][0] == "open" and [i[1] for i in view[0][2]] == ["2.1", "2.2"]
     assert view[1][0] == "collapsed" and view[1][2][2] == "08/8-1/"
+
+
+def test_navigation_text_of_the_key_is_the_drawn_navigation_serialised():
+    """The page key serialises each item's fixed parts once per build (NavText); the text must
+    be exactly that of the drawn navigation, for every page, with titles that need escaping."""
+
+    def page(title, url, **meta):
+        return NS(title=title, url=url, is_index=False, active=False, meta=meta)
+
+    pages = [page('2.1 „Gremium“ \\ "x"', "02/2-1/", icon="i"), page("2.2", "02/2-2/"), page(None, "02/2-3/")]
+    sub = NS(title="Unter", children=[page("2.4.1", "02/s/1/"), page("2.4.2", "02/s/2/")], active=False)
+    reg2 = NS(title="Register 2", children=[*pages, sub], active=False)
+    reg8 = NS(title="Register 8", children=[NS(title="leer", children=[], active=False)], active=False)
+    empty = NS(title="Leer", children=[NS(title="Tiefer", children=[page("9.1", "09/1/")], active=False)], active=False)
+    items = [page("Start", ""), reg2, reg8, empty]
+    text = NavText()
+    for here, parents in [(p, [reg2]) for p in pages] + [(sub.children[1], [reg2, sub])]:
+        for item in (here, *parents):
+            item.active = True
+        assert text.view(items, here) == _json(nav_view(items, here))
+        for item in (here, *parents):
+            item.active = False

@@ -35,16 +35,24 @@ def edit_root(repo_url: str | None, edit_uri: str | None, docs_dir: str = "docs"
     return (repo_url or "").rstrip("/") + "/" + (rel + "/" if rel else "")
 
 
-def edit_path(sources: list[Path], project_root: Path) -> str | None:
+def edit_path(sources: list[Path], project_root: Path, resolved_root: Path | None = None) -> str | None:
     """The file an editor changes for a page assembled from `sources` (the last one wins: a
-    state's extension is appended to the base sheet and is what the state edits)."""
+    state's extension is appended to the base sheet and is what the state edits).
+    `resolved_root`: the project root already resolved (for many pages at once)."""
     if not sources:
         return None
     path = Path(sources[-1])
-    try:
-        return path.resolve().relative_to(Path(project_root).resolve()).as_posix()
-    except ValueError:
-        return None
+    root = resolved_root or Path(project_root).resolve()
+    # Sources are absolute paths below the resolved binder folder: resolving each of a
+    # thousand again (a system call per part) is only needed for one that is not.
+    for candidate in (path, path.resolve()) if path.is_absolute() else (path.resolve(),):
+        try:
+            rel = candidate.relative_to(root)
+        except ValueError:
+            continue
+        if ".." not in rel.parts:
+            return rel.as_posix()
+    return None
 
 
 def edit_sources(edition) -> dict[str, Path]:
@@ -67,9 +75,10 @@ def edit_url(root: str | None, rel_path: str | None) -> str | None:
 def edit_urls(edition, repo_url: str | None, edit_uri: str | None, docs_dir: str, project_root: Path) -> dict[str, str]:
     """Page source path -> its «Bearbeiten» address, for every page of `edition` from a file."""
     root = edit_root(repo_url, edit_uri, docs_dir)
+    resolved = Path(project_root).resolve()
     out = {}
     for uri, source in edit_sources(edition).items():
-        url = edit_url(root, edit_path([source], project_root))
+        url = edit_url(root, edit_path([source], project_root, resolved))
         if url:
             out[uri] = url
     return out

@@ -98,7 +98,7 @@ def link_tree(src: Path, dest: Path) -> int:
     return n
 
 
-def _link(source: Path, dest: Path) -> None:
+def _link(source: str | Path, dest: str | Path) -> None:
     """A hard link at `dest` (which must not exist), a copy where links are impossible."""
     try:
         os.link(source, dest)
@@ -109,14 +109,17 @@ def _link(source: Path, dest: Path) -> None:
 def mirror_tree(src: Path, dest: Path) -> int:
     """Make `dest` a copy of `src` made of hard links, reusing `dest`'s folders: removing and
     making again one folder per page cost more than linking the pages (0.62 of the 1.06 s it took
-    to keep both stages of an edition at 1,000 sheets). A file is replaced by renaming a new link over it, never written in
-    place, so a site that links the old file keeps its bytes."""
+    to keep both stages of an edition at 1,000 sheets). A file is replaced by renaming a new link
+    over it, never written in place, so a site that links the old file keeps its bytes. Paths are
+    plain strings: with two per file, pathlib's objects were a third of the time."""
     n = 0
-    for folder, dirs, names in os.walk(src):
-        target = dest / Path(folder).relative_to(src)
-        if target.is_symlink() or (target.exists() and not target.is_dir()):
-            target.unlink()
-        target.mkdir(parents=True, exist_ok=True)
+    src_root, dest_root = os.fspath(src), os.fspath(dest)
+    for folder, dirs, names in os.walk(src_root):
+        rel = os.path.relpath(folder, src_root)
+        target = dest_root if rel == "." else os.path.join(dest_root, rel)
+        if os.path.islink(target) or (os.path.lexists(target) and not os.path.isdir(target)):
+            os.unlink(target)
+        os.makedirs(target, exist_ok=True)
         existing = {entry.name: entry for entry in os.scandir(target)}
         for name, entry in existing.items():
             wanted_dir = name in dirs
@@ -125,20 +128,21 @@ def mirror_tree(src: Path, dest: Path) -> int:
             elif wanted_dir != entry.is_dir(follow_symlinks=False):
                 _remove(entry)  # a file where a folder belongs, or the other way round
         for name in names:
-            source = Path(folder) / name
+            source = os.path.join(folder, name)
             old = existing.get(name)
             if old is not None and old.is_file(follow_symlinks=False):
-                have, want = old.stat(follow_symlinks=False), source.stat()
+                have, want = old.stat(follow_symlinks=False), os.stat(source)
                 if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
                     n += 1
                     continue
             if old is None:
-                _link(source, target / name)
+                _link(source, os.path.join(target, name))
             else:
-                fresh = target / f".{name}.neu"
-                fresh.unlink(missing_ok=True)
+                fresh = os.path.join(target, f".{name}.neu")
+                if os.path.lexists(fresh):
+                    os.unlink(fresh)
                 _link(source, fresh)
-                os.replace(fresh, target / name)
+                os.replace(fresh, os.path.join(target, name))
             n += 1
     return n
 
