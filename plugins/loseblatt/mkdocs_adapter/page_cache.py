@@ -147,6 +147,8 @@ class NavText:
 
     def __init__(self) -> None:
         self._fixed: dict[int, tuple[str, str]] = {}
+        self._titles: dict[int, str] = {}
+        self._shut: dict[int, str] = {}
 
     def _leaf(self, item, page) -> str:
         fixed = self._fixed.get(id(item))
@@ -155,19 +157,32 @@ class NavText:
                 [type(item).__name__, item.title, getattr(item, "url", None), getattr(item, "is_index", False)]
             )
             fixed = self._fixed[id(item)] = (head[1:-1], _json(_meta(item)))
-        flags = _json([item is page, bool(getattr(item, "active", False))])[1:-1]
-        return f"[{fixed[0]}, {flags}, {fixed[1]}]"
+        here = "true" if item is page else "false"  # JSON's spelling, without a json.dumps per item
+        active = "true" if getattr(item, "active", False) else "false"
+        return f"[{fixed[0]}, {here}, {active}, {fixed[1]}]"
+
+    def _title(self, section) -> str:
+        title = self._titles.get(id(section))
+        if title is None:
+            title = self._titles[id(section)] = _json(section.title)
+        return title
 
     def _collapsed(self, section) -> str:
-        item = section
-        while True:
-            kids = _children(item)
-            first = kids[0] if kids else None
-            if first is not None and _children(first):
-                item = first
-                continue
+        # Nothing in a collapsed section is active (activity runs up from the page), so its
+        # text is the same on every page that shows it collapsed.
+        text = self._shut.get(id(section))
+        if text is None:
+            item = section
+            while True:
+                kids = _children(item)
+                first = kids[0] if kids else None
+                if first is not None and _children(first):
+                    item = first
+                    continue
+                break
             shown = self._leaf(first, None) if first is not None else "null"
-            return f'["collapsed", {_json(section.title)}, {shown}]'
+            text = self._shut[id(section)] = f'["collapsed", {self._title(section)}, {shown}]'
+        return text
 
     def view(self, items, page) -> str:
         out = []
@@ -176,7 +191,7 @@ class NavText:
             if not kids:
                 out.append(self._leaf(item, page))
             elif getattr(item, "active", False):
-                out.append(f'["open", {_json(item.title)}, {self.view(kids, page)}]')
+                out.append(f'["open", {self._title(item)}, {self.view(kids, page)}]')
             else:
                 out.append(self._collapsed(item))
         return "[" + ", ".join(out) + "]"
