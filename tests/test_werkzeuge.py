@@ -404,6 +404,12 @@ def test_comparison_shows_sheet_references_and_escaped_titles_as_readers_see_the
     ]
     html = vergleich.diff_html(diff)
     assert "{:" not in html and "data-blatt" not in html and "\\" not in html and "](" not in html
+    # Tables and lists as readers see them: cells, not pipes and delimiter rows; bullets.
+    table = "| Säule | Bedeutung |\n|---|:---:|\n| Polizei \\| Staat | vor Ort |\n\n- eins\n- zwei"
+    assert [[p.text for p in b.pieces] for b in compare(table, table)] == [
+        ["Säule · Bedeutung\nPolizei | Staat · vor Ort"],
+        ["• eins\n• zwei"],
+    ]
     # In a template (a fenced block) a backslash stays what it is.
     fenced = "```vorlage Muster\nPfad: C:\\Ablage\\-neu\n```"
     assert "C:\\Ablage\\-neu" in "".join(p.text for b in compare(fenced, fenced) for p in b.pieces)

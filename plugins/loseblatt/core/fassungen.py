@@ -67,6 +67,11 @@ ATTRS = re.compile(r"(?<!\\)\{:?[ \t]*(?:[.#]|[A-Za-z][\w-]*=)[^}\n]*\}")
 EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 HEADING = re.compile(r"^#{1,6}\s+")
 ADMONITION = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?)\s*\S+\s*"([^"]*)"\s*$', re.M)
+# Tables: the delimiter row goes, cells are separated by a middle dot; list items get a bullet.
+TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+CELL_SEPARATOR = re.compile(r"(?<!\\)\|")
+BULLET = re.compile(r"^(\s*)[-*+]\s+", re.M)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(?:vorlage\s+(.*)|\S*)\s*$", re.M)
 
 
@@ -80,10 +85,19 @@ def reading_text(block: str) -> tuple[str, bool]:
     text = LINK.sub(lambda m: m.group(1), text)
     text = ATTRS.sub("", text)
     text = EMPHASIS.sub(lambda m: m.group(2), text)
-    if not FENCE.search(block):  # in a template, a backslash is a backslash
+    if not FENCE.search(block):  # in a template, a backslash is a backslash; no tables, no lists
+        text = BULLET.sub(lambda m: m.group(1) + "• ", text)
+        text = "\n".join(_table_line(line) for line in text.split("\n") if not TABLE_DELIMITER.match(line))
         text = unescape_markdown(text)
     text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
     return text, heading
+
+
+def _table_line(line: str) -> str:
+    row = TABLE_ROW.match(line)
+    if row is None:
+        return line
+    return " · ".join(cell.strip() for cell in CELL_SEPARATOR.split(row.group(1)))
 
 
 @dataclass
