@@ -111,9 +111,9 @@ def _leaf(item, page) -> list:
     ]
 
 
-def _collapsed(section) -> list:
-    """What a pruned section shows: its title and a link to the first page along its first
-    children (Material's render_pruned)."""
+def _first_page(section):
+    """The page a pruned section links to: the first along its first children (Material's
+    render_pruned); None in an empty section."""
     item = section
     while True:
         kids = _children(item)
@@ -121,7 +121,13 @@ def _collapsed(section) -> list:
         if first is not None and _children(first):
             item = first
             continue
-        return ["collapsed", section.title, _leaf(first, None) if first is not None else None]
+        return first
+
+
+def _collapsed(section) -> list:
+    """What a pruned section shows: its title and a link to its first page."""
+    first = _first_page(section)
+    return ["collapsed", section.title, _leaf(first, None) if first is not None else None]
 
 
 def nav_view(items, page) -> list:
@@ -172,14 +178,7 @@ class NavText:
         # text is the same on every page that shows it collapsed.
         text = self._shut.get(id(section))
         if text is None:
-            item = section
-            while True:
-                kids = _children(item)
-                first = kids[0] if kids else None
-                if first is not None and _children(first):
-                    item = first
-                    continue
-                break
+            first = _first_page(section)
             shown = self._leaf(first, None) if first is not None else "null"
             text = self._shut[id(section)] = f'["collapsed", {self._title(section)}, {shown}]'
         return text
