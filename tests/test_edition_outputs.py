@@ -130,6 +130,15 @@ def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, mon
     assert {p.relative_to(whole).as_posix() for p in whole.rglob("*") if p.is_file()} == finished
     assert (whole / "offline.zip").read_bytes() == (site / "offline.zip").read_bytes()
     assert not kept.restore("sn", "anderer-schluessel", tmp_path / "nichts", FINISHED)
+    # The finished edition is kept as what finishing added or replaced, on top of MkDocs' output
+    # (a second whole tree of links cost as much as the first): the pages are not in it twice.
+    on_top = {p.relative_to(cache / "ausgaben/sn/fertig").as_posix() for p in (cache / "ausgaben/sn/fertig").rglob("*")}
+    assert {"manifest.json", "offline.zip", "index.html", "pakete/index.json"} <= on_top
+    assert "02-gremiengruendung/blatt-2-3/index.html" not in on_top and len(on_top) < len(finished) / 4
+    # A new MkDocs output takes the finished edition that lay on top of the old one with it.
+    kept.store("sn", "neue-site", mkdocs_only)
+    assert not kept.restore("sn", "schluessel-fertig", tmp_path / "nicht-mehr", FINISHED)
+    assert not (tmp_path / "nicht-mehr").exists()
 
 
 def test_a_kept_edition_is_replaced_by_links_in_its_folders_and_never_written_in_place(tmp_path):

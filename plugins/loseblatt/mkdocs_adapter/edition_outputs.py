@@ -26,7 +26,8 @@ from .edition_site import EditionAssignment
 
 KEY_FILE = "schluessel"
 SITE = "site"  # MkDocs' output of an edition
-FINISHED = "fertig"  # the edition as published
+FINISHED = "fertig"  # the edition as published, kept as what finishing changed (EditionOutputs)
+GONE_FILE = "fertig.entfernt"
 # The binder's text reaches a worker only through the assignment; other binder files (images)
 # are read from disk and count as project files.
 TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".json")
@@ -86,16 +87,79 @@ def edition_key(assignment: EditionAssignment, settings: object, config_text: st
     return cache_key("ausgabe", inputs, config_text, environment(config_text), files)
 
 
-def link_tree(src: Path, dest: Path) -> int:
-    """A copy of `src` at `dest` made of hard links (copies where links are impossible)."""
+def link_tree(src: Path, dest: Path, skip: frozenset[str] = frozenset()) -> int:
+    """A copy of `src` at `dest` made of hard links (copies where links are impossible), without
+    the files `skip` (paths relative to `src`)."""
     n = 0
-    for folder, _dirs, names in os.walk(src):
-        target = dest / Path(folder).relative_to(src)
-        target.mkdir(parents=True, exist_ok=True)
+    src_root, dest_root = os.fspath(src), os.fspath(dest)
+    for folder, _dirs, names in os.walk(src_root):
+        rel = os.path.relpath(folder, src_root)
+        target = dest_root if rel == "." else os.path.join(dest_root, rel)
+        os.makedirs(target, exist_ok=True)
         for name in names:
-            _link(Path(folder) / name, target / name)
+            if skip and (name if rel == "." else f"{rel}/{name}") in skip:
+                continue
+            _link(os.path.join(folder, name), os.path.join(target, name))
             n += 1
     return n
+
+
+def _files(root: str) -> list[str]:
+    """Every file below `root`, relative to it, with / between folders."""
+    out = []
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        out += [name if rel == "." else f"{rel}/{name}" for name in names]
+    return out
+
+
+def overlay(src: Path, base: Path) -> tuple[list[str], list[str]]:
+    """What `src` has on top of `base`: the files that are not the same file (hard link) in both,
+    and the files of `base` that `src` lacks."""
+    src_root, base_root = os.fspath(src), os.fspath(base)
+    changed = []
+    present = _files(src_root)
+    for rel in present:
+        try:
+            have, under = os.stat(os.path.join(src_root, rel)), os.stat(os.path.join(base_root, rel))
+        except OSError:
+            changed.append(rel)
+            continue
+        if (have.st_ino, have.st_dev) != (under.st_ino, under.st_dev):
+            changed.append(rel)
+    gone = sorted(set(_files(base_root)) - set(present))
+    return changed, gone
+
+
+def mirror_files(src: Path, dest: Path, rels: list[str]) -> None:
+    """Make `dest` hold exactly the files `rels` of `src`, as hard links; like mirror_tree, a file
+    is replaced by renaming a new link over it, never written in place."""
+    src_root, dest_root = os.fspath(src), os.fspath(dest)
+    wanted = set(rels)
+    os.makedirs(dest_root, exist_ok=True)
+    if os.path.isdir(dest_root):
+        for folder, _dirs, names in os.walk(dest_root, topdown=False):
+            rel = os.path.relpath(folder, dest_root)
+            for name in names:
+                if (name if rel == "." else f"{rel}/{name}") not in wanted:
+                    os.unlink(os.path.join(folder, name))
+            if rel != "." and not os.listdir(folder):
+                os.rmdir(folder)
+    for rel in rels:
+        source, target = os.path.join(src_root, rel), os.path.join(dest_root, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            have, want = os.stat(target), os.stat(source)
+            if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
+                continue
+        except FileNotFoundError:
+            _link(source, target)
+            continue
+        fresh = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.neu")
+        if os.path.lexists(fresh):
+            os.unlink(fresh)
+        _link(source, fresh)
+        os.replace(fresh, target)
 
 
 def _link(source: str | Path, dest: str | Path) -> None:
@@ -155,10 +219,12 @@ def _remove(entry: os.DirEntry) -> None:
 
 
 class EditionOutputs:
-    """Two stages of each edition `code`, each a folder with the key of the inputs it was made
-    from beside it: `<folder>/<code>/site` is MkDocs' output (`schluessel`), `<folder>/<code>/fertig`
-    the finished edition with what the coordinator adds (PDFs, manifest, packages, offline
-    copy; `fertig.schluessel`)."""
+    """Two stages of each edition `code`, each with the key of the inputs it was made from beside
+    it: `<folder>/<code>/site` is MkDocs' output (`schluessel`); the finished edition, with what
+    the coordinator adds (PDFs, manifest, packages, offline copy; `fertig.schluessel`), is kept as
+    what finishing changed on top of it: `fertig/` holds the new and replaced files and
+    `fertig.entfernt` names files it removed. Keeping a second whole tree of hard links cost as
+    much as keeping the first (two file operations per page)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -171,21 +237,37 @@ class EditionOutputs:
         try:
             if (entry / _key_file(stage)).read_text(encoding="utf-8") != key:
                 return False
+            gone = (entry / GONE_FILE).read_text(encoding="utf-8").split("\n") if stage == FINISHED else []
         except OSError:
             return False
-        if not (entry / stage).is_dir():
+        if not (entry / SITE).is_dir() or not (entry / stage).is_dir():
             return False
-        link_tree(entry / stage, dest)
+        if stage == SITE:
+            link_tree(entry / SITE, dest)
+            return True
+        added = _files(os.fspath(entry / FINISHED))
+        link_tree(entry / SITE, dest, skip=frozenset(added) | frozenset(g for g in gone if g))
+        link_tree(entry / FINISHED, dest)
         return True
 
     def store(self, code: str, key: str | None, src: Path, stage: str = SITE) -> None:
         """Keep `src` for the next build. The key is written last: an interrupted store is
-        never mistaken for a complete one."""
+        never mistaken for a complete one. The finished stage is stored on top of the site
+        stage that `src` was made from (the files they share are the same files)."""
         entry = self.folder / code
         (entry / _key_file(stage)).unlink(missing_ok=True)
+        if stage == SITE:
+            (entry / _key_file(FINISHED)).unlink(missing_ok=True)  # it lay on top of the old one
         if key is None:
             return
-        mirror_tree(src, entry / stage)
+        if stage == SITE:
+            mirror_tree(src, entry / SITE)
+        else:
+            if not (entry / _key_file(SITE)).is_file():
+                return  # nothing kept to lie on top of
+            changed, gone = overlay(src, entry / SITE)
+            mirror_files(src, entry / FINISHED, changed)
+            write_atomically(entry / GONE_FILE, "\n".join(gone).encode("utf-8"))
         write_atomically(entry / _key_file(stage), key.encode("utf-8"))
 
     def prune(self, codes: set[str]) -> None:
