@@ -96,6 +96,22 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
             assert processed == ["bund:2.3"]
             stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
             assert stats["seiten"]["gerendert"] >= 2
+            # The timeline has every step; those that follow one another are in that order
+            # (the chooser is built beside the editions, in another thread).
+            steps = stats["zeitleiste"]
+            assert set(steps) == {
+                "geprueft",
+                "arbeiter_beauftragt",
+                "startseite_gebaut",
+                "ausgaben_fertig",
+                "herstellung_fertig",
+                "veroeffentlicht",
+            }
+            assert steps["geprueft"] <= steps["arbeiter_beauftragt"] <= steps["ausgaben_fertig"]
+            assert steps["geprueft"] <= steps["startseite_gebaut"] <= steps["veroeffentlicht"]
+            assert (
+                steps["geprueft"] <= steps["ausgaben_fertig"] <= steps["herstellung_fertig"] <= steps["veroeffentlicht"]
+            )
             assert {"bund/02-gremiengruendung/blatt-2-3.md", "sn/02-gremiengruendung/blatt-2-3.md"} <= set(
                 stats["seiten_gerendert"]
             )

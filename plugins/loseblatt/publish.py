@@ -26,6 +26,14 @@ SCRATCH = "ausgaben"  # the editions' production folder (coordinator.py)
 LEGACY = {"site": (".loseblatt-ausgaben-*",)}
 
 
+def scratch_dir(target: Path) -> Path:
+    """A new folder beside `target` for a build's work in progress; the next build that
+    publishes there removes it if this one was killed."""
+    target = Path(target).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}-{SCRATCH}-", dir=target.parent))
+
+
 class SiteBusy(Exception):
     """Another build holds the site folder (German message for editors)."""
 
@@ -56,11 +64,6 @@ class Publisher:
                 shutil.rmtree(stale, ignore_errors=True)
         self.staging = parent / f".{name}-staging-{os.getpid()}"
         self.staging.mkdir(parents=True, exist_ok=True)
-
-    def scratch(self) -> Path:
-        """A new folder beside the target for this build's work in progress; the next build
-        removes it if this one was killed."""
-        return Path(tempfile.mkdtemp(prefix=f".{self.target.name}-{SCRATCH}-", dir=self.target.parent))
 
     def publish(self) -> int:
         """Swap the new site in; returns how many files kept their published copy. The old site

@@ -13,7 +13,6 @@ import logging
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,7 +31,7 @@ from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
 from ..core.model import Binder
-from ..publish import SCRATCH, Publisher, SiteBusy
+from ..publish import Publisher, SiteBusy, scratch_dir
 from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_versions
@@ -322,13 +321,7 @@ class Coordinator:
     def _start_production(self, config: MkDocsConfig) -> None:
         """PDFs and edition sites are made in the background, beside the coordinator's own small
         build (the chooser), into a folder of their own; post_build moves them into place."""
-        site = Path(config.site_dir)
-        site.parent.mkdir(parents=True, exist_ok=True)
-        self.production_dir = (
-            self.publisher.scratch()
-            if self.publisher is not None
-            else Path(tempfile.mkdtemp(prefix=f".{site.name}-{SCRATCH}-", dir=site.parent))
-        )
+        self.production_dir = scratch_dir(self.site_target)
         settings = ProductionSettings(
             config_file=config.config_file_path,
             site_url=config.site_url or "",
@@ -444,13 +437,11 @@ class Coordinator:
                     finished.append(code)
                 elif kept.restore(code, keys[code], Path(job.site_dir)):
                     reused.append(code)
-                else:
-                    keying["s"] += time.perf_counter() - started
-                    if "arbeiter_beauftragt" not in self.timeline:
+                keying["s"] += time.perf_counter() - started
+                if code not in finished and code not in reused:
+                    if "arbeiter_beauftragt" not in self.timeline:  # the first one
                         self.mark("arbeiter_beauftragt")
                     yield replace(job, finishing=finishing(code))
-                    continue
-                keying["s"] += time.perf_counter() - started
 
         # Each worker finishes the edition it built (finishing.py). These are finished here
         # meanwhile: their MkDocs output was taken from the last build.

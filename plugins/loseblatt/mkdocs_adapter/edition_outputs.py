@@ -97,7 +97,7 @@ def link_tree(src: Path, dest: Path, skip: frozenset[str] = frozenset()) -> int:
         target = dest_root if rel == "." else os.path.join(dest_root, rel)
         os.makedirs(target, exist_ok=True)
         for name in names:
-            if skip and (name if rel == "." else f"{rel}/{name}") in skip:
+            if skip and _under(rel, name) in skip:
                 continue
             _link(os.path.join(folder, name), os.path.join(target, name))
             n += 1
@@ -109,8 +109,27 @@ def _files(root: str) -> list[str]:
     out = []
     for folder, _dirs, names in os.walk(root):
         rel = os.path.relpath(folder, root)
-        out += [name if rel == "." else f"{rel}/{name}" for name in names]
+        out += [_under(rel, name) for name in names]
     return out
+
+
+def _under(rel: str, name: str) -> str:
+    """`name` in the folder `rel` (as os.path.relpath gives it) relative to the walked root."""
+    return name if rel == "." else f"{rel}/{name}"
+
+
+def _same(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev)
+
+
+def _link_over(source: str, target: str) -> None:
+    """Replace the file `target` by a link to `source`: a new link renamed over it, so that a
+    site linking the old file keeps its bytes."""
+    fresh = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.neu")
+    if os.path.lexists(fresh):
+        os.unlink(fresh)
+    _link(source, fresh)
+    os.replace(fresh, target)
 
 
 def overlay(src: Path, base: Path) -> tuple[list[str], list[str]]:
@@ -125,7 +144,7 @@ def overlay(src: Path, base: Path) -> tuple[list[str], list[str]]:
         except OSError:
             changed.append(rel)
             continue
-        if (have.st_ino, have.st_dev) != (under.st_ino, under.st_dev):
+        if not _same(have, under):
             changed.append(rel)
     gone = sorted(set(_files(base_root)) - set(present))
     return changed, gone
@@ -137,29 +156,23 @@ def mirror_files(src: Path, dest: Path, rels: list[str]) -> None:
     src_root, dest_root = os.fspath(src), os.fspath(dest)
     wanted = set(rels)
     os.makedirs(dest_root, exist_ok=True)
-    if os.path.isdir(dest_root):
-        for folder, _dirs, names in os.walk(dest_root, topdown=False):
-            rel = os.path.relpath(folder, dest_root)
-            for name in names:
-                if (name if rel == "." else f"{rel}/{name}") not in wanted:
-                    os.unlink(os.path.join(folder, name))
-            if rel != "." and not os.listdir(folder):
-                os.rmdir(folder)
+    for folder, _dirs, names in os.walk(dest_root, topdown=False):
+        rel = os.path.relpath(folder, dest_root)
+        for name in names:
+            if _under(rel, name) not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if rel != "." and not os.listdir(folder):
+            os.rmdir(folder)
     for rel in rels:
         source, target = os.path.join(src_root, rel), os.path.join(dest_root, rel)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
-            have, want = os.stat(target), os.stat(source)
-            if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
+            if _same(os.stat(target), os.stat(source)):
                 continue
         except FileNotFoundError:
             _link(source, target)
             continue
-        fresh = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.neu")
-        if os.path.lexists(fresh):
-            os.unlink(fresh)
-        _link(source, fresh)
-        os.replace(fresh, target)
+        _link_over(source, target)
 
 
 def _link(source: str | Path, dest: str | Path) -> None:
@@ -194,19 +207,14 @@ def mirror_tree(src: Path, dest: Path) -> int:
         for name in names:
             source = os.path.join(folder, name)
             old = existing.get(name)
-            if old is not None and old.is_file(follow_symlinks=False):
-                have, want = old.stat(follow_symlinks=False), os.stat(source)
-                if (have.st_ino, have.st_dev) == (want.st_ino, want.st_dev):
-                    n += 1
-                    continue
-            if old is None:
-                _link(source, os.path.join(target, name))
-            else:
-                fresh = os.path.join(target, f".{name}.neu")
-                if os.path.lexists(fresh):
-                    os.unlink(fresh)
-                _link(source, fresh)
-                os.replace(fresh, os.path.join(target, name))
+            if (
+                old is not None
+                and old.is_file(follow_symlinks=False)
+                and _same(old.stat(follow_symlinks=False), os.stat(source))
+            ):
+                n += 1
+                continue
+            (_link if old is None else _link_over)(source, os.path.join(target, name))
             n += 1
     return n
 

@@ -7,6 +7,7 @@ edition, runs MkDocs' own build into site/<code>/ and then finishes the edition 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -223,6 +224,12 @@ def build_editions(
     `workers` (a serve session) in those; else in a pool for this build only, of at most
     `at_most` processes (the number of editions). `done` gets each result as soon as it is
     there (in the calling thread); `meanwhile` runs while the workers build."""
+    pending = iter(jobs)
+    first = next(pending, None)
+    if first is None:  # every edition taken from the last build: no processes to start
+        meanwhile()
+        return []
+    jobs = itertools.chain([first], pending)
     if workers is not None:
         return workers.run(jobs, done, meanwhile)
     with process_pool(workers_for(parallel, at_most or cpu_count())) as pool:
