@@ -201,6 +201,47 @@ def test_files_are_reproducible_and_dated_by_the_stand(real, tmp_path):
     assert office.docx_bytes(other_v.text, _meta(other_ed, other_sheet, other_v)) != office.docx_bytes(v.text, meta)
 
 
+def test_a_template_in_several_editions_is_written_once_and_reads_as_written_for_each(real, tmp_path, monkeypatch):
+    """The editions' files of one template differ only in the edition's title: the writers run
+    once per kind, and every edition's file has the bytes of writing it for that edition."""
+    from loseblatt.caching import CacheFolder
+
+    direct = dict(office.WRITERS)
+    calls: list[str] = []
+
+    def counted(kind):
+        def write(text, meta):
+            calls.append(kind)
+            return direct[kind](text, meta)
+
+        return write
+
+    monkeypatch.setattr(office, "WRITERS", {kind: counted(kind) for kind in direct})
+    cache = CacheFolder(tmp_path / "vorlagen")
+    texts = set()
+    for code in real.editions:
+        ed, sheet, v = _template(real, code, "9.9", "Ergebnisliste")
+        texts.add(v.text)
+        meta = _meta(ed, sheet, v)
+        for kind in ("docx", "odt"):
+            data = office.template_file(kind, v.text, meta, cache)
+            assert data == direct[kind](v.text, meta), (code, kind)
+    assert len(texts) < len(real.editions)
+    assert sorted(calls) == ["docx", "odt"] * len(texts)
+    calls.clear()
+    # A title XML must escape, and one the replacement leaves to the writers (quotes).
+    ed, sheet, v = _template(real, "sn", "9.9", "Ergebnisliste")
+    for title in ("Ausgabe Berlin & <Umland>", 'Ausgabe „Nord" \'Süd\''):
+        meta = vorlagen.TemplateMeta(**{**vars(_meta(ed, sheet, v)), "ausgabe": title})
+        for kind in ("docx", "odt"):
+            data = office.template_file(kind, v.text, meta, cache)
+            assert data == direct[kind](v.text, meta), (title, kind)
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                assert all(office.EDITION_MARK.encode() not in z.read(n) for n in z.namelist())
+    # The first title from the edition-neutral file made above, the second written directly.
+    assert sorted(calls) == ["docx", "odt"]
+
+
 def test_cache_key_covers_text_metadata_and_code(real):
     ed, sheet, v = _template(real, "sn", "2.3", "Mustergeschäftsordnung")
     meta = _meta(ed, sheet, v)

@@ -84,6 +84,7 @@ class EditionSite:
             tuple(self.options.seiten),
             config.site_url,
             self.cache_dir,
+            self.job.backwards,
         )
         self.plan = plan_edition(ed, self.job.history, self.job.page_counts, settings)
         config.nav = self.plan.nav

@@ -56,13 +56,14 @@ class PlanSettings:
     docs_order: tuple[str, ...]  # the configured order of docs/ pages (plugin option `seiten`)
     site_url: str | None = None  # the edition's address (absolute links in the feed)
     cache: Path | None = None  # the cache folder (caching.py): templates and comparisons are kept there
+    backwards: bool = False  # only the order of work (editions built side by side, editions.py)
 
 
 def plan_edition(
     edition: AssembledEdition, history: EditionHistory, page_counts: dict[str, int], settings: PlanSettings
 ) -> SitePlan:
     plan = SitePlan()
-    extras = edition_extras(edition, history, settings.cache, settings.site_url)
+    extras = edition_extras(edition, history, settings.cache, settings.site_url, settings.backwards)
     nav_titles: dict[str, str] = {}
     nav: list = [{"Start": "index.md"}]
     for reg in edition.registers:

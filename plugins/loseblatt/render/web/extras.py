@@ -25,11 +25,15 @@ class EditionExtras:
 
 
 def edition_extras(
-    edition: AssembledEdition, history: EditionHistory, cache: Path | None = None, site_url: str | None = None
+    edition: AssembledEdition,
+    history: EditionHistory,
+    cache: Path | None = None,
+    site_url: str | None = None,
+    backwards: bool = False,
 ) -> EditionExtras:
     extras = EditionExtras()
     extras.files[feed.FILE] = feed.feed_xml(edition, history, site_url)
-    extras.files.update(vorlagen.template_files(edition, cache / vorlagen.FOLDER if cache else None))
+    extras.files.update(vorlagen.template_files(edition, cache / vorlagen.FOLDER if cache else None, backwards))
     comparisons = vergleich.Comparisons(CacheFolder(cache / "vergleiche") if cache else None)
     extras.pages.update(unterschiede.edition_pages(edition, comparisons))
     fassungen = sheet_fassungen(edition, history)

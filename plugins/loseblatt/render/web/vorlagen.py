@@ -111,15 +111,17 @@ def edition_templates(edition: AssembledEdition) -> list[tuple[AssembledSheet, V
     return [(s, v) for s in edition.sheets for v in find(s.markdown, s.blatt)]
 
 
-def template_files(edition: AssembledEdition, cache: Path | None = None) -> dict[str, bytes]:
+def template_files(edition: AssembledEdition, cache: Path | None = None, backwards: bool = False) -> dict[str, bytes]:
     """Every template of the edition as .docx and .odt, by path relative to the edition root;
-    `cache`: the folder of the cache (caching.py), which keeps what this edition used."""
+    `cache`: the folder of the cache (caching.py), which keeps what this edition used.
+    `backwards` changes only the order of work (two editions built side by side meet in the
+    middle, each taking the other's half from the cache), not the result."""
     folder = CacheFolder(cache) if cache is not None else None
-    files = {}
-    for sheet, v in edition_templates(edition):
-        meta = meta_for(edition, sheet, v)
-        for kind, _ in KINDS:
-            files[file_path(v, kind)] = template_file(kind, v.text, meta, folder)
+    work = [(file_path(v, kind), kind, v, sheet) for sheet, v in edition_templates(edition) for kind, _ in KINDS]
+    made = {
+        path: template_file(kind, v.text, meta_for(edition, sheet, v), folder)
+        for path, kind, v, sheet in (reversed(work) if backwards else work)
+    }
     if folder is not None:
         folder.record(edition.code)
-    return files
+    return {path: made[path] for path, *_ in work}
