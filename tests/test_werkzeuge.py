@@ -231,7 +231,7 @@ def test_a_template_in_several_editions_is_written_once_and_reads_as_written_for
     calls.clear()
     # A title XML must escape, and one the replacement leaves to the writers (quotes).
     ed, sheet, v = _template(real, "sn", "9.9", "Ergebnisliste")
-    for title in ("Ausgabe Berlin & <Umland>", 'Ausgabe „Nord" \'Süd\''):
+    for title in ("Ausgabe Berlin & <Umland>", "Ausgabe „Nord\" 'Süd'"):
         meta = vorlagen.TemplateMeta(**{**vars(_meta(ed, sheet, v)), "ausgabe": title})
         for kind in ("docx", "odt"):
             data = office.template_file(kind, v.text, meta, cache)
