@@ -81,42 +81,52 @@ def test_any_change_to_what_an_edition_shows_is_another_key():
 
 
 @pytest.mark.slow
-def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, monkeypatch):
-    """The worker that built an edition also finishes it (finishing.py) and keeps both stages:
-    MkDocs' output as MkDocs left it, and the finished edition whole."""
+def _sn_job(project, cache, out, site_key: str, site_url: str | None = None):
+    """The job a worker gets for the sn edition as the project reads now, built into out/sn."""
     from loseblatt.core.history import edition_history
-    from loseblatt.mkdocs_adapter.edition_outputs import FINISHED, EditionOutputs
     from loseblatt.mkdocs_adapter.edition_site import EditionAssignment
-    from loseblatt.mkdocs_adapter.editions import EditionJob, build_edition
+    from loseblatt.mkdocs_adapter.editions import EditionJob
     from loseblatt.mkdocs_adapter.finishing import Finishing
 
-    cache = tmp_path / "cache"
-    for key, value in {"NO_MKDOCS_2_WARNING": "1", "LOSEBLATT_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1"}.items():
-        monkeypatch.setenv(key, value)  # restored afterwards, also what the build sets
-    monkeypatch.chdir(project.path)
     result = project.check()
     ed = result.editions["sn"]
     history = edition_history(ed, result.snapshots, result.withdrawals)
-    site = tmp_path / "out" / "sn"
-    job = EditionJob(
+    return EditionJob(
         config_file=str(project.path / "mkdocs.yml"),
-        site_dir=str(site),
+        site_dir=str(out / "sn"),
         strict=False,
         use_directory_urls=True,
-        assignment=EditionAssignment(ed, None, False, history, history.pages, False, "1790000000"),
+        assignment=EditionAssignment(ed, site_url, False, history, history.pages, False, "1790000000"),
         finishing=Finishing(
             cache_dir=str(cache),
-            pdf_dir=str(tmp_path / "out" / ".pdf" / "sn"),
+            pdf_dir=str(out / ".pdf" / "sn"),
             pdfs=None,
             binder=result.binder,
             snapshots=result.snapshots,
             withdrawals=result.withdrawals,
             epoch=1790000000,
-            site_key="schluessel-site",
-            finished_key="schluessel-fertig",
+            site_key=site_key,
+            finished_key=f"{site_key}-fertig",
         ),
     )
-    built = build_edition(job)
+
+
+def _in_project(project, cache, monkeypatch) -> None:
+    for key, value in {"NO_MKDOCS_2_WARNING": "1", "LOSEBLATT_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1"}.items():
+        monkeypatch.setenv(key, value)  # restored afterwards, also what the build sets
+    monkeypatch.chdir(project.path)
+
+
+def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, monkeypatch):
+    """The worker that built an edition also finishes it (finishing.py) and keeps both stages:
+    MkDocs' output as MkDocs left it, and the finished edition whole."""
+    from loseblatt.mkdocs_adapter.edition_outputs import FINISHED, EditionOutputs
+    from loseblatt.mkdocs_adapter.editions import build_edition
+
+    cache = tmp_path / "cache"
+    _in_project(project, cache, monkeypatch)
+    site = tmp_path / "out" / "sn"
+    built = build_edition(_sn_job(project, cache, tmp_path / "out", "schluessel-site"))
     assert built.ok and built.finish_seconds > 0
     finished = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     assert {"index.html", "manifest.json", "offline.zip", "pakete/index.json"} <= finished
@@ -126,7 +136,7 @@ def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, mon
     assert (mkdocs_only / "index.html").is_file()
     assert not (mkdocs_only / "offline.zip").exists() and not (mkdocs_only / "manifest.json").exists()
     whole = tmp_path / "fertig"
-    assert kept.restore("sn", "schluessel-fertig", whole, FINISHED)
+    assert kept.restore("sn", "schluessel-site-fertig", whole, FINISHED)
     assert {p.relative_to(whole).as_posix() for p in whole.rglob("*") if p.is_file()} == finished
     assert (whole / "offline.zip").read_bytes() == (site / "offline.zip").read_bytes()
     assert not kept.restore("sn", "anderer-schluessel", tmp_path / "nichts", FINISHED)
@@ -137,8 +147,57 @@ def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, mon
     assert "02-gremiengruendung/blatt-2-3/index.html" not in on_top and len(on_top) < len(finished) / 4
     # A new MkDocs output takes the finished edition that lay on top of the old one with it.
     kept.store("sn", "neue-site", mkdocs_only)
-    assert not kept.restore("sn", "schluessel-fertig", tmp_path / "nicht-mehr", FINISHED)
+    assert not kept.restore("sn", "schluessel-site-fertig", tmp_path / "nicht-mehr", FINISHED)
     assert not (tmp_path / "nicht-mehr").exists()
+
+
+@pytest.mark.slow
+def test_a_rebuild_links_the_pages_whose_key_did_not_change_from_the_last_output(project, tmp_path, monkeypatch):
+    """After an edit, a page that reads as before is linked from the edition's last output
+    (page_cache.KeptPages): not read from the cache, not written, the same file. The edited
+    page is written anew, and the edition has the bytes of a build without any cache."""
+    from loseblatt.mkdocs_adapter.editions import build_edition
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+
+    cache = tmp_path / "cache"
+    _in_project(project, cache, monkeypatch)
+    first = build_edition(_sn_job(project, cache, tmp_path / "eins", "k1"))
+    assert first.ok and first.render_stats["seiten_verlinkt"] == 0
+    before = files(tmp_path / "eins" / "sn")
+    project.edit("binder/02-gremiengruendung/blatt-2.md", "Text von Blatt 2.2.", "Text von Blatt 2.2, neu gefasst.")
+    second = build_edition(_sn_job(project, cache, tmp_path / "zwei", "k2"))
+    assert second.ok
+    after = files(tmp_path / "zwei" / "sn")
+    edited = "02-gremiengruendung/blatt-2-2/index.html"
+    assert "neu gefasst" in after[edited].read_text(encoding="utf-8")
+    assert not after[edited].samefile(before[edited])
+    linked = {rel for rel, path in after.items() if rel in before and path.samefile(before[rel])}
+    pages = {rel for rel in after if rel.endswith(".html")}
+    # Linked too: the start page, which finishing then replaces (the offline copy's size).
+    assert "index.html" not in linked
+    assert second.render_stats["seiten_verlinkt"] == len(linked & pages) + 1 > len(pages) / 2
+    assert second.render_stats["seiten_neu"] == ["sn/02-gremiengruendung/blatt-2-2.md"]
+    assert edited not in linked
+    # The same edition built without any cache, in another folder: the same bytes.
+    _in_project(project, tmp_path / "kalt", monkeypatch)
+    cold = build_edition(_sn_job(project, tmp_path / "kalt", tmp_path / "drei", "k3"))
+    assert cold.ok and cold.render_stats["seiten_verlinkt"] == 0
+    assert {rel: p.read_bytes() for rel, p in files(tmp_path / "drei" / "sn").items()} == {
+        rel: p.read_bytes() for rel, p in after.items()
+    }
+    # A kept page that something rewrote is not linked, whatever the listing says.
+    _in_project(project, cache, monkeypatch)
+    damaged = "01-grundlagen/blatt-1-1/index.html"
+    (cache / "ausgaben" / "sn" / "site" / damaged).write_bytes(b"verdorben")
+    again = build_edition(_sn_job(project, cache, tmp_path / "fuenf", "k5"))
+    # Every page reads as before: all are linked (the edited one from the second build) but that one.
+    assert again.ok and again.render_stats["seiten_verlinkt"] == again.render_stats["seiten_aus_cache"] - 1
+    assert (tmp_path / "fuenf" / "sn" / damaged).read_bytes() == (tmp_path / "drei" / "sn" / damaged).read_bytes()
+    # Another address fills the pages otherwise: nothing is linked.
+    moved = build_edition(_sn_job(project, cache, tmp_path / "vier", "k4", site_url="https://example.org/sn/"))
+    assert moved.ok and moved.render_stats["seiten_verlinkt"] == 0
 
 
 def test_a_kept_edition_is_replaced_by_links_in_its_folders_and_never_written_in_place(tmp_path):

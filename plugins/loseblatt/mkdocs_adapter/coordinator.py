@@ -37,10 +37,10 @@ from ..render.web import pages
 from ..render.web.manifest import write_versions
 from ..workers import return_freed_memory
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
-from .edition_outputs import FINISHED, EditionOutputs, edition_key, finished_key, project_files
+from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
 from .editions import EditionJob, EditionWorkers, build_editions, build_order
-from .finishing import KEPT, OFFLINE_CACHE, Finishing, finish_and_keep
+from .finishing import OFFLINE_CACHE, Finishing, finish_and_keep
 from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)
@@ -466,7 +466,8 @@ class Coordinator:
             k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")
         }
         self.timings["seiten"] = {
-            k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results) for k in ("gerendert", "aus_cache")
+            k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results)
+            for k in ("gerendert", "aus_cache", "verlinkt")
         }
         self.timings["seiten_gerendert"] = sorted(p for r in results for p in r.render_stats.get("seiten_neu", []))
         failed = [r for r in results if not r.ok]

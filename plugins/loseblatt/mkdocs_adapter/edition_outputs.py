@@ -15,17 +15,23 @@ edition (PDFs, manifest, packages, offline copy) is written as new files (write 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pickle
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..caching import cache_key, content_hash, write_atomically
-from .edition_site import EditionAssignment
 
+if TYPE_CHECKING:
+    from .edition_site import EditionAssignment
+
+KEPT = "ausgaben"  # the folder of kept editions in the cache
 KEY_FILE = "schluessel"
 SITE = "site"  # MkDocs' output of an edition
+PAGES_FILE = "seiten.json"  # the site stage's pages by their keys (page_cache.KeptPages)
 FINISHED = "fertig"  # the edition as published, kept as what finishing changed (EditionOutputs)
 GONE_FILE = "fertig.entfernt"
 # The binder's text reaches a worker only through the assignment; other binder files (images)
@@ -258,18 +264,22 @@ class EditionOutputs:
         link_tree(entry / FINISHED, dest)
         return True
 
-    def store(self, code: str, key: str | None, src: Path, stage: str = SITE) -> None:
+    def store(self, code: str, key: str | None, src: Path, stage: str = SITE, pages: dict | None = None) -> None:
         """Keep `src` for the next build. The key is written last: an interrupted store is
         never mistaken for a complete one. The finished stage is stored on top of the site
-        stage that `src` was made from (the files they share are the same files)."""
+        stage that `src` was made from (the files they share are the same files). `pages`:
+        the site stage's pages by key, for the next build of the edition (page_cache.KeptPages)."""
         entry = self.folder / code
         (entry / _key_file(stage)).unlink(missing_ok=True)
         if stage == SITE:
             (entry / _key_file(FINISHED)).unlink(missing_ok=True)  # it lay on top of the old one
+            (entry / PAGES_FILE).unlink(missing_ok=True)
         if key is None:
             return
         if stage == SITE:
             mirror_tree(src, entry / SITE)
+            if pages is not None:
+                write_atomically(entry / PAGES_FILE, json.dumps(pages, sort_keys=True).encode("utf-8"))
         else:
             if not (entry / _key_file(SITE)).is_file():
                 return  # nothing kept to lie on top of
@@ -277,6 +287,18 @@ class EditionOutputs:
             mirror_files(src, entry / FINISHED, changed)
             write_atomically(entry / GONE_FILE, "\n".join(gone).encode("utf-8"))
         write_atomically(entry / _key_file(stage), key.encode("utf-8"))
+
+    def site_pages(self, code: str) -> tuple[Path, dict] | None:
+        """The last kept MkDocs output of the edition, whatever its key, with its pages by key;
+        None when there is none, or it was stored without them or not completely."""
+        entry = self.folder / code
+        try:
+            if not (entry / KEY_FILE).is_file():
+                return None
+            pages = json.loads((entry / PAGES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return (entry / SITE, pages) if isinstance(pages, dict) else None
 
     def prune(self, codes: set[str]) -> None:
         if not self.folder.is_dir():

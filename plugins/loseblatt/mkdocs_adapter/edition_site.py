@@ -31,6 +31,7 @@ from ..render.web.extras import start_page_markdown
 from ..render.web.html_fixes import finish_template, tidy
 from . import page_cache
 from .config import LoseblattConfig
+from .edition_outputs import KEPT, EditionOutputs
 from .render_cache import EditionPage, RenderCache, Rendered, markdown_settings, nav_titles
 from .search_entries import add_to_index, entries_for, install_worker, search_config
 
@@ -67,6 +68,7 @@ class EditionSite:
         self.search_entries: dict[str, list[dict]] = {}
         self.search_config: dict | None = None
         self.render_stats: dict = {"umgewandelt": 0, "aus_cache": 0}
+        self.site_dir = ""
 
     # ----- configuration and files --------------------------------------------
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -118,6 +120,10 @@ class EditionSite:
             self.shared = page_cache.SharedPages.for_build(
                 config, self.cache_dir / "seiten", self.project_root, self.job.epoch
             )
+        self.site_dir = config.site_dir
+        if self.shared is not None:
+            last = EditionOutputs(self.cache_dir / KEPT).site_pages(self.edition.code)
+            self.shared.kept = page_cache.KeptPages.of(last, self.shared.placeholders, config.site_dir)
         if self.job.backwards:
             # Only the order of work changes: sitemap and search index are sorted on output.
             docs = [f for f in files if f.is_documentation_page()]
@@ -263,3 +269,7 @@ class EditionSite:
             self.render_stats["seiten_gerendert"] = len(self.shared.rendered)
             self.render_stats["seiten_aus_cache"] = len(self.shared.keys) - len(self.shared.rendered)
             self.render_stats["seiten_neu"] = [f"{self.edition.code}/{u}" for u in self.shared.rendered]
+            self.render_stats["seiten_verlinkt"] = len(self.shared.linked)
+
+    def kept_pages(self) -> dict | None:
+        return self.shared.listing(self.site_dir) if self.shared is not None and self.site_dir else None

@@ -68,6 +68,22 @@ class _EditionPrefix(logging.Filter):
         return True
 
 
+class _QuietLinked(logging.Filter):
+    """MkDocs reports every page with empty output as skipped: a page linked from the edition's
+    last output (page_cache.KeptPages) is empty on purpose, and there may be a thousand."""
+
+    SAID = ("Page skipped: '", "'. Generated empty output.")
+
+    def __init__(self, linked: Callable[[], set[str]]):
+        super().__init__()
+        self.linked = linked
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        said = record.getMessage()
+        head, tail = self.SAID
+        return not (said.startswith(head) and said.endswith(tail) and said[len(head) : -len(tail)] in self.linked())
+
+
 class _Collect(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -92,6 +108,10 @@ def build_edition(job: EditionJob) -> EditionResult:
     for handler in handlers:
         handler.addFilter(prefix)
     logger.addHandler(collect)
+    pages_logger = logging.getLogger(f"{mkdocs.__name__}.commands.build")
+    plugin = None
+    quiet = _QuietLinked(lambda: plugin.linked_pages if plugin is not None else set())
+    pages_logger.addFilter(quiet)
     try:
         started = time.perf_counter()
         cfg = load_config(
@@ -109,7 +129,9 @@ def build_edition(job: EditionJob) -> EditionResult:
         build(cfg)
         finished = 0.0
         if job.finishing is not None:
-            finished = finish_and_keep(job.edition, Path(job.site_dir), job.finishing, built=True)
+            finished = finish_and_keep(
+                job.edition, Path(job.site_dir), job.finishing, built=True, pages=plugin.kept_pages
+            )
         return EditionResult(
             code,
             True,
@@ -124,6 +146,7 @@ def build_edition(job: EditionJob) -> EditionResult:
         for handler in handlers:
             handler.removeFilter(prefix)
         logger.removeHandler(collect)
+        pages_logger.removeFilter(quiet)
         return_freed_memory()  # a session worker lives on: what this build freed goes back
 
 

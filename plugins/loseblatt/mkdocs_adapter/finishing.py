@@ -22,10 +22,9 @@ from ..core.model import Binder
 from ..core.package import write_packages
 from ..offline import write_offline
 from ..render.web.manifest import write_manifest
-from .edition_outputs import FINISHED, EditionOutputs
+from .edition_outputs import FINISHED, KEPT, EditionOutputs
 
 OFFLINE_CACHE = "offline"
-KEPT = "ausgaben"
 
 
 @dataclass(frozen=True)
@@ -58,12 +57,15 @@ def finish_edition(edition: AssembledEdition, edition_dir: Path, finishing: Fini
     offline.record(edition.code)
 
 
-def finish_and_keep(edition: AssembledEdition, edition_dir: Path, finishing: Finishing, built: bool) -> float:
+def finish_and_keep(
+    edition: AssembledEdition, edition_dir: Path, finishing: Finishing, built: bool, pages: dict | None = None
+) -> float:
     """Finish the edition in `edition_dir` and keep it; `built`: MkDocs' output is new and is
-    kept too, as MkDocs left it. Returns the seconds the finishing steps took."""
+    kept too, as MkDocs left it, with its `pages` by key (page_cache.KeptPages). Returns the
+    seconds the finishing steps took."""
     kept = EditionOutputs(Path(finishing.cache_dir) / KEPT)
     if built:
-        kept.store(edition.code, finishing.site_key, edition_dir)
+        kept.store(edition.code, finishing.site_key, edition_dir, pages=pages)
     started = time.perf_counter()
     finish_edition(edition, edition_dir, finishing)
     seconds = time.perf_counter() - started

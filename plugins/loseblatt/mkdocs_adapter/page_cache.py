@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from ..caching import PACKAGE, CacheFolder, cache_key, project_files_fingerprint
@@ -247,6 +248,9 @@ class Placeholders:
             return URL + url[len(self.site_url) :]
         return url
 
+    def values(self) -> list[str | None]:
+        return [self.site_name, self.site_url]
+
     def fill(self, html: str) -> str:
         html = html.replace(NAME, self.site_name)
         if self.site_url:
@@ -271,6 +275,48 @@ class PageCache:
         self.store.write(key, ".html", html.encode("utf-8"))
 
 
+class KeptPages:
+    """The pages of the edition's last MkDocs output (edition_outputs.py), by key: a page whose
+    key is the same now has the same bytes, so it is linked from there instead of being read
+    from the cache, filled and written (at 1,000 sheets most of a rebuild's page loop). Only
+    when the edition's name and address, which fill the placeholders, are the same too, and
+    the kept file is still the one written then (size and modification time, as the listing
+    says; any rewrite of it changes them)."""
+
+    def __init__(self, folder: Path, pages: dict[str, list], site_dir: str):
+        self.folder, self.pages, self.site_dir = os.fspath(folder), pages, site_dir
+
+    @classmethod
+    def of(cls, kept: tuple[Path, dict] | None, placeholders: Placeholders, site_dir: str) -> KeptPages | None:
+        if kept is None:
+            return None
+        folder, listing = kept
+        pages = listing.get("seiten")
+        if listing.get("fuellung") != placeholders.values() or not isinstance(pages, dict):
+            return None
+        return cls(folder, pages, site_dir)
+
+    def link(self, dest_uri: str, key: str) -> bool:
+        """Link the page's kept file into the site if its key is the one it was written under."""
+        listed = self.pages.get(dest_uri)
+        if not listed or listed[0] != key:
+            return False
+        source, target = os.path.join(self.folder, dest_uri), os.path.join(self.site_dir, dest_uri)
+        try:
+            if _file_state(source) != listed[1:]:
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
+        except OSError:  # gone from the kept output, another file system: written as usual
+            return False
+        return True
+
+
+def _file_state(path: str) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
 class SharedPages:
     """One edition build's use of the cache: look a page up before the theme renders it, store
     and fill it afterwards."""
@@ -281,9 +327,12 @@ class SharedPages:
         self.full_nav: str | None = None
         self.nav_text = NavText()
         self.keys: dict[str, str] = {}  # src_uri -> key of the page
+        self.dest: dict[str, str] = {}  # src_uri -> its file in the site
         self.hits: dict[str, str] = {}  # src_uri -> cached neutral HTML
         self.real_canonical: dict[str, str | None] = {}
         self.rendered: list[str] = []  # src_uri of pages the theme rendered
+        self.kept: KeptPages | None = None  # the edition's last output
+        self.linked: set[str] = set()  # src_uri of pages linked from there
 
     @classmethod
     def for_build(cls, config, folder: Path, project_root: Path, epoch: str | None) -> SharedPages | None:
@@ -317,6 +366,10 @@ class SharedPages:
                 self.full_nav = _json(_nav_full(nav.items))
             nav_part = self.full_nav
         key = self.keys[uri] = page_key(self.site, nav_part, page)
+        self.dest[uri] = page.file.dest_uri
+        if self.kept is not None and self.kept.link(page.file.dest_uri, key):
+            self.linked.add(uri)
+            return ""  # nothing to render; written() leaves the linked file alone
         html = self.cache.get(key)
         if html is not None:
             self.hits[uri] = html
@@ -324,9 +377,12 @@ class SharedPages:
 
     def written(self, page, neutral_output) -> str:
         """The page as this edition writes it; `neutral_output` is called only if it was not
-        taken from the cache, and what it returns is stored."""
+        taken from the cache, and what it returns is stored. Empty for a page linked from the
+        kept output: MkDocs writes no file for empty output."""
         uri = page.file.src_uri
         page.canonical_url = self.real_canonical.pop(uri, page.canonical_url)
+        if uri in self.linked:
+            return ""
         html = self.hits.pop(uri, None)
         if html is None:
             html = neutral_output()
@@ -336,3 +392,14 @@ class SharedPages:
 
     def record(self, edition: str) -> None:
         self.cache.store.record(edition, set(self.keys.values()))
+
+    def listing(self, site_dir: str) -> dict:
+        """The pages this build wrote or linked into `site_dir`, by key and file state, for
+        KeptPages in the next build (the kept output links the same files)."""
+        pages = {}
+        for uri, key in self.keys.items():
+            try:
+                pages[self.dest[uri]] = [key, *_file_state(os.path.join(site_dir, self.dest[uri]))]
+            except (KeyError, OSError):  # not written (empty output)
+                continue
+        return {"fuellung": self.placeholders.values(), "seiten": pages}

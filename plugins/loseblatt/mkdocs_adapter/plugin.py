@@ -57,6 +57,18 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def render_stats(self) -> dict:
         return self.role.render_stats if isinstance(self.role, EditionSite) else {}
 
+    @property
+    def linked_pages(self) -> set[str]:
+        """Pages of this edition build linked from its last output, filled in as it runs."""
+        if isinstance(self.role, EditionSite) and self.role.shared is not None:
+            return self.role.shared.linked
+        return set()
+
+    @property
+    def kept_pages(self) -> dict | None:
+        """The edition's pages by key, kept with its output for the next build (page_cache.py)."""
+        return self.role.kept_pages() if isinstance(self.role, EditionSite) else None
+
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command
         self.session = ServeSession() if command == "serve" else None
