@@ -260,6 +260,7 @@ def serve_latency(project: Path, sheet: Path, page: str, edits: int) -> dict:
         "speicher_mb_erste_letzte": [round(memory[0]), round(memory[-1])],
         "speicher_server_mb_erste_letzte": [round(server[0]), round(server[-1])],
         "speicher_mb_alle": [round(m) for m in memory],
+        "speicher_server_mb_alle": [round(m) for m in server],
         "alle_s": [round(t, 3) for t in times],
     }
 
