@@ -199,7 +199,8 @@ def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
     before = tree_digest(project.site)
     forget_kept_editions(project)
     project.build()
-    assert build_stats(project)["seiten"] == {"gerendert": 0, "aus_cache": pages}
+    # The kept editions are gone: every page comes from the cache, none is linked.
+    assert build_stats(project)["seiten"] == {"gerendert": 0, "aus_cache": pages, "verlinkt": 0}
     assert tree_digest(project.site) == before
 
     def same_as_uncached() -> None:
@@ -213,7 +214,7 @@ def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
                 shutil.copy(src, dest)
         fresh.edit("mkdocs.yml", "binder_dir: binder", "binder_dir: binder\n      seitencache: false")
         fresh.build()
-        assert build_stats(fresh)["seiten"] == {"gerendert": 0, "aus_cache": 0}
+        assert build_stats(fresh)["seiten"] == {"gerendert": 0, "aus_cache": 0, "verlinkt": 0}
         assert tree_digest(project.site) == tree_digest(fresh.site)
         shutil.rmtree(fresh.path)
 
@@ -223,12 +224,14 @@ def test_finished_pages_are_shared_by_editions_and_builds(project, tmp_path):
     project.edit("binder/03-analyse/blatt-2.md", "derselbe.", "derselbe. Ein neuer Satz.")
     project.build()
     assert build_stats(project)["seiten_gerendert"] == ["bund/03-analyse/blatt-3-2.md"]
-    assert build_stats(project)["seiten"] == {"gerendert": 1, "aus_cache": pages - 1}
+    # The others are linked from each edition's last output (page_cache.KeptPages); sn takes
+    # the changed page from the cache.
+    assert build_stats(project)["seiten"] == {"gerendert": 1, "aus_cache": pages - 1, "verlinkt": pages - 2}
     # sn leaves out 2.9, so register 2's navigation differs: a change on 2.2 is rendered once
     # per edition.
     project.edit("binder/02-gremiengruendung/blatt-2.md", "Text von Blatt 2.2.", "Geänderter Text von Blatt 2.2.")
     project.build()
-    assert build_stats(project)["seiten"] == {"gerendert": 2, "aus_cache": pages - 2}
+    assert build_stats(project)["seiten"] == {"gerendert": 2, "aus_cache": pages - 2, "verlinkt": pages - 2}
     same_as_uncached()
     # A changed title shows in its register's navigation, in its neighbours' links and in the
     # lists of sheets: those pages are rendered again, the others not.
