@@ -80,6 +80,33 @@ def test_any_change_to_what_an_edition_shows_is_another_key():
     assert None not in found and base not in found and len(set(found)) == len(found)
 
 
+def test_the_project_files_in_a_key_leave_out_every_folder_a_build_published_to(tmp_path):
+    """Under `mkdocs serve` the site is built elsewhere, but the project's site folder of the last
+    `mkdocs build` is still there: it is output, not something a worker reads."""
+    from loseblatt.mkdocs_adapter.edition_outputs import project_files
+    from loseblatt.publish import Publisher
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "extra.css").write_text("a { color: red }")
+    (tmp_path / "binder").mkdir()
+    for name in ("site", "anderswo"):
+        (tmp_path / name / "sn").mkdir(parents=True)
+        (tmp_path / name / "sn" / "index.html").write_text("<p>alt</p>")
+    publisher = Publisher(tmp_path / "site")  # what every build does: its lock lies beside site/
+    publisher.discard()
+
+    def listed() -> dict[str, str]:
+        return dict(project_files(tmp_path, tmp_path / "binder", []))
+
+    before = listed()
+    assert "docs/extra.css" in before and "anderswo/sn/index.html" in before
+    assert not any(path.startswith("site/") for path in before)
+    (tmp_path / "site" / "sn" / "index.html").write_text("<p>neu</p>")
+    assert listed() == before
+    (tmp_path / "docs" / "extra.css").write_text("a { color: blue }")
+    assert listed()["docs/extra.css"] != before["docs/extra.css"]
+
+
 @pytest.mark.slow
 def _sn_job(project, cache, out, site_key: str, site_url: str | None = None):
     """The job a worker gets for the sn edition as the project reads now, built into out/sn."""

@@ -38,6 +38,17 @@ class SiteBusy(Exception):
     """Another build holds the site folder (German message for editors)."""
 
 
+def lock_file(target: Path) -> Path:
+    """The lock of a site folder, beside it: it also marks the folder as one our builds publish."""
+    return target.parent / f".{target.name}.lock"
+
+
+def published_here(folder: Path) -> bool:
+    """A folder some build published a site to (its lock file lies beside it): output, never an
+    input, also when the current build writes elsewhere (`mkdocs serve`, `-d`)."""
+    return lock_file(folder).exists()
+
+
 class Publisher:
     def __init__(self, target: Path, keep_unchanged: bool = True):
         """`keep_unchanged`: unchanged files keep the published copy and its date (for sites
@@ -47,7 +58,7 @@ class Publisher:
         self._removal: threading.Thread | None = None
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
-        self._lock = (parent / f".{self.target.name}.lock").open("a+")
+        self._lock = lock_file(self.target).open("a+")
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..caching import cache_key, content_hash, write_atomically
+from ..publish import published_here
 
 if TYPE_CHECKING:
     from .edition_site import EditionAssignment
@@ -57,14 +58,22 @@ def described(value: object) -> bytes | None:
 
 def project_files(root: Path, binder_dir: Path, skip: list[Path]) -> list[tuple[str, str]]:
     """(path relative to the project, content hash) of every file a worker may read, except the
-    binder's text, hidden files and the output and cache folders in `skip`."""
+    binder's text, hidden files and the output and cache folders in `skip`, and any folder a
+    build published a site to: under `mkdocs serve` the site folder of the last `mkdocs build`
+    is not this build's, and at 1,000 sheets hashing its 8,000 files held up the first worker
+    by more than a second on every rebuild."""
     root, binder_dir = root.resolve(), binder_dir.resolve()
     skipped = {p.resolve() for p in skip}
     out: list[tuple[str, str]] = []
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
         dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS and (here / d).resolve() not in skipped
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in SKIP_DIRS
+            and (here / d).resolve() not in skipped
+            and not published_here(here / d)
         )
         in_binder = here == binder_dir or binder_dir in here.parents
         for name in sorted(names):
