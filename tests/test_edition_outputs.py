@@ -227,6 +227,53 @@ def test_a_rebuild_links_the_pages_whose_key_did_not_change_from_the_last_output
     assert moved.ok and moved.render_stats["seiten_verlinkt"] == 0
 
 
+@pytest.mark.slow
+def test_an_edition_built_or_restored_in_the_folders_of_its_last_site_reads_as_built_from_nothing(
+    project, tmp_path, monkeypatch
+):
+    """Under serve the editions' folders of a replaced site are kept (skeletons.py) and the next
+    build writes into them: the same folders, and the bytes and folders of a build without."""
+    from loseblatt import skeletons
+    from loseblatt.mkdocs_adapter.edition_outputs import FINISHED, EditionOutputs
+    from loseblatt.mkdocs_adapter.editions import build_edition
+
+    def tree(root):
+        found = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))}
+        files = {rel: p.read_bytes() for rel, p in found.items() if p.is_file()}
+        return files, {rel for rel, p in found.items() if p.is_dir()}
+
+    cache, root = tmp_path / "cache", tmp_path / "geruest"
+    _in_project(project, cache, monkeypatch)
+    assert build_edition(_sn_job(project, cache, tmp_path / "eins", "k1")).ok
+    skeletons.keep(tmp_path / "eins", ["sn"], root)
+    assert not [p for p in root.rglob("*") if not p.is_dir()]  # kept empty
+    register = root / "sn" / "01-grundlagen"
+    folder = register.stat().st_ino
+    # What an interrupted run might leave: a file, and folders no page of the edition has.
+    (register / "blatt-1-1" / "alt.html").write_text("alt")
+    (root / "sn" / "weg" / "tief").mkdir(parents=True)
+
+    project.edit("binder/02-gremiengruendung/blatt-2.md", "Text von Blatt 2.2.", "Text von Blatt 2.2, neu gefasst.")
+    assert skeletons.place(root, "sn", tmp_path / "zwei" / "sn")
+    assert build_edition(_sn_job(project, cache, tmp_path / "zwei", "k2")).ok
+    built = tmp_path / "zwei" / "sn"
+    assert (built / "01-grundlagen").stat().st_ino == folder  # the folder was not made again
+    files, folders = tree(built)
+    assert "neu gefasst" in files["02-gremiengruendung/blatt-2-2/index.html"].decode("utf-8")
+
+    _in_project(project, tmp_path / "kalt", monkeypatch)
+    assert build_edition(_sn_job(project, tmp_path / "kalt", tmp_path / "drei", "k3")).ok
+    assert tree(tmp_path / "drei" / "sn") == (files, folders)
+
+    # An edition taken whole from the last build goes into the skeleton of its site as well.
+    skeletons.keep(tmp_path / "zwei", ["sn"], root)
+    folder = (root / "sn" / "01-grundlagen").stat().st_ino
+    assert skeletons.place(root, "sn", tmp_path / "vier" / "sn")
+    assert EditionOutputs(cache / "ausgaben").restore("sn", "k2-fertig", tmp_path / "vier" / "sn", FINISHED)
+    assert (tmp_path / "vier" / "sn" / "01-grundlagen").stat().st_ino == folder
+    assert tree(tmp_path / "vier" / "sn") == (files, folders)
+
+
 def test_a_kept_edition_is_replaced_by_links_in_its_folders_and_never_written_in_place(tmp_path):
     from loseblatt.mkdocs_adapter.edition_outputs import EditionOutputs
 

@@ -19,7 +19,10 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
+
+from . import skeletons as skeleton_trees
 
 SCRATCH = "ausgaben"  # the editions' production folder (coordinator.py)
 # Names of scratch folders before they were named for their target.
@@ -50,11 +53,14 @@ def published_here(folder: Path) -> bool:
 
 
 class Publisher:
-    def __init__(self, target: Path, keep_unchanged: bool = True):
+    def __init__(self, target: Path, keep_unchanged: bool = True, skeletons: Path | None = None):
         """`keep_unchanged`: unchanged files keep the published copy and its date (for sites
-        that are synced or cached by date; a preview does not need the comparison)."""
+        that are synced or cached by date; a preview does not need the comparison).
+        `skeletons`: where the editions' folders of the replaced site are kept for the next
+        build instead of being removed (skeletons.py; under serve)."""
         self.target = Path(target).resolve()
         self.keep = keep_unchanged
+        self.skeletons = skeletons
         self._removal: threading.Thread | None = None
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
@@ -76,9 +82,10 @@ class Publisher:
         self.staging = parent / f".{name}-staging-{os.getpid()}"
         self.staging.mkdir(parents=True, exist_ok=True)
 
-    def publish(self) -> int:
+    def publish(self, editions: Sequence[str] = ()) -> int:
         """Swap the new site in; returns how many files kept their published copy. The old site
-        is removed in a thread (`finish` waits for it)."""
+        is removed in a thread (`finish` waits for it), its `editions`' folders kept as
+        skeletons if the publisher keeps them."""
         kept = keep_unchanged(self.staging, self.target) if self.keep and self.target.is_dir() else 0
         old = None
         if self.target.exists():
@@ -93,9 +100,17 @@ class Publisher:
             os.replace(self.staging, self.target)
         self._release()
         if old is not None:
-            self._removal = threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True})
+            self._removal = threading.Thread(target=self._remove, args=(old, tuple(editions)))
             self._removal.start()
         return kept
+
+    def _remove(self, old: Path, editions: tuple[str, ...]) -> None:
+        if self.skeletons is not None and editions:
+            try:
+                skeleton_trees.keep(old, editions, self.skeletons)
+            except OSError:  # none kept: the next build makes its folders
+                pass
+        shutil.rmtree(old, ignore_errors=True)
 
     def finish(self) -> None:
         """Wait until the old site is removed."""

@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from .. import addresses
+from .. import addresses, skeletons
 from ..caching import CacheFolder
 from ..check_store import CheckStore
 from ..core import kommune, pipeline
@@ -89,6 +89,7 @@ class ServeSession:
     workers: EditionWorkers | None = None
     kept: bool = False  # the check's results are on disk (check_store.py)
     removing: Publisher | None = None  # the last rebuild's, while its old site is removed
+    skeletons: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
 
     def settle(self) -> None:
         if self.removing is not None:
@@ -100,6 +101,9 @@ class ServeSession:
         if self.workers is not None:
             self.workers.close()
             self.workers = None
+        if self.skeletons is not None:
+            shutil.rmtree(self.skeletons, ignore_errors=True)
+            self.skeletons = None
 
 
 class Coordinator:
@@ -238,8 +242,13 @@ class Coordinator:
         """MkDocs builds into a staging folder; post_build swaps it in (publish.py)."""
         if self.session is not None:
             self.session.settle()  # the last rebuild's old site is gone before this one starts
+            self.session.skeletons = skeletons.root_beside(self.site_target.resolve())
         try:
-            self.publisher = Publisher(self.site_target, keep_unchanged=keep_unchanged)
+            self.publisher = Publisher(
+                self.site_target,
+                keep_unchanged=keep_unchanged,
+                skeletons=self.session.skeletons if self.session is not None else None,
+            )
         except SiteBusy as exc:
             raise PluginError(str(exc)) from None
         config.site_dir = str(self.publisher.staging)
@@ -263,7 +272,8 @@ class Coordinator:
             self._place_editions(site)
         if self.publisher is not None:
             started = time.perf_counter()
-            self.timings["unveraendert_behalten"] = self.publisher.publish()
+            published = self.codes if self.serve_problems is None else []
+            self.timings["unveraendert_behalten"] = self.publisher.publish(published)
             self.timings["veroeffentlichen"] = round(time.perf_counter() - started, 3)
             if self.command != "serve":
                 log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
@@ -407,6 +417,7 @@ class Coordinator:
         finished: list[str] = []  # taken whole from the last build
         reused: list[str] = []  # MkDocs' output taken from the last build, finished here
         keying = {"s": 0.0}
+        skeleton_root = self.session.skeletons if self.session is not None else None
 
         def finishing(code: str) -> Finishing:
             return Finishing(
@@ -425,6 +436,7 @@ class Coordinator:
             for job in build_order(jobs):
                 started = time.perf_counter()
                 code = job.edition.code
+                skeletons.place(skeleton_root, code, out / code)
                 keys[code] = edition_key(job.assignment, settings, config_text, files)
                 # A finished edition (with PDFs, manifest, packages and offline copy) is taken
                 # whole when, besides its site, nothing those steps read has changed either.

@@ -23,6 +23,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import skeletons
 from ..caching import cache_key, content_hash, write_atomically
 from ..publish import published_here
 
@@ -265,12 +266,14 @@ class EditionOutputs:
             return False
         if not (entry / SITE).is_dir() or not (entry / stage).is_dir():
             return False
+        brought = skeletons.unpack(dest)
         if stage == SITE:
             link_tree(entry / SITE, dest)
-            return True
-        added = _files(os.fspath(entry / FINISHED))
-        link_tree(entry / SITE, dest, skip=frozenset(added) | frozenset(g for g in gone if g))
-        link_tree(entry / FINISHED, dest)
+        else:
+            added = _files(os.fspath(entry / FINISHED))
+            link_tree(entry / SITE, dest, skip=frozenset(added) | frozenset(g for g in gone if g))
+            link_tree(entry / FINISHED, dest)
+        skeletons.prune(brought)
         return True
 
     def store(self, code: str, key: str | None, src: Path, stage: str = SITE, pages: dict | None = None) -> None:

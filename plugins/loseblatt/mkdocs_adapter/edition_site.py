@@ -16,7 +16,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .. import addresses
+from .. import addresses, skeletons
 from ..core.assemble import AssembledEdition
 from ..core.glossary import used_abbreviations
 from ..core.history import EditionHistory
@@ -69,6 +69,7 @@ class EditionSite:
         self.search_config: dict | None = None
         self.render_stats: dict = {"umgewandelt": 0, "aus_cache": 0}
         self.site_dir = ""
+        self.skeleton_folders: list[str] = []
 
     # ----- configuration and files --------------------------------------------
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -95,6 +96,8 @@ class EditionSite:
     def files(self, files: Files, config: MkDocsConfig) -> Files:
         if self.plan is None:
             raise PluginError("Interner Fehler: Die Ausgabe ist nicht geplant.")
+        # The first event after MkDocs emptied the site folder, before anything is written.
+        self.skeleton_folders = skeletons.unpack(Path(config.site_dir))
         titles = self.plan.titles()
         for planned in self.plan.pages:
             file = File.generated(config, planned.path, content=planned.content)

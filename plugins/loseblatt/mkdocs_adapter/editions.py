@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .. import skeletons
 from ..core.assemble import AssembledEdition
 from ..core.laender import BASE
 from ..workers import cpu_count, process_pool, return_freed_memory
@@ -127,6 +128,7 @@ def build_edition(job: EditionJob) -> EditionResult:
         if job.assignment.epoch:
             os.environ["SOURCE_DATE_EPOCH"] = job.assignment.epoch
         build(cfg)
+        skeletons.prune(plugin.skeleton_folders)
         finished = 0.0
         if job.finishing is not None:
             finished = finish_and_keep(

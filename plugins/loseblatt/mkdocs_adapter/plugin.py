@@ -65,6 +65,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         return set()
 
     @property
+    def skeleton_folders(self) -> list[str]:
+        """The folders a skeleton brought into this edition build (skeletons.py)."""
+        return self.role.skeleton_folders if isinstance(self.role, EditionSite) else []
+
+    @property
     def kept_pages(self) -> dict | None:
         """The edition's pages by key, kept with its output for the next build (page_cache.py)."""
         return self.role.kept_pages() if isinstance(self.role, EditionSite) else None
