@@ -126,6 +126,52 @@ def test_an_edit_converts_only_the_pages_it_changed_and_a_repeat_converts_none(t
     assert (ed / "offline.zip").read_bytes() == cached != before
 
 
+def test_an_edit_takes_the_other_members_packed_from_the_editions_last_archive(tmp_path, monkeypatch):
+    """The members of the last archive are kept in one file per edition (MemberTable): after an
+    edit only the edited page is converted and packed, nothing else is read from the cache
+    entries, and the archive is what a run without any cache writes."""
+    from loseblatt.caching import CacheFolder
+
+    cache = CacheFolder(tmp_path / "cache")
+    ed = make_edition(tmp_path / "a")
+    offline.write_offline(ed, "sn", 1764547200, cache)
+    table = tmp_path / "cache" / f"sn{offline.MemberTable.SUFFIX}"
+    assert table.is_file()
+    packed: list[bytes] = []
+    original = offline.packed_member
+    monkeypatch.setattr(
+        offline, "packed_member", lambda data, members=None: packed.append(data) or original(data, members)
+    )
+    reads: list[str] = []
+    read = CacheFolder.read
+    monkeypatch.setattr(CacheFolder, "read", lambda self, key, suffix: reads.append(suffix) or read(self, key, suffix))
+
+    sheet = ed / "02-gremiengruendung/blatt-2-3/index.html"
+    sheet.write_text(PAGE.replace("Start</a>", "Start neu</a>"), encoding="utf-8")
+    (ed / "index.html").write_text(PAGE, encoding="utf-8")
+    offline.write_offline(ed, "sn", 1764547200, cache)
+    assert len(packed) == 1 and b"Start neu" in packed[0]
+    # Looked up: the whole archive (not there), and the edited page converted and packed.
+    assert reads == [".zip", ".html", ".deflate"]
+    warm = (ed / "offline.zip").read_bytes()
+    (ed / "index.html").write_text(PAGE, encoding="utf-8")
+    offline.write_offline(ed, "sn", 1764547200)
+    assert (ed / "offline.zip").read_bytes() == warm
+
+    # A damaged table, or one another version of the code wrote, is not read.
+    for damaged in (table.read_bytes()[:-7], b"anderer-stand\n" + table.read_bytes().partition(b"\n")[2]):
+        table.write_bytes(damaged)
+        sheet.write_text(PAGE.replace("Start</a>", f"Start {len(damaged)}</a>"), encoding="utf-8")
+        (ed / "index.html").write_text(PAGE, encoding="utf-8")
+        packed.clear()
+        offline.write_offline(ed, "sn", 1764547200, cache)
+        assert len(packed) > 3
+        cached = (ed / "offline.zip").read_bytes()
+        (ed / "index.html").write_text(PAGE, encoding="utf-8")
+        offline.write_offline(ed, "sn", 1764547200)
+        assert (ed / "offline.zip").read_bytes() == cached
+
+
 def test_size_in_german():
     assert offline.size_label(4_200_000) == "4,2 MB"
     assert offline.size_label(850_400) == "850 kB"
