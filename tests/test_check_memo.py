@@ -42,3 +42,34 @@ def test_text_memo_keeps_texts_and_marks_by_the_same_rule():
     fresh = TextMemo()
     fresh.add(memo.state())
     assert fresh.get(("t2",), lambda: "anders") == "s2" and not fresh.changed
+
+
+def test_a_second_check_reads_and_checks_again_only_the_texts_that_changed(tmp_path, monkeypatch):
+    """Under serve each rebuild checks the whole binder: the front matter of an unchanged file is
+    not parsed again, an unchanged text not checked again, and what is found is the same."""
+    import shutil
+    from pathlib import Path
+
+    from loseblatt.core import load, pipeline, validate
+
+    binder = tmp_path / "binder"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "binder", binder)
+    sheet = binder / "02-gremiengruendung" / "blatt-2.md"
+    broken = binder / "02-gremiengruendung" / "kaputt.md"
+    broken.write_text("---\nblatt: 2.99\ntitel: [offen\n---\nText.\n", encoding="utf-8")
+    parsed: list[str] = []
+    checked: list[str] = []
+    split, grammar = load.split, validate.check_grammar
+    monkeypatch.setattr(load, "split", lambda text: parsed.append(text) or split(text))
+    monkeypatch.setattr(validate, "check_grammar", lambda body: checked.append(body) or grammar(body))
+
+    first = pipeline.check(binder, tmp_path)
+    assert any("kaputt.md:3:" in p.format() for p in first.problems)
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\nEin Satz, den es vorher nicht gab.\n", encoding="utf-8")
+    parsed.clear()
+    checked.clear()
+    second = pipeline.check(binder, tmp_path)
+    assert len(parsed) == 1 and "Ein Satz, den es vorher nicht gab." in parsed[0]
+    assert len(checked) == 1 and "Ein Satz, den es vorher nicht gab." in checked[0]
+    # The broken file is still reported, from the memo, as the first check found it.
+    assert [p.format() for p in second.problems] == [p.format() for p in first.problems]
