@@ -136,3 +136,37 @@ def test_links_to_parts_of_a_joined_pdf_jump_there_others_keep_their_address():
     ]
     # The same parts give the same bytes.
     assert join(parts, "Ausgabe") == join(parts, "Ausgabe")
+
+
+def test_relative_addresses_are_what_relpath_gives_for_every_kind_of_path():
+    """addresses.relative stands in for posixpath.relpath (which asks for the working folder twice
+    per link): the same answer for site paths, and relpath's own for anything else."""
+    import itertools
+    import posixpath
+
+    from loseblatt import addresses
+
+    paths = [
+        "",
+        ".",
+        "index.md",
+        "a",
+        "a/b.md",
+        "a/b",
+        "a/b/c.md",
+        "a/bb/c.md",
+        "ab/c.md",
+        "b/a.md",
+        "a/b/",
+        "a/./b.md",
+        "a/../b.md",
+        "../a.md",
+        "/a/b.md",
+        "02-gremien/blatt-2.md",
+        "02-gremien",
+        "checklisten/register-2.md",
+    ]
+    for target, start in itertools.product(paths, repeat=2):
+        if not target:
+            continue  # relpath refuses an empty path, and no link has one
+        assert addresses.relative(target, start) == posixpath.relpath(target, start or "."), (target, start)
