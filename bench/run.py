@@ -145,6 +145,7 @@ def ours(project: Path, pdf: bool = False, cold: bool = True, env: dict | None =
     if cold:
         shutil.rmtree(project / ".cache", ignore_errors=True)
         shutil.rmtree(project / "site", ignore_errors=True)
+        shutil.rmtree(project / ".site-geruest", ignore_errors=True)  # kept folders (skeletons.py)
     return run([PY, "-m", "mkdocs", "build", "-q"], project, {"LOSEBLATT_PDF": "1" if pdf else "0", **(env or {})})
 
 

@@ -270,10 +270,11 @@ def test_rebuild_without_change_keeps_every_published_file(tmp_path: Path) -> No
     cache = tmp_path / "cache"
     build(project, cache)
     times = {p: p.stat().st_mtime_ns for p in project.site.rglob("*") if p.is_file()}
+    folder = (project.site / "bund" / "01-grundlagen").stat().st_ino
     build(project, cache)
     assert [p for p in project.site.rglob("*") if p.is_file() and p.stat().st_mtime_ns != times.get(p)] == []
     project.edit("binder/02-gremiengruendung/blatt-1.md", "Text von Blatt 2.1.", "Ein anderer Text.")
-    build(project, cache)
+    warm = build(project, cache)
     changed = {
         p.relative_to(project.site).as_posix()
         for p in project.site.rglob("*")
@@ -281,6 +282,19 @@ def test_rebuild_without_change_keeps_every_published_file(tmp_path: Path) -> No
     }
     assert "bund/02-gremiengruendung/blatt-2-1/index.html" in changed
     assert "bund/01-grundlagen/blatt-1-1/index.html" not in changed
+    # The second build replaced the first one's site and kept its editions' folders: the third
+    # was built into them, not into folders made anew (skeletons.py).
+    assert (project.site / "bund" / "01-grundlagen").stat().st_ino == folder
+    # Files and folders as a build from nothing makes them.
+    cold_project = make_project(tmp_path / "kalt")
+    cold_project.edit("binder/02-gremiengruendung/blatt-1.md", "Text von Blatt 2.1.", "Ein anderer Text.")
+    cold = build(cold_project, tmp_path / "kalt-cache")
+    assert differences(warm, cold) == []
+
+    def folders(site: Path) -> set[str]:
+        return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir()}
+
+    assert folders(project.site) == folders(cold_project.site)
 
 
 def test_a_glossary_entry_redoes_only_the_pages_that_use_it(tmp_path: Path) -> None:

@@ -98,7 +98,6 @@ class Publisher:
                 os.replace(self.staging, self.target)
         else:
             os.replace(self.staging, self.target)
-        self._release()
         if old is not None:
             self._removal = threading.Thread(target=self._remove, args=(old, tuple(editions)))
             self._removal.start()
@@ -113,10 +112,12 @@ class Publisher:
         shutil.rmtree(old, ignore_errors=True)
 
     def finish(self) -> None:
-        """Wait until the old site is removed."""
+        """Wait until the old site is removed; the lock is held until then, so that the next
+        build finds the kept folders (skeletons.py) whole."""
         if self._removal is not None:
             self._removal.join()
             self._removal = None
+        self._release()
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

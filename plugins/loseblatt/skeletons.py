@@ -1,12 +1,15 @@
-"""Folder trees of an old site, kept to build the next one in (`mkdocs serve`).
+"""Folder trees of an old site, kept to build the next one in.
 
 Every page of an edition lives in a folder of its own (`blatt-2-3/index.html`). On this kind of
 disk making a folder costs about 0.4 ms of CPU, linking a file into it 0.01 ms and removing a
 folder 0.09 ms: at 1,000 sheets a rebuild made and removed about 7,500 folders, two to three
-seconds of CPU on two cores, to lay out the same tree again. So, under serve, the editions'
-folders of the site a rebuild replaces are not removed but kept empty of files (a skeleton per
-edition) and handed to the next build of that edition, which writes and links its files into
-folders that are already there.
+seconds of CPU on two cores, to lay out the same tree again, and a build that changed nothing
+half a second for the real binder. So the editions' folders of the site a build replaces are not
+removed but kept empty of files (a skeleton per edition, beside the site folder: under
+`mkdocs serve` in the temporary folder, removed when the session ends; beside `site/`
+otherwise, hidden, and `make clean` removes it) and handed to the next build of that edition,
+which writes and links its files into folders that are already there. Only the build holding
+the site's lock (publish.py) touches them.
 
 A build must come out the same with or without a skeleton: the skeleton is emptied of every
 file before anything is written into it, and afterwards every folder it brought that still holds
@@ -64,8 +67,11 @@ def place(root: Path | None, code: str, site_dir: Path) -> bool:
     tree = root / code
     if not tree.is_dir():
         return False
-    site_dir.mkdir(parents=True, exist_ok=True)
-    os.replace(tree, site_dir / INSIDE)
+    try:
+        site_dir.mkdir(parents=True, exist_ok=True)
+        os.replace(tree, site_dir / INSIDE)
+    except OSError:  # another file system, say: this build makes its folders
+        return False
     return True
 
 
@@ -81,7 +87,10 @@ def unpack(site_dir: Path) -> list[str]:
         dest = os.path.join(os.fspath(site_dir), entry.name)
         if os.path.lexists(dest):
             continue  # already there: the skeleton's folder goes with the rest below
-        os.replace(entry.path, dest)
+        try:
+            os.replace(entry.path, dest)
+        except OSError:
+            continue
         brought += [folder for folder, _dirs, _names in os.walk(dest)]
     shutil.rmtree(inside, ignore_errors=True)
     return brought

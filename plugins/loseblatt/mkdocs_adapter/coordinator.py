@@ -134,6 +134,7 @@ class Coordinator:
         self.production_future: Future | None = None
         self.production_dir: Path | None = None
         self.site_target = project_root / "site"
+        self.skeleton_root: Path | None = None
         # Under `mkdocs serve`, a failed check shows an error page instead of the stale site.
         self.serve_problems: list | None = None
         self.stale_pages: list[str] = []
@@ -240,15 +241,13 @@ class Coordinator:
 
     def _stage(self, config: MkDocsConfig, keep_unchanged: bool) -> None:
         """MkDocs builds into a staging folder; post_build swaps it in (publish.py)."""
+        # The editions' folders of the site this build replaces are kept for the next build.
+        self.skeleton_root = skeletons.root_beside(self.site_target.resolve())
         if self.session is not None:
             self.session.settle()  # the last rebuild's old site is gone before this one starts
-            self.session.skeletons = skeletons.root_beside(self.site_target.resolve())
+            self.session.skeletons = self.skeleton_root  # in the temporary folder: removed at the end
         try:
-            self.publisher = Publisher(
-                self.site_target,
-                keep_unchanged=keep_unchanged,
-                skeletons=self.session.skeletons if self.session is not None else None,
-            )
+            self.publisher = Publisher(self.site_target, keep_unchanged=keep_unchanged, skeletons=self.skeleton_root)
         except SiteBusy as exc:
             raise PluginError(str(exc)) from None
         config.site_dir = str(self.publisher.staging)
@@ -417,7 +416,7 @@ class Coordinator:
         finished: list[str] = []  # taken whole from the last build
         reused: list[str] = []  # MkDocs' output taken from the last build, finished here
         keying = {"s": 0.0}
-        skeleton_root = self.session.skeletons if self.session is not None else None
+        skeleton_root = self.skeleton_root
 
         def finishing(code: str) -> Finishing:
             return Finishing(
