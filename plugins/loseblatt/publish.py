@@ -6,7 +6,9 @@ build holding it removes leftovers of earlier, killed builds. `mkdocs serve` pub
 same way into the folder it serves, so the preview stays whole while a rebuild runs.
 
 The old site is removed after the swap, in a thread: at 1,000 sheets that is about 7,500
-folders (a second here), and under serve the browser should not wait for it.
+folders (a second here), and under serve the browser should not wait for it. Its editions'
+folders are kept, emptied, for the next build to write into (skeletons.py); the lock is held
+until that is done.
 """
 
 from __future__ import annotations
