@@ -24,7 +24,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import skeletons as skeleton_trees
+from . import skeletons
 
 SCRATCH = "ausgaben"  # the editions' production folder (coordinator.py)
 # Names of scratch folders before they were named for their target.
@@ -55,14 +55,14 @@ def published_here(folder: Path) -> bool:
 
 
 class Publisher:
-    def __init__(self, target: Path, keep_unchanged: bool = True, skeletons: Path | None = None):
+    def __init__(self, target: Path, keep_unchanged: bool = True, skeleton_root: Path | None = None):
         """`keep_unchanged`: unchanged files keep the published copy and its date (for sites
         that are synced or cached by date; a preview does not need the comparison).
-        `skeletons`: where the editions' folders of the replaced site are kept for the next
-        build instead of being removed (skeletons.py; under serve)."""
+        `skeleton_root`: where the editions' folders of the replaced site are kept for the next
+        build instead of being removed (skeletons.py)."""
         self.target = Path(target).resolve()
         self.keep = keep_unchanged
-        self.skeletons = skeletons
+        self.skeleton_root = skeleton_root
         self._removal: threading.Thread | None = None
         parent = self.target.parent
         parent.mkdir(parents=True, exist_ok=True)
@@ -106,9 +106,9 @@ class Publisher:
         return kept
 
     def _remove(self, old: Path, editions: tuple[str, ...]) -> None:
-        if self.skeletons is not None and editions:
+        if self.skeleton_root is not None and editions:
             try:
-                skeleton_trees.keep(old, editions, self.skeletons)
+                skeletons.keep(old, editions, self.skeleton_root)
             except OSError:  # none kept: the next build makes its folders
                 pass
         shutil.rmtree(old, ignore_errors=True)

@@ -89,7 +89,7 @@ class ServeSession:
     workers: EditionWorkers | None = None
     kept: bool = False  # the check's results are on disk (check_store.py)
     removing: Publisher | None = None  # the last rebuild's, while its old site is removed
-    skeletons: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
+    skeleton_root: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
 
     def settle(self) -> None:
         if self.removing is not None:
@@ -101,9 +101,9 @@ class ServeSession:
         if self.workers is not None:
             self.workers.close()
             self.workers = None
-        if self.skeletons is not None:
-            shutil.rmtree(self.skeletons, ignore_errors=True)
-            self.skeletons = None
+        if self.skeleton_root is not None:
+            shutil.rmtree(self.skeleton_root, ignore_errors=True)
+            self.skeleton_root = None
 
 
 class Coordinator:
@@ -245,9 +245,11 @@ class Coordinator:
         self.skeleton_root = skeletons.root_beside(self.site_target.resolve())
         if self.session is not None:
             self.session.settle()  # the last rebuild's old site is gone before this one starts
-            self.session.skeletons = self.skeleton_root  # in the temporary folder: removed at the end
+            self.session.skeleton_root = self.skeleton_root  # in the temporary folder: removed at the end
         try:
-            self.publisher = Publisher(self.site_target, keep_unchanged=keep_unchanged, skeletons=self.skeleton_root)
+            self.publisher = Publisher(
+                self.site_target, keep_unchanged=keep_unchanged, skeleton_root=self.skeleton_root
+            )
         except SiteBusy as exc:
             raise PluginError(str(exc)) from None
         config.site_dir = str(self.publisher.staging)
@@ -416,7 +418,6 @@ class Coordinator:
         finished: list[str] = []  # taken whole from the last build
         reused: list[str] = []  # MkDocs' output taken from the last build, finished here
         keying = {"s": 0.0}
-        skeleton_root = self.skeleton_root
 
         def finishing(code: str) -> Finishing:
             return Finishing(
@@ -435,7 +436,7 @@ class Coordinator:
             for job in build_order(jobs):
                 started = time.perf_counter()
                 code = job.edition.code
-                skeletons.place(skeleton_root, code, out / code)
+                skeletons.place(self.skeleton_root, code, out / code)
                 keys[code] = edition_key(job.assignment, settings, config_text, files)
                 # A finished edition (with PDFs, manifest, packages and offline copy) is taken
                 # whole when, besides its site, nothing those steps read has changed either.
