@@ -442,8 +442,21 @@ def main() -> None:
     ap.add_argument("--paare", type=int, default=3)
     ap.add_argument("--aenderungen", type=int, default=20, help="edits under mkdocs serve")
     ap.add_argument("--pdf", default="echt", help="workloads with the PDF measurements")
-    ap.add_argument("--nur", choices=["serve"], help="only this measurement; ERGEBNIS.md stays as it is")
+    ap.add_argument("--nur", choices=["serve", "speicher"], help="only this measurement; ERGEBNIS.md stays as it is")
     args = ap.parse_args()
+    if args.nur == "speicher":  # peak memory of cold builds, e.g. --arbeiten 3000 for the target
+        with tempfile.TemporaryDirectory(prefix="loseblatt-bench-") as tmp:
+            for name in args.arbeiten.split(","):
+                project, _, _ = workload(name, Path(tmp))
+                cold = [ours(project) for _ in range(args.paare)]
+                res = {
+                    "arbeit": name,
+                    "kalt_wand_s": median([c["wall"] for c in cold]),
+                    "spitzenspeicher_mb": round(max(c["mb"] for c in cold)),
+                    "seiten": stats(project).get("seiten"),
+                }
+                print(json.dumps(res, ensure_ascii=False), flush=True)
+        return
     if args.nur == "serve":
         with tempfile.TemporaryDirectory(prefix="loseblatt-bench-") as tmp:
             for name in args.arbeiten.split(","):

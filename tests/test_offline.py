@@ -146,11 +146,21 @@ def test_an_edit_takes_the_other_members_packed_from_the_editions_last_archive(t
     read = CacheFolder.read
     monkeypatch.setattr(CacheFolder, "read", lambda self, key, suffix: reads.append(suffix) or read(self, key, suffix))
 
+    # The edition's files are not held in memory: each is read once for its hash, and only the
+    # edited page a second time, to be converted.
+    opened: list[str] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: opened.append(self.name) or read_bytes(self))
     sheet = ed / "02-gremiengruendung/blatt-2-3/index.html"
     sheet.write_text(PAGE.replace("Start</a>", "Start neu</a>"), encoding="utf-8")
     (ed / "index.html").write_text(PAGE, encoding="utf-8")
     offline.write_offline(ed, "sn", 1764547200, cache)
     assert len(packed) == 1 and b"Start neu" in packed[0]
+    files = [p for p in offline.offline_sources(ed).values() if p.parent != tmp_path / "cache"]
+    assert len(files) > 3 and all(isinstance(p, Path) for p in files)
+    edited = [name for name in opened if name == "index.html"]
+    assert len(edited) == len([p for p in files if p.name == "index.html"]) + 1
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     # Looked up: the whole archive (not there), and the edited page converted and packed.
     assert reads == [".zip", ".html", ".deflate"]
     warm = (ed / "offline.zip").read_bytes()

@@ -86,15 +86,28 @@ def _wanted_lunr(rel: str, langs: set[str]) -> bool:
     return name in keep
 
 
-def offline_sources(edition_dir: Path) -> dict[str, bytes]:
-    """The published files the offline edition is made from, by their path in the archive, as
-    they are on disk (the search index as `search/search_index.json`)."""
-    sources: dict[str, bytes] = {}
+def _index_languages(text: str) -> set[str]:
+    """The languages of a search index, from its config alone when it comes first (as Material
+    and search_entries write it): at 3,000 sheets the whole index is 14 MB of JSON."""
+    head = '{"config":'
+    config = (
+        json.JSONDecoder().raw_decode(text, len(head))[0]
+        if text.startswith(head)
+        else json.loads(text).get("config", {})
+    )
+    return set(config.get("lang", []))
+
+
+def offline_sources(edition_dir: Path) -> dict[str, Path]:
+    """The published files the offline edition is made from, by their path in the archive (the
+    search index as `search/search_index.json`). Read when needed, not held: at 3,000 sheets an
+    edition's files are 140 MB."""
+    sources: dict[str, Path] = {}
     langs: set[str] = set()
     index = edition_dir / "search" / "search_index.json"
     if index.is_file():
-        sources["search/search_index.json"] = index.read_bytes()
-        langs = set(json.loads(sources["search/search_index.json"]).get("config", {}).get("lang", []))
+        sources["search/search_index.json"] = index
+        langs = _index_languages(index.read_text(encoding="utf-8"))
     for path in sorted(edition_dir.rglob("*")):
         rel = path.relative_to(edition_dir).as_posix()
         if not path.is_file() or path.is_symlink() or rel in sources or rel == OFFLINE_ZIP:
@@ -103,7 +116,7 @@ def offline_sources(edition_dir: Path) -> dict[str, bytes]:
             continue
         if rel.startswith(LUNR) and not _wanted_lunr(rel, langs):
             continue
-        sources[rel] = path.read_bytes()
+        sources[rel] = path
     return sources
 
 
@@ -253,26 +266,31 @@ class MemberTable:
         self.now[key] = found
         return found
 
-    def members(self, sources: dict[str, bytes], hashes: dict[str, str]) -> dict[str, Member]:
+    def members(self, sources: dict[str, Path], hashes: dict[str, str]) -> dict[str, Member]:
         """Every member of the archive made from `sources` (offline_sources), packed: the pages
-        converted for reading from disk, the search index also as a script, the worker shim."""
+        converted for reading from disk, the search index also as a script, the worker shim.
+        A file is read only if its member is not in the table."""
         out: dict[str, Member] = {}
         index: list[bytes] = []
 
         def index_text() -> bytes:
             if not index:
-                index.append(offline_index(sources["search/search_index.json"].decode("utf-8"))[0].encode("utf-8"))
+                text = sources["search/search_index.json"].read_text(encoding="utf-8")
+                index.append(offline_index(text)[0].encode("utf-8"))
             return index[0]
 
-        for rel, data in sources.items():
+        def converted(path: Path) -> bytes:
+            return _converted(path.read_bytes(), self.cache)
+
+        for rel, path in sources.items():
             h = hashes[rel]
             if rel == "search/search_index.json":
                 out[rel] = self._member(f"index-json-{h}", index_text)
                 out["search/search_index.js"] = self._packed(f"index-js-{h}", partial(_script, out[rel], index_text))
             elif rel.endswith(".html"):
-                out[rel] = self._member(f"seite-{h}", partial(_converted, data, self.cache))
+                out[rel] = self._member(f"seite-{h}", partial(converted, path))
             else:
-                out[rel] = self._member(f"datei-{h}", partial(bytes, data))
+                out[rel] = self._member(f"datei-{h}", path.read_bytes)
         shim = SHIM.read_bytes()
         out[SHIM_PATH] = self._member(f"datei-{content_hash(shim)}", partial(bytes, shim))
         return out
@@ -303,7 +321,7 @@ def write_offline(edition_dir: Path, code: str, epoch: int, cache: CacheFolder |
     sources = offline_sources(edition_dir)
     folder = f"kommune-beugt-vor-{code}"
     dest = edition_dir / OFFLINE_ZIP
-    hashes = {name: content_hash(data) for name, data in sources.items()}
+    hashes = {name: content_hash(path.read_bytes()) for name, path in sources.items()}
     # Keyed by what it is made from (the conversion is our code, which every key covers).
     key = cache_key("offline", folder, epoch, sorted(hashes.items()))
     kept = cache.read(key, ".zip") if cache is not None else None
