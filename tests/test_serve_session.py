@@ -191,3 +191,44 @@ def test_a_long_lived_process_gives_freed_memory_back():
     done, before, after = out.split()
     assert done == "True" and int(before) > 150
     assert int(after) < int(before) / 2
+
+
+HEAPS = """
+import ctypes, os, sys, tempfile, threading
+if sys.argv[1] == "session":
+    from loseblatt.mkdocs_adapter.coordinator import ServeSession
+    session = ServeSession()
+
+# Threads that allocate at the same time, as a rebuild's threads and the requests do.
+start = threading.Barrier(8)
+def work():
+    start.wait()
+    kept = [bytearray(1000) for _ in range(2000)]
+    start.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+with tempfile.TemporaryDirectory() as tmp:
+    path = os.path.join(tmp, "info.xml")
+    f = libc.fopen(path.encode(), b"w")
+    libc.malloc_info(0, ctypes.c_void_p(f))
+    libc.fclose(ctypes.c_void_p(f))
+    print(open(path).read().count("<heap nr="))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heaps (malloc_info)")
+def test_a_serve_session_keeps_its_threads_to_two_heaps():
+    """A serve process starts threads at every rebuild and request; glibc gives new threads heaps
+    of their own, up to eight per core, and each one stays resident with what its thread left
+    in it: the server's memory rose with the first rebuilds. A session allows two."""
+    heaps = {
+        mode: int(
+            subprocess.run([sys.executable, "-c", HEAPS, mode], capture_output=True, text=True, check=True).stdout
+        )
+        for mode in ("plain", "session")
+    }
+    assert heaps["plain"] > 2 and heaps["session"] <= 2

@@ -35,7 +35,7 @@ from ..publish import Publisher, SiteBusy, scratch_dir
 from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_versions
-from ..workers import return_freed_memory
+from ..workers import limit_malloc_arenas, return_freed_memory
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
@@ -90,6 +90,10 @@ class ServeSession:
     kept: bool = False  # the check's results are on disk (check_store.py)
     removing: Publisher | None = None  # the last rebuild's, while its old site is removed
     skeleton_root: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
+
+    def __post_init__(self) -> None:
+        # The server process lives as long as the session: its memory must not creep.
+        limit_malloc_arenas()
 
     def settle(self) -> None:
         if self.removing is not None:
