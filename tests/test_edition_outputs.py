@@ -107,7 +107,6 @@ def test_the_project_files_in_a_key_leave_out_every_folder_a_build_published_to(
     assert listed()["docs/extra.css"] != before["docs/extra.css"]
 
 
-@pytest.mark.slow
 def _sn_job(project, cache, out, site_key: str, site_url: str | None = None):
     """The job a worker gets for the sn edition as the project reads now, built into out/sn."""
     from loseblatt.core.history import edition_history

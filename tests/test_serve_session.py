@@ -232,3 +232,21 @@ def test_a_serve_session_keeps_its_threads_to_two_heaps():
         for mode in ("plain", "session")
     }
     assert heaps["plain"] > 2 and heaps["session"] <= 2
+
+
+def test_closing_a_serve_session_removes_the_folders_it_kept(tmp_path):
+    """The skeletons of a session's last replaced site (skeletons.py) live in a folder beside its
+    temporary site; when `mkdocs serve` ends, nothing of them stays behind."""
+    from loseblatt import skeletons
+    from loseblatt.mkdocs_adapter.coordinator import ServeSession
+
+    site = tmp_path / "site"
+    (site / "sn" / "01-register" / "blatt-1-1").mkdir(parents=True)
+    (site / "sn" / "01-register" / "blatt-1-1" / "index.html").write_text("x", encoding="utf-8")
+    session = ServeSession()
+    session.skeleton_root = skeletons.root_beside(site)
+    skeletons.keep(site, ["sn"], session.skeleton_root)
+    assert session.skeleton_root.is_dir() and any(session.skeleton_root.rglob("blatt-1-1"))
+    kept = session.skeleton_root
+    session.close()
+    assert not kept.exists() and session.skeleton_root is None
