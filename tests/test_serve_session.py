@@ -250,3 +250,53 @@ def test_closing_a_serve_session_removes_the_folders_it_kept(tmp_path):
     kept = session.skeleton_root
     session.close()
     assert not kept.exists() and session.skeleton_root is None
+
+
+@pytest.mark.slow
+def test_a_stopped_serve_leaves_nothing_in_the_temporary_folder(tmp_path):
+    """`mkdocs serve` stopped with SIGTERM (a service manager, a container, an editor's task)
+    shuts down as with Ctrl-C: MkDocs' temporary site, the session's kept folders and its
+    workers go, and the lock beside the site; before, all of them stayed behind."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    project = make_project(tmp_path)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LOSEBLATT_PDF="0", TMPDIR=str(temp))
+    env.pop("LOSEBLATT_AUSGABE", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=project.path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url, seen = f"http://127.0.0.1:{port}/sn/", ""
+        end = time.monotonic() + 240
+        while not seen and time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    seen = r.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.5)
+        assert "<html" in seen
+        # A rebuild, so that the session keeps the replaced site's folders.
+        sheet = next((project.binder).glob("0*/*.md"))
+        sheet.write_text(sheet.read_text(encoding="utf-8") + "\nNoch ein Satz.\n", encoding="utf-8")
+        end = time.monotonic() + 120
+        while not any(p.name.endswith("-geruest") for p in temp.iterdir()) and time.monotonic() < end:
+            time.sleep(0.2)
+        assert any(p.name.endswith("-geruest") for p in temp.iterdir())
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert sorted(p.name for p in temp.iterdir()) == []

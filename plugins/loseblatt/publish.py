@@ -13,6 +13,7 @@ until that is done.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import errno
 import fcntl
@@ -46,6 +47,18 @@ class SiteBusy(Exception):
 def lock_file(target: Path) -> Path:
     """The lock of a site folder, beside it: it also marks the folder as one our builds publish."""
     return target.parent / f".{target.name}.lock"
+
+
+def remove_lock_when_gone(target: Path) -> None:
+    """At exit, remove the lock of a site folder that no longer exists: `mkdocs serve` removes
+    its temporary site only after the plugins' shutdown, and the lock beside it would stay in the
+    temporary folder. A folder that is still there keeps its lock, which marks it as output."""
+
+    def remove() -> None:
+        if not target.exists():
+            lock_file(target).unlink(missing_ok=True)
+
+    atexit.register(remove)
 
 
 def published_here(folder: Path) -> bool:

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
@@ -72,6 +73,26 @@ def limit_malloc_arenas(arenas: int = 2) -> bool:
     except (OSError, AttributeError):
         return False
     return bool(mallopt(_M_ARENA_MAX, arenas))
+
+
+def stop_like_ctrl_c() -> Callable[[], None]:
+    """Make SIGTERM end this process the way Ctrl-C does (KeyboardInterrupt), so that `mkdocs
+    serve` shuts down in order when a service manager, a container or an editor stops it: MkDocs
+    removes its temporary site, and the plugin's session its workers and kept folders. Killed by
+    the default SIGTERM, both stayed in the temporary folder. Only in the main thread, and only
+    where nobody handles SIGTERM yet. Returns what puts the default back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return lambda: None
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+    def restore() -> None:
+        main = threading.current_thread() is threading.main_thread()
+        if main and signal.getsignal(signal.SIGTERM) is signal.default_int_handler:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    return restore
 
 
 def engine_name() -> str:

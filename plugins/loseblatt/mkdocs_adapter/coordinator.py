@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,11 +31,11 @@ from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
 from ..core.model import Binder
-from ..publish import Publisher, SiteBusy, scratch_dir
+from ..publish import Publisher, SiteBusy, remove_lock_when_gone, scratch_dir
 from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_versions
-from ..workers import limit_malloc_arenas, return_freed_memory
+from ..workers import limit_malloc_arenas, return_freed_memory, stop_like_ctrl_c
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
@@ -90,10 +90,13 @@ class ServeSession:
     kept: bool = False  # the check's results are on disk (check_store.py)
     removing: Publisher | None = None  # the last rebuild's, while its old site is removed
     skeleton_root: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
+    site: Path | None = None  # MkDocs' temporary site, which MkDocs removes after the plugins' shutdown
+    _restore_sigterm: Callable[[], None] = field(default=lambda: None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # The server process lives as long as the session: its memory must not creep.
         limit_malloc_arenas()
+        self._restore_sigterm = stop_like_ctrl_c()
 
     def settle(self) -> None:
         if self.removing is not None:
@@ -108,6 +111,11 @@ class ServeSession:
         if self.skeleton_root is not None:
             shutil.rmtree(self.skeleton_root, ignore_errors=True)
             self.skeleton_root = None
+        if self.site is not None:
+            remove_lock_when_gone(self.site)
+            self.site = None
+        self._restore_sigterm()
+        self._restore_sigterm = lambda: None
 
 
 class Coordinator:
@@ -250,6 +258,7 @@ class Coordinator:
         if self.session is not None:
             self.session.settle()  # the last rebuild's old site is gone before this one starts
             self.session.skeleton_root = self.skeleton_root  # in the temporary folder: removed at the end
+            self.session.site = self.site_target.resolve()
         try:
             self.publisher = Publisher(
                 self.site_target, keep_unchanged=keep_unchanged, skeleton_root=self.skeleton_root
