@@ -224,6 +224,9 @@ def test_moved_checkout_reuses_caches_and_builds_the_same_bytes(primed, tmp_path
     html_stats = json.loads((moved_cache / "build-stats.json").read_text(encoding="utf-8"))
     assert html_stats["markdown"]["umgewandelt"] == 0, html_stats
     assert html_stats["seiten"]["gerendert"] == 0, html_stats
+    # Every edition is taken whole from the other checkout's last build: no key holds a path.
+    assert html_stats["ausgaben"] == {}, html_stats["ausgaben"]  # no edition built
+    assert html_stats["fertig_uebernommen"] == html_stats["wiederverwendet"] != [], html_stats
     cold = build(make_project(tmp_path / "dritter-ort"), tmp_path / "leer")
     assert differences(cold, before) == []
 
@@ -369,3 +372,20 @@ def test_a_checklist_edit_redoes_its_sheet_and_its_registers_checklists_once_per
 
     text = "".join(p.extract_text() for p in PdfReader(project.site / "sn/pdf/checklisten-register-2.pdf").pages)
     assert "Lagebilder der Polizei erbitten" in text and "Lagebilder zusammentragen" not in text
+
+
+def test_a_kept_file_written_in_place_is_never_published_again(tmp_path: Path) -> None:
+    """The kept editions are hard links of the published site. A published page written in place
+    (by hand, by a tool) changes the kept file too: the next build notices by the file's size and
+    time and builds the edition instead of bringing the change back."""
+    project = make_project(tmp_path)
+    cache = tmp_path / "cache"
+    first = build(project, cache)
+    page = project.site / "bund" / "01-grundlagen" / "blatt-1-1" / "index.html"
+    with page.open("r+b") as f:
+        f.write(b"<!-- von Hand -->")
+    again = build(project, cache)
+    assert differences(again, first) == []
+    stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
+    assert "bund" in stats["ausgaben"] and "bund" not in stats["wiederverwendet"], stats
+    assert "sn" in stats["wiederverwendet"], stats

@@ -14,6 +14,7 @@ from conftest import FIXTURES, ROOT
 
 KEYS = """
 import sys
+from pathlib import Path
 from loseblatt.core import pipeline
 from loseblatt.core.history import edition_history
 from loseblatt.mkdocs_adapter.edition_outputs import edition_key
@@ -23,7 +24,7 @@ result = pipeline.check(sys.argv[1], sys.argv[2])
 for code, ed in sorted(result.editions.items()):
     history = edition_history(ed, result.snapshots, result.withdrawals)
     job = EditionAssignment(ed, "https://beispiel.invalid/kbv/" + code + "/", False, history, {}, False, "1790000000")
-    print(code, edition_key(job, {"strict": False}, "site_name: x", [("docs/index.md", "abc")]))
+    print(code, edition_key(job, {"strict": False}, "site_name: x", [("docs/index.md", "abc")], Path(sys.argv[2])))
 """
 
 
@@ -56,7 +57,7 @@ def test_any_change_to_what_an_edition_shows_is_another_key():
     job = EditionAssignment(ed, "https://beispiel.invalid/kbv/sn/", epoch="1790000000")
 
     def key(assignment: EditionAssignment, config: str = "site_name: x") -> str | None:
-        return edition_key(assignment, {"strict": False}, config, [])
+        return edition_key(assignment, {"strict": False}, config, [], FIXTURES.parent)
 
     base = key(job)
     assert base is not None and key(job) == base

@@ -44,6 +44,13 @@ LIBRARIES = (
 LISTING_SUFFIX = ".schluessel"
 
 
+def file_state(path: str) -> list[int]:
+    """What says that a kept file is still the one written then, without reading it: its size and
+    modification time (any rewrite changes them; hard links and renames do not)."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Our own code and the libraries' versions: any change to either is a new key for every entry."""

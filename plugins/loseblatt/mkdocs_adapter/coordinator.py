@@ -423,6 +423,9 @@ class Coordinator:
         # a worker at once: the first worker starts before the last key is known.
         kept = EditionOutputs(self.cache_dir / KEPT)
         config_text = Path(settings.config_file).read_text(encoding="utf-8")
+        # Keys hold no absolute path (caching.py): the configuration by its name beside the
+        # project's files, its text keyed itself, so a moved checkout reuses its editions.
+        keyed_settings = replace(settings, config_file=Path(settings.config_file).name)
         # Hidden folders (the production and staging folders) are skipped anyway.
         files = project_files(self.project_root, self.binder_dir(), [self.site_target, self.cache_dir])
         result = self.checked
@@ -450,13 +453,14 @@ class Coordinator:
                 started = time.perf_counter()
                 code = job.edition.code
                 skeletons.place(self.skeleton_root, code, out / code)
-                keys[code] = edition_key(job.assignment, settings, config_text, files)
+                keys[code] = edition_key(job.assignment, keyed_settings, config_text, files, self.project_root)
                 # A finished edition (with PDFs, manifest, packages and offline copy) is taken
                 # whole when, besides its site, nothing those steps read has changed either.
                 done_keys[code] = finished_key(
                     keys[code],
                     (pdfs.get(code), result.snapshots, result.withdrawals, result.binder.glossary),
                     out / ".pdf" / code,
+                    self.project_root,
                 )
                 if kept.restore(code, done_keys[code], out / code, FINISHED):
                     finished.append(code)

@@ -15,17 +15,19 @@ edition (PDFs, manifest, packages, offline copy) is written as new files (write 
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import pickle
 import re
 import shutil
-from pathlib import Path
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from .. import skeletons
-from ..caching import cache_key, content_hash, write_atomically
+from ..caching import cache_key, content_hash, file_state, write_atomically
 from ..publish import published_here
+from .config import CACHE_ENV
 
 if TYPE_CHECKING:
     from .edition_site import EditionAssignment
@@ -36,25 +38,51 @@ SITE = "site"  # MkDocs' output of an edition
 PAGES_FILE = "seiten.json"  # the site stage's pages by their keys (page_cache.KeptPages)
 FINISHED = "fertig"  # the edition as published, kept as what finishing changed (EditionOutputs)
 GONE_FILE = "fertig.entfernt"
+STATE_SUFFIX = "dateien"  # <stage>.dateien: each kept file's state when it was kept
 # The binder's text reaches a worker only through the assignment; other binder files (images)
 # are read from disk and count as project files.
 TEXT_SUFFIXES = (".md", ".yml", ".yaml", ".json")
 SKIP_DIRS = {"node_modules", "__pycache__"}
 ENV_PREFIX = "LOSEBLATT_"
+NOT_INPUTS = {CACHE_ENV}  # where the caches lie shapes no output
 PICKLE_PROTOCOL = 5  # fixed: the Python version is part of every key (caching.py)
 
 
-def described(value: object) -> bytes | None:
+def described(value: object, root: Path) -> bytes | None:
     """Bytes that say exactly what `value` holds: its pickle, which restores the same content and
     so never gives two different values the same bytes. (A canonical JSON form of a whole edition
-    cost half a second per build; the pickle a twentieth.) Equal values may still pickle apart,
-    for example a set in another hash order: that costs a rebuild, never a wrong reuse, and the
-    test of the key in two processes with different hash seeds watches for it. None when
-    something in it cannot be pickled: then the edition is simply built."""
+    cost half a second per build; the pickle a twentieth.) Paths below the project's `root` are
+    described relative to it, so a moved checkout has the same keys (caching.py). Equal values
+    may still pickle apart, for example a set in another hash order: that costs a rebuild, never
+    a wrong reuse, and the test of the key in two processes with different hash seeds watches
+    for it. None when something in it cannot be pickled: then the edition is simply built."""
+    out = io.BytesIO()
     try:
-        return pickle.dumps(value, protocol=PICKLE_PROTOCOL)
+        _KeyPickler(out, root).dump(value)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
+    return out.getvalue()
+
+
+def in_project(relative: str) -> str:
+    """What a path below the project's root is described as in a key (never called)."""
+    return relative
+
+
+class _KeyPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, root: Path) -> None:
+        super().__init__(file, protocol=PICKLE_PROTOCOL)
+        self.root = root
+
+    def reducer_override(self, obj: object) -> Any:  # a reduction, or NotImplemented
+        if isinstance(obj, PurePath) and obj.is_absolute():
+            try:
+                relative = obj.relative_to(self.root)
+            except ValueError:
+                return NotImplemented
+            # A function of its own, so that no path a value really holds pickles the same.
+            return in_project, (relative.as_posix(),)
+        return NotImplemented
 
 
 def project_files(root: Path, binder_dir: Path, skip: list[Path]) -> list[tuple[str, str]]:
@@ -91,13 +119,18 @@ def environment(config_text: str) -> list[tuple[str, str]]:
     named = set(re.findall(r"!ENV\s+([A-Za-z_]\w*)", config_text))
     for group in re.findall(r"!ENV\s+\[([^\]]*)\]", config_text):
         named |= {part.strip().strip("'\"") for part in group.split(",")}
-    return sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX) or k in named)
+    return sorted(
+        (k, v) for k, v in os.environ.items() if (k.startswith(ENV_PREFIX) and k not in NOT_INPUTS) or k in named
+    )
 
 
-def edition_key(assignment: EditionAssignment, settings: object, config_text: str, files: list) -> str | None:
-    """None when an input cannot be described: then the edition is simply built."""
+def edition_key(
+    assignment: EditionAssignment, settings: object, config_text: str, files: list, root: Path
+) -> str | None:
+    """None when an input cannot be described: then the edition is simply built. `root`: the
+    project's folder, below which paths are keyed relative to it."""
     # The order in which workers go through the pages does not change the output.
-    inputs = described((dataclasses.replace(assignment, backwards=False), settings))
+    inputs = described((dataclasses.replace(assignment, backwards=False), settings), root)
     if inputs is None:
         return None
     return cache_key("ausgabe", inputs, config_text, environment(config_text), files)
@@ -266,6 +299,10 @@ class EditionOutputs:
             return False
         if not (entry / SITE).is_dir() or not (entry / stage).is_dir():
             return False
+        # A kept file changed since (damaged, or written through a published site that links
+        # it): the edition is built instead. Its size and modification time, as for pages.
+        if any(_listing(entry / part) != _stored_listing(entry, part) for part in {SITE, stage}):
+            return False
         brought = skeletons.unpack(dest)
         if stage == SITE:
             link_tree(entry / SITE, dest)
@@ -298,6 +335,8 @@ class EditionOutputs:
             changed, gone = overlay(src, entry / SITE)
             mirror_files(src, entry / FINISHED, changed)
             write_atomically(entry / GONE_FILE, "\n".join(gone).encode("utf-8"))
+        listing = json.dumps(_listing(entry / stage), sort_keys=True).encode("utf-8")
+        write_atomically(entry / f"{stage}.{STATE_SUFFIX}", listing)
         write_atomically(entry / _key_file(stage), key.encode("utf-8"))
 
     def site_pages(self, code: str) -> tuple[Path, dict] | None:
@@ -320,15 +359,33 @@ class EditionOutputs:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
+def _listing(root: Path) -> dict[str, list[int]]:
+    """Every file below `root` with its state (caching.file_state)."""
+    out = {}
+    root_text = os.fspath(root)
+    for folder, _dirs, names in os.walk(root_text):
+        rel = os.path.relpath(folder, root_text)
+        for name in names:
+            out[_under(rel, name)] = file_state(os.path.join(folder, name))
+    return out
+
+
+def _stored_listing(entry: Path, stage: str) -> dict | None:
+    try:
+        return json.loads((entry / f"{stage}.{STATE_SUFFIX}").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def _key_file(stage: str) -> str:
     return KEY_FILE if stage == SITE else f"{stage}.{KEY_FILE}"
 
 
-def finished_key(key: str | None, added: object, pdf_dir: Path) -> str | None:
+def finished_key(key: str | None, added: object, pdf_dir: Path, root: Path) -> str | None:
     """The key of a finished edition: its MkDocs output's key, what the coordinator's steps
     read besides it (`added`: the PDFs' page counts, the deliveries, withdrawals and glossary
     for the packages), and the bytes of the PDFs and delivery files it moves in."""
-    described_added = described(added)
+    described_added = described(added, root)
     if key is None or described_added is None:
         return None
     files = (

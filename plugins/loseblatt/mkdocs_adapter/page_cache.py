@@ -25,7 +25,7 @@ import json
 import os
 from pathlib import Path
 
-from ..caching import PACKAGE, CacheFolder, cache_key, project_files_fingerprint
+from ..caching import PACKAGE, CacheFolder, cache_key, file_state, project_files_fingerprint
 
 TEMPLATE = "loseblatt-seite.html"
 TEMPLATE_SOURCE = (
@@ -303,18 +303,13 @@ class KeptPages:
             return False
         source, target = os.path.join(self.folder, dest_uri), os.path.join(self.site_dir, dest_uri)
         try:
-            if _file_state(source) != listed[1:]:
+            if file_state(source) != listed[1:]:
                 return False
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.link(source, target)
         except OSError:  # gone from the kept output, another file system: written as usual
             return False
         return True
-
-
-def _file_state(path: str) -> list[int]:
-    st = os.stat(path)
-    return [st.st_size, st.st_mtime_ns]
 
 
 class SharedPages:
@@ -399,7 +394,7 @@ class SharedPages:
         pages = {}
         for uri, key in self.keys.items():
             try:
-                pages[self.dest[uri]] = [key, *_file_state(os.path.join(site_dir, self.dest[uri]))]
+                pages[self.dest[uri]] = [key, *file_state(os.path.join(site_dir, self.dest[uri]))]
             except (KeyError, OSError):  # not written (empty output)
                 continue
         return {"fuellung": self.placeholders.values(), "seiten": pages}
