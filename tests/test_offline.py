@@ -222,3 +222,40 @@ def test_offline_edition_works_from_disk(real_site, tmp_path):
         box.check()
         page.reload()
         assert page.locator("fieldset.lb-checkliste input").first.is_checked()
+
+
+def test_the_search_index_is_packed_in_pieces_and_an_edit_repacks_at_most_two(tmp_path, monkeypatch):
+    """The index changes with every edit: it is packed in pieces cut at places the entries fix,
+    each referring back into what was unpacked before it. An edit repacks the piece it falls in
+    and the next; the bytes are those of packing from nothing, they unpack to the index, and
+    the member is about as small as one stream."""
+    import json
+    import zlib
+
+    from loseblatt.caching import CacheFolder
+
+    docs = [
+        {"location": f"0{i % 9 + 1}-register/blatt-{i}/", "title": f"Blatt {i}", "text": f"Text {i} " * 40}
+        for i in range(3000)
+    ]
+    index = {"config": {"lang": ["de"]}, "docs": docs}
+    data = json.dumps(index, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert len(offline.index_cuts(data)) > 10
+    cache = CacheFolder(tmp_path / "cache")
+    first = offline.MemberTable(cache, "sn")
+    crc, size, packed = first._index(lambda: data)
+    assert zlib.decompress(packed, -15) == data and (crc, size) == (zlib.crc32(data), len(data))
+    one_stream = zlib.compressobj(6, zlib.DEFLATED, -15)
+    assert len(packed) <= 1.01 * len(one_stream.compress(data) + one_stream.flush())
+    first.save()
+
+    docs[1500]["text"] = "Ein geänderter Text."
+    edited = json.dumps(index, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    repacked: list[bytes] = []
+    original = offline._pack_piece
+    monkeypatch.setattr(offline, "_pack_piece", lambda before, piece: repacked.append(piece) or original(before, piece))
+    second = offline.MemberTable(cache, "sn")
+    _, _, warm = second._index(lambda: edited)
+    assert 1 <= len(repacked) <= 2 and b"Ein ge\xc3\xa4nderter Text." in repacked[0]
+    assert zlib.decompress(warm, -15) == edited
+    assert warm == offline.MemberTable(None, "sn")._index(lambda: edited)[2]

@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 
 from .caching import CacheFolder, cache_key, content_hash, write_atomically
@@ -160,6 +161,35 @@ def _deflate(data: bytes, members: CacheFolder | None) -> bytes:
 # One member of the archive, packed: (CRC-32 and size of its bytes, the raw deflate stream).
 Member = tuple[int, int, bytes]
 
+# The search index changes with every edit and is the largest member (4.6 MB at 1,000 sheets,
+# 0.1 s to pack). It is packed in pieces, cut before the entries whose address hashes to a
+# multiple of _CUT_EVERY (places fixed by the entries, not by counting bytes), so an edit
+# repacks the piece it falls in and the one after it. Each piece may refer back into the 32 KB
+# before it, which a reader has just unpacked (as pigz does): as small as one stream.
+_ENTRY_START = re.compile(rb'\{"location":"([^"]*)"')  # JSON: an unescaped quote ends a string
+_CUT_EVERY = 128
+_WINDOW = 32 * 1024
+_LAST_BLOCK = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15).flush()  # an empty final block
+
+
+def index_cuts(data: bytes) -> list[int]:
+    """Where the index's pieces begin and the last ends."""
+    cuts = [0]
+    for m in _ENTRY_START.finditer(data):
+        if m.start() > 0 and zlib.crc32(m.group(1)) % _CUT_EVERY == 0:
+            cuts.append(m.start())
+    return [*cuts, len(data)]
+
+
+def _pack_piece(before: bytes, piece: bytes) -> bytes:
+    """Raw deflate of `piece` after `before`, ended on a byte boundary without ending the stream."""
+    packer = (
+        zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, zdict=before)
+        if before
+        else zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+    )
+    return packer.compress(piece) + packer.flush(zlib.Z_SYNC_FLUSH)
+
 
 def packed_member(data: bytes, members: CacheFolder | None = None) -> Member:
     return zlib.crc32(data), len(data), _deflate(data, members)
@@ -285,7 +315,7 @@ class MemberTable:
         for rel, path in sources.items():
             h = hashes[rel]
             if rel == "search/search_index.json":
-                out[rel] = self._member(f"index-json-{h}", index_text)
+                out[rel] = self._packed(f"index-json-{h}", partial(self._index, index_text))
                 out["search/search_index.js"] = self._packed(f"index-js-{h}", partial(_script, out[rel], index_text))
             elif rel.endswith(".html"):
                 out[rel] = self._member(f"seite-{h}", partial(converted, path))
@@ -294,6 +324,18 @@ class MemberTable:
         shim = SHIM.read_bytes()
         out[SHIM_PATH] = self._member(f"datei-{content_hash(shim)}", partial(bytes, shim))
         return out
+
+    def _index(self, text: Callable[[], bytes]) -> Member:
+        """The search index packed piece by piece (index_cuts); pieces that are in the table
+        with the same 32 KB before them are taken from there."""
+        data = text()
+        cuts = index_cuts(data)
+        packed = []
+        for start, end in pairwise(cuts):
+            before, piece = data[max(0, start - _WINDOW) : start], data[start:end]
+            key = f"indexteil-{content_hash(before + piece)}"
+            packed.append(self._packed(key, partial(_index_piece, before, piece))[2])
+        return zlib.crc32(data), len(data), b"".join(packed) + _LAST_BLOCK
 
     def save(self) -> None:
         """Keep the members of this archive for the next one; only these."""
@@ -305,6 +347,10 @@ class MemberTable:
             encoded = key.encode("ascii")
             parts += [self._ENTRY.pack(len(encoded), crc, length, len(packed)), encoded, packed]
         write_atomically(self.path, b"".join(parts))
+
+
+def _index_piece(before: bytes, piece: bytes) -> Member:
+    return 0, len(piece), _pack_piece(before, piece)  # only the packed bytes are used
 
 
 def size_label(size: int) -> str:
