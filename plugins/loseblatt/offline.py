@@ -183,11 +183,7 @@ def index_cuts(data: bytes) -> list[int]:
 
 def _pack_piece(before: bytes, piece: bytes) -> bytes:
     """Raw deflate of `piece` after `before`, ended on a byte boundary without ending the stream."""
-    packer = (
-        zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, zdict=before)
-        if before
-        else zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
-    )
+    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, zdict=before)  # empty: as without
     return packer.compress(piece) + packer.flush(zlib.Z_SYNC_FLUSH)
 
 

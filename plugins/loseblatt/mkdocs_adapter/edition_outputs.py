@@ -361,13 +361,8 @@ class EditionOutputs:
 
 def _listing(root: Path) -> dict[str, list[int]]:
     """Every file below `root` with its state (caching.file_state)."""
-    out = {}
     root_text = os.fspath(root)
-    for folder, _dirs, names in os.walk(root_text):
-        rel = os.path.relpath(folder, root_text)
-        for name in names:
-            out[_under(rel, name)] = file_state(os.path.join(folder, name))
-    return out
+    return {rel: file_state(os.path.join(root_text, rel)) for rel in _files(root_text)}
 
 
 def _stored_listing(entry: Path, stage: str) -> dict | None:
