@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..addresses import register_page, sheet_page
+from ..caching import CacheFolder, cache_key
 from .assemble import AssembledEdition, AssembledSheet, process_text
 from .checklists import Checklist, Item, extract
 from .deliveries import SheetRecord, Snapshot, Withdrawal, previous_version
@@ -233,14 +234,29 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def _zipped(files: dict[str, bytes], zips: CacheFolder | None) -> bytes:
+    """zip_bytes, kept by the files' contents: every build writes every delivery's package of
+    every edition again, and compressing them was most of that."""
+    if zips is None:
+        return zip_bytes(files)
+    key = cache_key("paket", *(part for name in sorted(files) for part in (name, files[name])))
+    data = zips.read(key, ".zip")
+    if data is None:
+        data = zip_bytes(files)
+        zips.write(key, ".zip", data)
+    return data
+
+
 def write_packages(
     edition: AssembledEdition,
     binder: Binder,
     snapshots: list[Snapshot],
     withdrawals: list[Withdrawal],
     edition_dir: Path,
+    zips: CacheFolder | None = None,
 ) -> list[Path]:
-    """site/<code>/pakete/: one zip per delivery of the edition, aktuell.zip and index.json."""
+    """site/<code>/pakete/: one zip per delivery of the edition, aktuell.zip and index.json;
+    with `zips`, each zip is kept there by its contents."""
     code = edition.code
     if edition.definition.folder is None and edition.definition.path.name == "kommune.yml":
         return []  # a municipal binder publishes no package of its own
@@ -251,7 +267,7 @@ def write_packages(
     listed = []
     data = b""
     for snap in delivered:
-        data = zip_bytes(package_files(edition, binder, snapshots, withdrawals, snap.name))
+        data = _zipped(package_files(edition, binder, snapshots, withdrawals, snap.name), zips)
         path = folder / f"{snap.name}.zip"
         path.write_bytes(data)
         written.append(path)

@@ -40,7 +40,7 @@ from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
 from .editions import EditionJob, EditionWorkers, build_editions, build_order
-from .finishing import OFFLINE_CACHE, Finishing, finish_and_keep
+from .finishing import OFFLINE_CACHE, PACKAGES_CACHE, Finishing, finish_and_keep
 from .search_entries import SEARCH_PLUGIN
 
 log = get_plugin_logger(__name__)
@@ -506,7 +506,7 @@ class Coordinator:
                 f"{len(failed)} Ausgabe(n) ließen sich nicht bauen ({details}). Es wird nichts veröffentlicht."
             )
         # Every cache keeps what some edition's last build used (caching.py).
-        for name in ("seiten", "html", "vorlagen", "vergleiche"):
+        for name in ("seiten", "html", "vorlagen", "vergleiche", PACKAGES_CACHE):
             folder = self.cache_dir / name
             if folder.is_dir():
                 CacheFolder(folder).prune(set(self.checked.binder.editions))

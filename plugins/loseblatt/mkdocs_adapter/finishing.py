@@ -25,6 +25,7 @@ from ..render.web.manifest import write_manifest
 from .edition_outputs import FINISHED, KEPT, EditionOutputs
 
 OFFLINE_CACHE = "offline"
+PACKAGES_CACHE = "pakete"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ def finish_edition(edition: AssembledEdition, edition_dir: Path, finishing: Fini
             for f in src.iterdir():
                 os.replace(f, dest / f.name)
     write_manifest(edition, edition_dir, finishing.pdfs)
-    write_packages(edition, finishing.binder, finishing.snapshots, finishing.withdrawals, edition_dir)
+    zips = CacheFolder(Path(finishing.cache_dir) / PACKAGES_CACHE)
+    write_packages(edition, finishing.binder, finishing.snapshots, finishing.withdrawals, edition_dir, zips)
+    zips.record(edition.code)
     offline = CacheFolder(Path(finishing.cache_dir) / OFFLINE_CACHE)
     write_offline(edition_dir, edition.code, finishing.epoch, offline)
     offline.record(edition.code)

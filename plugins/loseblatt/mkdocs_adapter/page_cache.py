@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 
 from ..caching import PACKAGE, CacheFolder, cache_key, file_state, project_files_fingerprint
+from .theme_view import shown_folder
 
 TEMPLATE = "loseblatt-seite.html"
 TEMPLATE_SOURCE = (
@@ -68,7 +69,7 @@ def site_fingerprint(config, project_root: Path, epoch: str | None) -> str | Non
     theme = config.theme
     custom = [
         Path(folder)
-        for folder in theme.dirs
+        for folder in map(shown_folder, theme.dirs)
         if not any(part in Path(folder).parts for part in _INSTALLED) and PACKAGE not in Path(folder).resolve().parents
     ]
     extra = {k: v for k, v in dict(config.extra).items() if k not in EDITION_EXTRA}

@@ -26,6 +26,7 @@ from ..render.web.html_fixes import finish_template, tidy
 from .config import BETREIBER_REQUIRED, CACHE_ENV, PUBLISH_ENV, LoseblattConfig
 from .coordinator import Coordinator, ServeSession
 from .edition_site import EditionAssignment, EditionSite
+from .theme_view import slim_theme
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -99,6 +100,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         # Our templates (a German 404 page) take precedence over the theme's.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(0, str(TEMPLATES))
+        slim_theme(config.theme, cache_dir)
         if self._assignment is not None:
             self.role = EditionSite(self._assignment, self.config, project_root, cache_dir)
             self._assignment = None
@@ -160,6 +162,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         return self.role.page_content(html, page) if isinstance(self.role, EditionSite) else html
 
+    @event_priority(50)  # before Material's search: see EditionSite.page_context
     def on_page_context(self, context, /, *, page: Page, config: MkDocsConfig, nav):
         return self.role.page_context(context, page, nav) if isinstance(self.role, EditionSite) else context
 
