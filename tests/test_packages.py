@@ -83,6 +83,38 @@ def test_package_bytes_are_reproducible(project, tmp_path):
         assert str(project.path) not in zf.read(META).decode()
 
 
+def test_kept_package_zips_are_the_same_bytes_and_follow_their_contents(project, tmp_path, monkeypatch):
+    """write_packages with a cache writes what it writes without one; a later build compresses
+    only the packages whose contents changed."""
+    from loseblatt.caching import CacheFolder
+    from loseblatt.core import package
+
+    record_delivery(project, "2026-1", "2026-11-20")
+    change_2_3(project)
+    result = record_delivery(project, "2027-1", "2027-02-10")
+    ed = result.editions["sn"]
+    args = (ed, result.binder, result.snapshots, result.withdrawals)
+    write_packages(*args, tmp_path / "ohne")
+    zips = CacheFolder(tmp_path / "pakete")
+    write_packages(*args, tmp_path / "mit", zips)
+    calls = []
+    monkeypatch.setattr(package, "zip_bytes", lambda files: calls.append(1) or zip_bytes(files))
+    write_packages(*args, tmp_path / "wieder", zips)
+    assert calls == []  # both deliveries' zips from the cache
+    for name in ("2026-1.zip", "2027-1.zip", "aktuell.zip", "index.json"):
+        ohne = (tmp_path / "ohne" / "pakete" / name).read_bytes()
+        assert (tmp_path / "mit" / "pakete" / name).read_bytes() == ohne
+        assert (tmp_path / "wieder" / "pakete" / name).read_bytes() == ohne
+    # Packages carry the working copy's keywords: a change there makes both anew, nothing else.
+    sheet = project.path / SHEET
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("\n---\n", "\nschlagworte: [Neu]\n---\n", 1))
+    result = project.check()
+    assert not result.problems
+    write_packages(result.editions["sn"], result.binder, result.snapshots, result.withdrawals, tmp_path / "neu", zips)
+    assert len(calls) == 2
+    assert read_package((tmp_path / "neu" / "pakete" / "aktuell.zip").read_bytes()).sheet("2.3").schlagworte == ["Neu"]
+
+
 def _rezip(data: bytes, change) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         files = {n: zf.read(n) for n in zf.namelist()}
