@@ -67,8 +67,13 @@ def test_a_changed_theme_gets_a_new_view(tmp_path):
     (theme / "neu.css").write_text("b{}")
     second = view_of(theme, tmp_path / "cache")
     assert second != first
-    assert (second / "neu.css").read_text() == "b{}" and not (first / "neu.css").exists()
+    assert (second / "neu.css").read_text() == "b{}"
     assert (second / ".icons" / "a.svg").read_text() == "<svg/>"
+    assert not first.exists()  # the view of the theme before the change is gone
+    other = tmp_path / "site-packages" / "u" / "templates"
+    (other / ".icons").mkdir(parents=True)
+    (other / "main.html").write_text("x")
+    assert view_of(other, tmp_path / "cache").is_dir() and second.is_dir()  # another theme's stays
 
 
 def test_the_view_changes_no_page_key(tmp_path):

@@ -70,7 +70,17 @@ def view_of(folder: Path, cache_dir: Path) -> Path:
         shutil.rmtree(scratch, ignore_errors=True)
         # Another process made it meanwhile (the rename found it there), or no links here.
         return view if _links(view) == links else folder
+    _forget_older(view)
     return view
+
+
+def _forget_older(view: Path) -> None:
+    """Remove the other views of the folder `view` shows: made before the theme changed (an
+    upgrade), they would stay in the cache for good. Views of other folders stay."""
+    shown = shown_folder(view)
+    for other in view.parent.iterdir():
+        if other.name != view.name and "." not in other.name and shown_folder(other) == shown:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _links(view: Path) -> dict[str, str] | None:
