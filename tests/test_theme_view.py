@@ -98,3 +98,21 @@ def test_a_damaged_view_is_made_anew(tmp_path):
     assert (view / "partials" / "kopf.html").read_text() == "Kopf"
     (view / "fremd.css").write_text("x")  # anything added would be published as a theme file
     assert not (view_of(theme, tmp_path / "cache") / "fremd.css").exists()
+
+
+def test_a_linked_folder_in_the_theme_reads_through_the_view(tmp_path):
+    """A theme installed with linked folders (a development install): what Jinja loads through
+    the real folder, it loads through the view."""
+    elsewhere = tmp_path / "quelle" / "partials"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "kopf.html").write_text("Kopf")
+    theme = tmp_path / "site-packages" / "t" / "templates"
+    (theme / ".icons").mkdir(parents=True)
+    (theme / "partials").symlink_to(elsewhere, target_is_directory=True)
+    view = view_of(theme, tmp_path / "cache")
+    assert view != theme
+    env = jinja2.Environment(autoescape=True)
+    assert jinja2.FileSystemLoader([str(view)]).get_source(env, "partials/kopf.html")[0] == "Kopf"
+    # The same listing, but for the view's own mark (hidden: MkDocs' filter drops it).
+    listed = jinja2.FileSystemLoader([str(view)]).list_templates()
+    assert [t for t in listed if t != ".quelle"] == jinja2.FileSystemLoader([str(theme)]).list_templates()

@@ -27,14 +27,16 @@ _INSTALLED = ("site-packages", "dist-packages")
 
 
 def _walk(folder: Path) -> tuple[list[str], list[str]]:
-    """(hidden folders, other files), relative to `folder`: what the view links."""
-    hidden, shown = [], []
+    """(folders linked whole, files), relative to `folder`: what the view links. Hidden folders
+    are linked whole, and so are linked folders (MkDocs' listing does not enter them either)."""
+    whole, shown = [], []
     for dirpath, dirnames, filenames in os.walk(folder):
         rel = os.path.relpath(dirpath, folder)
-        hidden += [os.path.normpath(os.path.join(rel, d)) for d in sorted(dirnames) if d.startswith(".")]
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        linked = {d for d in dirnames if d.startswith(".") or os.path.islink(os.path.join(dirpath, d))}
+        whole += [os.path.normpath(os.path.join(rel, d)) for d in sorted(linked)]
+        dirnames[:] = sorted(d for d in dirnames if d not in linked and d != "__pycache__")
         shown += [os.path.normpath(os.path.join(rel, f)) for f in sorted(filenames)]
-    return hidden, shown
+    return whole, shown
 
 
 def view_of(folder: Path, cache_dir: Path) -> Path:
@@ -44,8 +46,8 @@ def view_of(folder: Path, cache_dir: Path) -> Path:
     if not any(part in folder.parts for part in _INSTALLED):
         return folder
     hidden, shown = _walk(folder)
-    if not hidden:
-        return folder
+    if not any(os.path.basename(name).startswith(".") for name in hidden):
+        return folder  # nothing a listing would skip
     key = hashlib.sha256(os.fsencode(folder.resolve()))
     for name in [*hidden, *shown]:
         key.update(os.fsencode(name) + b"\0")
