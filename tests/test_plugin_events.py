@@ -101,3 +101,35 @@ def test_without_assignment_the_plugin_coordinates_and_checks_first(project, mon
         cfg.plugins.on_config(cfg)
     assert isinstance(plugin.role, Coordinator)
     assert not (project.path / "site-test").exists(), "a failed check publishes nothing"
+
+
+def test_our_page_context_runs_before_materials_search_and_spares_it_finished_pages(project, monkeypatch):
+    """Material's search runs a pattern over page.content in its on_page_context; a page whose
+    HTML is already finished (linked or cached whole) and that Material does not index reaches it
+    empty, and a page Material indexes keeps its content."""
+    from loseblatt.mkdocs_adapter import page_cache
+
+    cfg, plugin, _ = edition_config(project, "sn", monkeypatch)
+    order = [getattr(m, "__self__", None) for m in cfg.plugins.events["page_context"]]
+    assert order.index(plugin) < order.index(cfg.plugins["material/search"])
+    site = plugin.role
+    site.shared = None  # no cache lookup here: the context says the page is finished
+
+    class File:
+        src_uri = "02-gremiengruendung/blatt-2-3.md"  # no key: its search entries are not looked up
+
+    class Finished:
+        searched_by_material = False
+        content = "<p>Text</p>"
+        file = File()
+
+    class Indexed(Finished):
+        searched_by_material = True
+
+    finished, indexed = Finished(), Indexed()
+    for page in (finished, indexed):
+        site.page_context({page_cache.CONTEXT_KEY: "<html>"}, page, None)
+    assert finished.content == "" and indexed.content == "<p>Text</p>"
+    rendered = Finished()
+    site.page_context({}, rendered, None)  # the theme renders it: the content stays
+    assert rendered.content == "<p>Text</p>"

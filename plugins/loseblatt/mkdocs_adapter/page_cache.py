@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 
 from ..caching import PACKAGE, CacheFolder, cache_key, file_state, project_files_fingerprint
-from .theme_view import shown_folder
+from .theme_view import installed, shown_folder
 
 TEMPLATE = "loseblatt-seite.html"
 TEMPLATE_SOURCE = (
@@ -52,7 +52,6 @@ CONFIG_KEYS = (
 EDITION_EXTRA = ("ausgabe",)  # extra values of ours that no template shows
 PRUNE_SAFE = {"navigation.prune"}
 PRUNE_UNSAFE = {"navigation.tabs", "navigation.sections", "navigation.expand"}
-_INSTALLED = ("site-packages", "dist-packages")
 
 
 def _json(value) -> str:
@@ -70,7 +69,7 @@ def site_fingerprint(config, project_root: Path, epoch: str | None) -> str | Non
     custom = [
         Path(folder)
         for folder in map(shown_folder, theme.dirs)
-        if not any(part in Path(folder).parts for part in _INSTALLED) and PACKAGE not in Path(folder).resolve().parents
+        if not installed(folder) and PACKAGE not in Path(folder).resolve().parents
     ]
     extra = {k: v for k, v in dict(config.extra).items() if k not in EDITION_EXTRA}
     return cache_key(

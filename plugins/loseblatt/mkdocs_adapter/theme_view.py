@@ -26,6 +26,11 @@ SOURCE = ".quelle"  # in the view: the folder it shows (hidden: MkDocs' listing 
 _INSTALLED = ("site-packages", "dist-packages")
 
 
+def installed(folder: str | Path) -> bool:
+    """Whether `folder` lies in an installation (a package's own files, not the project's)."""
+    return any(part in Path(folder).parts for part in _INSTALLED)
+
+
 def _walk(folder: Path) -> tuple[list[str], list[str]]:
     """(folders linked whole, files), relative to `folder`: what the view links. Hidden folders
     are linked whole, and so are linked folders (MkDocs' listing does not enter them either)."""
@@ -43,7 +48,7 @@ def view_of(folder: Path, cache_dir: Path) -> Path:
     """The view of `folder`, made if needed; `folder` itself where a view would not help (no
     hidden folder, not installed) or cannot be made (no symbolic links)."""
     folder = Path(folder)
-    if not any(part in folder.parts for part in _INSTALLED):
+    if not installed(folder):
         return folder
     hidden, shown = _walk(folder)
     if not any(os.path.basename(name).startswith(".") for name in hidden):
@@ -90,7 +95,7 @@ def _links(view: Path) -> dict[str, str] | None:
     there (checked at every use, like every other cache entry: a damaged view is made anew)."""
     out = {}
     try:
-        if not (view / SOURCE).is_file() or (view / SOURCE).is_symlink():
+        if not (view / SOURCE).is_file():  # as a link it would be listed below and differ
             return None
         for dirpath, dirnames, filenames in os.walk(view):
             rel = os.path.relpath(dirpath, view)
