@@ -130,6 +130,82 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
     assert os.listdir(served)
 
 
+@pytest.mark.slow
+def test_a_rebuild_publishes_the_edition_a_browser_shows_first_and_the_others_after(tmp_path, monkeypatch):
+    """Under serve the editions open in a browser are built first, and the browsers reload as soon
+    as those are published; the others are swapped in afterwards, each whole at every moment, and
+    the served site ends as a cold build's bytes. One worker, so the order is certain."""
+    from loseblatt.mkdocs_adapter.viewers import Viewers
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = make_project(tmp_path)
+    served = tmp_path / "served"
+    cache = tmp_path / "cache"
+    env = {
+        "NO_MKDOCS_2_WARNING": "1",
+        "LOSEBLATT_PDF": "0",
+        "LOSEBLATT_CACHE": str(cache),
+        "SITE_URL": "https://beispiel.invalid/kbv/",
+        "SOURCE_DATE_EPOCH": "1790000000",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("LOSEBLATT_AUSGABE", raising=False)
+    monkeypatch.chdir(project.path)
+
+    def config():
+        cfg = load_config(str(project.path / "mkdocs.yml"), site_dir=str(served))
+        cfg.plugins["loseblatt"].config.parallel = 1
+        return cfg
+
+    first = config()
+    plugin = first.plugins["loseblatt"]
+    first.plugins.on_startup(command="serve", dirty=False)
+    shown_page = served / "sn/02-gremiengruendung/blatt-2-3/index.html"
+    other_page = served / "bund/02-gremiengruendung/blatt-2-3/index.html"
+    try:
+        build(first)
+        # A browser shows a page of the Saxon edition (the request as the server passes it on).
+        viewers = plugin.session.viewers = Viewers("/kbv/")
+        viewers.wrap(lambda environ, start_response: [])(
+            {"PATH_INFO": "/kbv/sn/02-gremiengruendung/blatt-2-3/"}, lambda *a: None
+        )
+        seen, reading = [], threading.Event()
+        reading.set()
+
+        def read_other():
+            while reading.is_set():
+                try:
+                    seen.append(other_page.read_text("utf-8"))
+                except OSError:
+                    seen.append(None)
+
+        reader = threading.Thread(target=read_other)
+        reader.start()
+        try:
+            project.edit(SHEET, "Text von Blatt 2.3.", "Text von Blatt 2.3, geändert.")
+            build(config())  # returns when the browsers may reload
+            assert "Blatt 2.3, geändert." in shown_page.read_text("utf-8")
+            stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
+            assert stats["zuerst"] == ["sn"] and stats["spaeter"] == ["bund"]
+            plugin.session.settle()  # what the next rebuild waits for: the late edition swapped in
+        finally:
+            reading.clear()
+            reader.join()
+        # The other edition was whole at every moment: its last version, then its new one.
+        assert len(seen) > 10 and None not in seen
+        assert {"Blatt 2.3, geändert." in text for text in seen} == {True, False}
+        assert "Blatt 2.3, geändert." in other_page.read_text("utf-8")
+        steps = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))["zeitleiste"]
+        assert steps["veroeffentlicht"] < steps["ausgaben_fertig"] <= steps["alle_veroeffentlicht"]
+    finally:
+        first.plugins.on_shutdown()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".served")) == [".served.lock"]
+    project.build(env={**env, "LOSEBLATT_CACHE": str(tmp_path / "kalt")})
+    assert differences(site_files(served), site_files(project.site)) == []
+
+
 def test_the_checks_memos_hold_what_the_last_check_used_and_nothing_older(project):
     """Each rebuild under serve checks the whole binder: the memory its memos hold must not grow
     with every edit (they used to keep every text ever seen, up to 8,192 per memo)."""

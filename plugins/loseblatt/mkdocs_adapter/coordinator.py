@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,7 +32,7 @@ from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
 from ..core.model import Binder
-from ..publish import Publisher, SiteBusy, remove_lock_when_gone, scratch_dir
+from ..publish import Publisher, SiteBusy, exchange, remove_lock_when_gone, scratch_dir
 from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_versions
@@ -39,9 +40,10 @@ from ..workers import limit_malloc_arenas, return_freed_memory, stop_like_ctrl_c
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
-from .editions import EditionJob, EditionWorkers, build_editions, build_order
+from .editions import EditionJob, EditionResult, EditionWorkers, build_editions, build_order
 from .finishing import OFFLINE_CACHE, PACKAGES_CACHE, Finishing, finish_and_keep
 from .search_entries import SEARCH_PLUGIN
+from .viewers import Viewers
 
 log = get_plugin_logger(__name__)
 serve_log = logging.getLogger("loseblatt.pruefung")
@@ -89,6 +91,9 @@ class ServeSession:
     workers: EditionWorkers | None = None
     kept: bool = False  # the check's results are on disk (check_store.py)
     removing: Publisher | None = None  # the last rebuild's, while its old site is removed
+    # The last rebuild's editions nobody was looking at, placed after the browsers reloaded.
+    completing: threading.Thread | None = None
+    viewers: Viewers | None = None  # which editions a browser shows (viewers.py)
     skeleton_root: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
     site: Path | None = None  # MkDocs' temporary site, which MkDocs removes after the plugins' shutdown
     _restore_sigterm: Callable[[], None] = field(default=lambda: None, init=False, repr=False)
@@ -99,6 +104,9 @@ class ServeSession:
         self._restore_sigterm = stop_like_ctrl_c()
 
     def settle(self) -> None:
+        if self.completing is not None:
+            self.completing.join()  # before the lock goes: it writes into the served folder
+            self.completing = None
         if self.removing is not None:
             self.removing.finish()
             self.removing = None
@@ -150,6 +158,12 @@ class Coordinator:
         # Under `mkdocs serve`, a failed check shows an error page instead of the stale site.
         self.serve_problems: list | None = None
         self.stale_pages: list[str] = []
+        # Under serve: the editions a browser shows are built first, and the rebuild is published
+        # as soon as they are ready; the others are swapped in after the browsers reloaded.
+        self.shown: list[str] = []
+        self.ready: set[str] = set()
+        self._ready_lock = threading.Lock()
+        self.shown_ready = threading.Event()
 
     @property
     def checked(self) -> pipeline.CheckResult:
@@ -234,6 +248,10 @@ class Coordinator:
             )
         self.result = result
         self.codes = self.selected_editions(list(result.binder.editions))
+        if self.session is not None and self.session.viewers is not None:
+            shown = self.session.viewers.shown(self.codes)
+            # Nobody looking, or every edition shown: one publish when all are done.
+            self.shown = shown if len(shown) < len(self.codes) else []
         # Reproducible output: dates come from SOURCE_DATE_EPOCH. The edition workers get it as an
         # argument; MkDocs reads it only from the environment, so for this build's own sitemap it
         # is set here and removed again when the build ends.
@@ -280,10 +298,11 @@ class Coordinator:
     def post_build(self, config: MkDocsConfig) -> None:
         self.mark("startseite_gebaut")
         site = Path(config.site_dir)
+        late: list[str] = []
         if self.serve_problems is not None:
             error_page.write_error_site(site, self.serve_problems, self.stale_pages)
         else:
-            self._place_editions(site)
+            late = self._place_editions(site)
         if self.publisher is not None:
             started = time.perf_counter()
             published = self.codes if self.serve_problems is None else []
@@ -292,34 +311,104 @@ class Coordinator:
             if self.command != "serve":
                 log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
         self.mark("veroeffentlicht")
-        self.timings["zeitleiste"] = self.timeline
-        # Where the time went, for the benchmark (make bench); not part of the site.
-        stats = self.cache_dir / "build-stats.json"
-        stats.parent.mkdir(parents=True, exist_ok=True)
-        stats.write_text(json.dumps(self.timings, indent=1))
+        if late:
+            self.timings["zuerst"] = self.shown
+            self.timings["spaeter"] = late
+        self._write_stats()
         if self.session is not None and self.publisher is not None:
             # The old site goes while the browser reloads; the next rebuild waits for it.
             self.session.removing = self.publisher
         elif self.publisher is not None:
             self.publisher.finish()
+        if self.session is not None and late:
+            self.session.completing = threading.Thread(
+                target=self._complete_late, args=(late,), name="loseblatt-spaeter", daemon=True
+            )
+            self.session.completing.start()
         if self.session is not None:
             # The server lives for the session: what the last rebuild freed goes back now.
             return_freed_memory()
 
-    def _place_editions(self, site: Path) -> None:
+    def _write_stats(self) -> None:
+        """Where the time went, for the benchmark (make bench); not part of the site."""
+        self.timings["zeitleiste"] = dict(self.timeline)
+        stats = self.cache_dir / "build-stats.json"
+        stats.parent.mkdir(parents=True, exist_ok=True)
+        part = stats.with_name(f".{stats.name}.{threading.get_ident()}")
+        part.write_text(json.dumps(self.timings, indent=1))
+        os.replace(part, stats)  # whole for a reader, also when written again after a late publish
+
+    def _place_editions(self, site: Path) -> list[str]:
+        """The editions' sites into the new site; returns those left to swap in after the publish
+        (under serve, the editions no browser shows while they are not built yet: until then the
+        new site holds their last version, moved over from the served one)."""
         production_dir = self._production_dir()
+        late = self._late_editions()
         try:
-            self._finish_production()
-            self.mark("herstellung_fertig")
+            if not late:
+                self._finish_production()
+                self.mark("herstellung_fertig")
             for code in self.codes:
                 target = site / code
                 if target.exists():
                     shutil.rmtree(target)
-                os.replace(production_dir / code, target)
+                # No browser waits for the served copy while MkDocs builds: the server answers
+                # page requests only when the build is done.
+                os.replace(self._served(code) if code in late else production_dir / code, target)
         finally:
-            shutil.rmtree(production_dir, ignore_errors=True)
+            if not late:
+                shutil.rmtree(production_dir, ignore_errors=True)
             self._restore_epoch()
         write_versions(self.versions_list(), site)
+        return late
+
+    def _served(self, code: str) -> Path:
+        return self.site_target.resolve() / code
+
+    def _note_ready(self, code: str) -> None:
+        """An edition's finished site is in the production folder (called in the production thread)."""
+        with self._ready_lock:
+            self.ready.add(code)
+            if self.shown and self.ready.issuperset(self.shown):
+                self.shown_ready.set()
+
+    def _late_editions(self) -> list[str]:
+        """Waits until the editions a browser shows are ready (or everything is done or failed);
+        returns the editions still being built, if each of them has a served copy to show meanwhile."""
+        if not self.shown:
+            return []
+        self.shown_ready.wait()
+        if self.production_future is None or self.production_future.done():
+            return []  # all done, or failed: published (or reported) as a whole
+        with self._ready_lock:
+            if not self.ready.issuperset(self.shown):
+                return []  # a shown edition failed: the build fails as a whole
+            late = [c for c in self.codes if c not in self.ready]
+        return late if all(self._served(c).is_dir() for c in late) else []
+
+    def _complete_late(self, late: list[str]) -> None:
+        """Under serve, after the publish: wait for the editions nobody looked at and swap each
+        into the served site in one step. Runs in a thread of its own; the next rebuild waits for it
+        (ServeSession.settle)."""
+        production_dir = self._production_dir()
+        try:
+            self._finish_production()
+            self.mark("herstellung_fertig")
+            for code in late:
+                new, served = production_dir / code, self._served(code)
+                if not exchange(new, served):
+                    aside = production_dir / f".{code}-alt"
+                    os.replace(served, aside)  # for a moment this edition is missing
+                    os.replace(new, served)
+                    os.replace(aside, new)
+                if self.skeleton_root is not None:
+                    skeletons.keep(production_dir, [code], self.skeleton_root)  # for the next rebuild
+            self.mark("alle_veroeffentlicht")
+        except Exception as exc:  # noqa: BLE001 - a thread of its own: reported, and the session goes on
+            serve_log.error(f"Die Ausgaben {', '.join(late)} zeigen weiter den vorigen Stand: {exc}")
+        finally:
+            shutil.rmtree(production_dir, ignore_errors=True)
+            self._write_stats()
 
     def build_error(self) -> None:
         try:
@@ -356,7 +445,13 @@ class Coordinator:
             epoch=self.epoch or "",
         )
         self.production = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loseblatt")
-        self.production_future = self.production.submit(self._produce, settings, self.production_dir)
+        self.production_future = self.production.submit(self._produce_all, settings, self.production_dir)
+
+    def _produce_all(self, settings: ProductionSettings, out: Path) -> dict:
+        try:
+            return self._produce(settings, out)
+        finally:
+            self.shown_ready.set()  # done or failed: nothing more to wait for
 
     def _finish_production(self) -> None:
         """Wait for the background work; always leaves no temporary folder behind."""
@@ -449,7 +544,8 @@ class Coordinator:
             )
 
         def to_build() -> Iterator[EditionJob]:
-            for job in build_order(jobs):
+            # What a browser shows first (under serve), else the general edition and the largest.
+            for job in sorted(build_order(jobs), key=lambda j: j.edition.code not in self.shown):
                 started = time.perf_counter()
                 code = job.edition.code
                 skeletons.place(self.skeleton_root, code, out / code)
@@ -464,6 +560,7 @@ class Coordinator:
                 )
                 if kept.restore(code, done_keys[code], out / code, FINISHED):
                     finished.append(code)
+                    self._note_ready(code)
                 elif kept.restore(code, keys[code], Path(job.site_dir)):
                     reused.append(code)
                 keying["s"] += time.perf_counter() - started
@@ -479,11 +576,20 @@ class Coordinator:
         def finish_reused() -> None:
             for code in reused:
                 post["s"] += finish_and_keep(result.editions[code], out / code, finishing(code), built=False)
+                self._note_ready(code)
+
+        def done(built: EditionResult) -> None:
+            if built.ok:
+                self._note_ready(built.code)
+            else:
+                self.shown_ready.set()  # the build fails as a whole: reported when all are done
 
         workers = None
         if self.session is not None:
             workers = self.session.workers = self.session.workers or EditionWorkers(self.options.parallel)
-        results = build_editions(to_build(), self.options.parallel, workers, meanwhile=finish_reused, at_most=len(jobs))
+        results = build_editions(
+            to_build(), self.options.parallel, workers, done=done, meanwhile=finish_reused, at_most=len(jobs)
+        )
         self.mark("ausgaben_fertig")
         self.timings["wiederverwendet"] = sorted(finished + reused)
         self.timings["fertig_uebernommen"] = sorted(finished)

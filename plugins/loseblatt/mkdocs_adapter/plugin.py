@@ -27,6 +27,7 @@ from .config import BETREIBER_REQUIRED, CACHE_ENV, PUBLISH_ENV, LoseblattConfig
 from .coordinator import Coordinator, ServeSession
 from .edition_site import EditionAssignment, EditionSite
 from .theme_view import slim_theme
+from .viewers import Viewers
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -130,6 +131,11 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         # holds whatever role the last build had).
         root = Path(config.config_file_path).resolve().parent
         server.watch(str((root / self.config.binder_dir).resolve()))
+        if self.session is not None and hasattr(server, "set_app"):
+            # Which editions a browser shows: a rebuild publishes those first (viewers.py).
+            viewers = Viewers(getattr(server, "mount_path", "/"))
+            server.set_app(viewers.wrap(server.get_app()))
+            self.session.viewers = viewers
         return server
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:

@@ -1,0 +1,83 @@
+"""Which editions a browser shows, from the preview server's requests (viewers.py)."""
+
+from __future__ import annotations
+
+import threading
+
+from loseblatt.mkdocs_adapter.viewers import RECENT, Viewers
+
+CODES = ["bund", "bb", "sn"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def answer(environ, start_response):
+    start_response("200 OK", [])
+    return [environ["PATH_INFO"].encode()]
+
+
+def request(app, path: str, referer: str = "") -> list[bytes]:
+    environ = {"PATH_INFO": path}
+    if referer:
+        environ["HTTP_REFERER"] = referer
+    return app(environ, lambda status, headers: None)
+
+
+def test_a_page_asked_for_shows_its_edition_for_a_while_and_the_answer_is_the_servers():
+    clock = Clock()
+    viewers = Viewers("/kbv/", clock)
+    app = viewers.wrap(answer)
+    assert viewers.shown(CODES) == []
+    assert request(app, "/kbv/sn/02-gremiengruendung/blatt-2-3/") == [b"/kbv/sn/02-gremiengruendung/blatt-2-3/"]
+    # Not pages, or outside the site: no edition.
+    request(app, "/kbv/bb/assets/loseblatt/loseblatt.css")
+    request(app, "/kbv/index.html")
+    request(app, "/anderswo/bund/")
+    assert viewers.shown(CODES) == ["sn"]
+    clock.now += RECENT + 1
+    assert viewers.shown(CODES) == []
+
+
+def test_an_edition_is_shown_while_its_page_waits_for_the_reload_signal():
+    clock = Clock()
+    viewers = Viewers("/", clock)
+    waiting, release = threading.Event(), threading.Event()
+
+    def server(environ, start_response):
+        if environ["PATH_INFO"].startswith("/livereload/"):
+            waiting.set()
+            release.wait(10)  # MkDocs answers when the next rebuild is published
+        return answer(environ, start_response)
+
+    app = viewers.wrap(server)
+    poll = threading.Thread(
+        target=request, args=(app, "/livereload/1790000000/17", "http://127.0.0.1:8000/bb/01-grundlagen/blatt-1-1/")
+    )
+    poll.start()
+    try:
+        assert waiting.wait(10)
+        clock.now += 10 * RECENT  # the page was loaded long ago, but its tab is still open
+        assert viewers.shown(CODES) == ["bb"]
+        # Order and choice follow the codes asked about.
+        request(app, "/bund/")
+        assert viewers.shown(CODES) == ["bund", "bb"]
+        assert viewers.shown(["sn"]) == []
+    finally:
+        release.set()
+        poll.join()
+    clock.now += RECENT + 1
+    assert viewers.shown(CODES) == []  # the tab closed: no signal awaited, nothing asked for since
+
+
+def test_a_reload_signal_without_a_page_of_an_edition_counts_for_none():
+    viewers = Viewers("/", Clock())
+    app = viewers.wrap(answer)
+    request(app, "/livereload/1/2")
+    request(app, "/livereload/1/2", "http://127.0.0.1:8000/")
+    assert viewers.shown(CODES) == []
