@@ -437,3 +437,27 @@ def test_pages_from_docs_are_searched_once_and_converted_once(tmp_path):
     # they reach it at the same moment (they are built side by side).
     assert stats["markdown"]["umgewandelt"] in (1, 2), stats["markdown"]
     assert "Ein neuer Satz im Impressum." in project.html("sn/impressum/index.html")
+
+
+def test_an_edition_job_a_newer_serve_rebuild_supersedes_is_not_built(tmp_path):
+    """Under serve, a rebuild's late editions that no worker has started when the next rebuild
+    begins are left to that rebuild (coordinator.py): the job returns at once, writing nothing."""
+    from types import SimpleNamespace
+
+    from loseblatt.mkdocs_adapter.editions import EditionJob, build_edition
+
+    stop = tmp_path / ".ueberholt"
+    job = EditionJob(
+        config_file=str(tmp_path / "fehlt.yml"),
+        site_dir=str(tmp_path / "site" / "sn"),
+        strict=False,
+        use_directory_urls=True,
+        assignment=SimpleNamespace(edition=SimpleNamespace(code="sn")),
+        stop_file=str(stop),
+    )
+    tried = build_edition(job)  # no stop file: it is built (here it fails: there is no mkdocs.yml)
+    assert not tried.skipped and not tried.ok and "fehlt.yml" in tried.error
+    stop.touch()
+    skipped = build_edition(job)
+    assert skipped.skipped and skipped.ok and skipped.code == "sn"
+    assert not (tmp_path / "site").exists()

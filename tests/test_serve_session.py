@@ -199,6 +199,15 @@ def test_a_rebuild_publishes_the_edition_a_browser_shows_first_and_the_others_af
         assert "Blatt 2.3, geändert." in other_page.read_text("utf-8")
         steps = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))["zeitleiste"]
         assert steps["veroeffentlicht"] < steps["ausgaben_fertig"] <= steps["alle_veroeffentlicht"]
+        # An edit while the other edition is still being built: the next rebuild supersedes that
+        # build (not swapped in, or not built at all) and builds the edition again itself.
+        project.edit(SHEET, "Blatt 2.3, geändert.", "Blatt 2.3, zweimal geändert.")
+        build(config())
+        project.edit(SHEET, "Blatt 2.3, zweimal geändert.", "Blatt 2.3, dreimal geändert.")
+        build(config())
+        plugin.session.settle()
+        for page in (shown_page, other_page):
+            assert "Blatt 2.3, dreimal geändert." in page.read_text("utf-8")
     finally:
         first.plugins.on_shutdown()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".served")) == [".served.lock"]

@@ -47,6 +47,7 @@ from .viewers import Viewers
 
 log = get_plugin_logger(__name__)
 serve_log = logging.getLogger("loseblatt.pruefung")
+STOP = ".ueberholt"  # in the production folder: a newer serve rebuild has begun
 
 
 def source_date_epoch(project_root: Path, binder: Binder) -> str:
@@ -93,6 +94,7 @@ class ServeSession:
     removing: Publisher | None = None  # the last rebuild's, while its old site is removed
     # The last rebuild's editions nobody was looking at, placed after the browsers reloaded.
     completing: threading.Thread | None = None
+    stop_late: Callable[[], None] | None = None
     viewers: Viewers | None = None  # which editions a browser shows (viewers.py)
     skeleton_root: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
     site: Path | None = None  # MkDocs' temporary site, which MkDocs removes after the plugins' shutdown
@@ -103,6 +105,13 @@ class ServeSession:
         limit_malloc_arenas()
         self._restore_sigterm = stop_like_ctrl_c()
 
+    def supersede(self) -> None:
+        """A new rebuild begins: the last one's editions that no worker has started yet are not
+        built (the new rebuild builds them); settle() still waits for those being built."""
+        if self.stop_late is not None:
+            self.stop_late()
+            self.stop_late = None
+
     def settle(self) -> None:
         if self.completing is not None:
             self.completing.join()  # before the lock goes: it writes into the served folder
@@ -112,6 +121,7 @@ class ServeSession:
             self.removing = None
 
     def close(self) -> None:
+        self.supersede()
         self.settle()
         if self.workers is not None:
             self.workers.close()
@@ -164,6 +174,7 @@ class Coordinator:
         self.ready: set[str] = set()
         self._ready_lock = threading.Lock()
         self.shown_ready = threading.Event()
+        self.superseded = False
 
     @property
     def checked(self) -> pipeline.CheckResult:
@@ -209,6 +220,8 @@ class Coordinator:
         # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
         # A municipal binder (kommune.yml) is checked and assembled from its pinned package.
         self.began = started = time.perf_counter()
+        if self.session is not None:
+            self.session.supersede()  # the last rebuild's late editions are out of date now
         memo = self.session.memo if self.session is not None else TextMemo()
         store = CheckStore(self.cache_dir / "pruefung")
         if memo.empty:
@@ -325,6 +338,7 @@ class Coordinator:
                 target=self._complete_late, args=(late,), name="loseblatt-spaeter", daemon=True
             )
             self.session.completing.start()
+            self.session.stop_late = self.supersede
         if self.session is not None:
             # The server lives for the session: what the last rebuild freed goes back now.
             return_freed_memory()
@@ -386,6 +400,15 @@ class Coordinator:
             late = [c for c in self.codes if c not in self.ready]
         return late if all(self._served(c).is_dir() for c in late) else []
 
+    def supersede(self) -> None:
+        """A newer rebuild has begun: late editions not started yet are skipped, none is swapped in."""
+        self.superseded = True
+        if self.production_dir is not None:
+            try:
+                (self.production_dir / STOP).touch()
+            except OSError:  # already done and removed
+                pass
+
     def _complete_late(self, late: list[str]) -> None:
         """Under serve, after the publish: wait for the editions nobody looked at and swap each
         into the served site in one step. Runs in a thread of its own; the next rebuild waits for it
@@ -394,7 +417,9 @@ class Coordinator:
         try:
             self._finish_production()
             self.mark("herstellung_fertig")
-            for code in late:
+            # Superseded: the served copies stay until the newer rebuild replaces them, which
+            # builds every edition whose inputs differ from its last build.
+            for code in [] if self.superseded else late:
                 new, served = production_dir / code, self._served(code)
                 if not exchange(new, served):
                     aside = production_dir / f".{code}-alt"
@@ -403,12 +428,13 @@ class Coordinator:
                     os.replace(aside, new)
                 if self.skeleton_root is not None:
                     skeletons.keep(production_dir, [code], self.skeleton_root)  # for the next rebuild
-            self.mark("alle_veroeffentlicht")
+            self.mark("ueberholt" if self.superseded else "alle_veroeffentlicht")
         except Exception as exc:  # noqa: BLE001 - a thread of its own: reported, and the session goes on
             serve_log.error(f"Die Ausgaben {', '.join(late)} zeigen weiter den vorigen Stand: {exc}")
         finally:
             shutil.rmtree(production_dir, ignore_errors=True)
             self._write_stats()
+            return_freed_memory()  # as after each rebuild: the server lives for the session
 
     def build_error(self) -> None:
         try:
@@ -567,7 +593,7 @@ class Coordinator:
                 if code not in finished and code not in reused:
                     if "arbeiter_beauftragt" not in self.timeline:  # the first one
                         self.mark("arbeiter_beauftragt")
-                    yield replace(job, finishing=finishing(code))
+                    yield replace(job, finishing=finishing(code), stop_file=str(out / STOP))
 
         # Each worker finishes the edition it built (finishing.py). These are finished here
         # meanwhile: their MkDocs output was taken from the last build.
@@ -579,7 +605,7 @@ class Coordinator:
                 self._note_ready(code)
 
         def done(built: EditionResult) -> None:
-            if built.ok:
+            if built.ok and not built.skipped:
                 self._note_ready(built.code)
             else:
                 self.shown_ready.set()  # the build fails as a whole: reported when all are done
@@ -596,7 +622,9 @@ class Coordinator:
         self.timings["wiederverwenden"] = round(keying["s"], 3)
         self.timings["nachbereitung"] = round(post["s"] + sum(r.finish_seconds for r in results), 3)
         kept.prune(set(self.checked.binder.editions))
-        self.timings["ausgaben"] = {r.code: r.seconds for r in results}
+        self.timings["ausgaben"] = {r.code: r.seconds for r in results if not r.skipped}
+        if skipped := sorted(r.code for r in results if r.skipped):
+            self.timings["ueberholt"] = skipped
         self.timings["markdown"] = {
             k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")
         }

@@ -38,6 +38,9 @@ class EditionJob:
     assignment: EditionAssignment
     # The steps after MkDocs, done in the worker too (finishing.py); None: MkDocs' output only.
     finishing: Finishing | None = None
+    # Under serve: a file whose presence means a newer rebuild has begun (coordinator.py); a job
+    # that has not started by then is not built, its edition is built again by that rebuild.
+    stop_file: str | None = None
 
     @property
     def edition(self) -> AssembledEdition:
@@ -53,6 +56,7 @@ class EditionResult:
     render_stats: dict = field(default_factory=dict)
     seconds: float = 0.0
     finish_seconds: float = 0.0  # of `seconds`: the steps after MkDocs
+    skipped: bool = False  # not built: a newer rebuild had begun (EditionJob.stop_file)
 
 
 class _EditionPrefix(logging.Filter):
@@ -102,6 +106,8 @@ def build_edition(job: EditionJob) -> EditionResult:
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     code = job.edition.code
+    if job.stop_file is not None and os.path.exists(job.stop_file):
+        return EditionResult(code, True, skipped=True)
     # Under properdocs the `mkdocs` module is properdocs, and so is its logger's name.
     logger = logging.getLogger(mkdocs.__name__)
     prefix, collect = _EditionPrefix(code), _Collect()
