@@ -304,3 +304,25 @@ def test_a_kept_edition_is_replaced_by_links_in_its_folders_and_never_written_in
     assert tree(published) == {"index.html": b"alt", "a/index.html": b"a", "weg/index.html": b"weg", "b": b"Datei"}
     assert not kept.restore("sn", "k1", tmp_path / "x") and kept.restore("sn", "k2", tmp_path / "y")
     assert tree(tmp_path / "y") == tree(second)
+
+
+def test_a_skeleton_placed_for_a_build_that_did_not_run_is_kept_as_it_was(tmp_path):
+    """A superseded serve rebuild skips an edition whose skeleton it had already placed
+    (coordinator.py): keeping that folder gives back the skeleton itself, not a skeleton nested
+    in an empty edition folder, which the next build could not use."""
+    from loseblatt import skeletons
+
+    site, root = tmp_path / "site", tmp_path / "geruest"
+    (site / "sn" / "01-grundlagen" / "blatt-1-1").mkdir(parents=True)
+    (site / "sn" / "01-grundlagen" / "blatt-1-1" / "index.html").write_text("x")
+    skeletons.keep(site, ["sn"], root)
+    folder = (root / "sn" / "01-grundlagen").stat().st_ino
+    production = tmp_path / "ausgaben"
+    assert skeletons.place(root, "sn", production / "sn")  # placed, then the job was skipped
+    skeletons.keep(production, ["sn"], root)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        "sn",
+        "sn/01-grundlagen",
+        "sn/01-grundlagen/blatt-1-1",
+    ]
+    assert (root / "sn" / "01-grundlagen").stat().st_ino == folder

@@ -43,6 +43,9 @@ def keep(old_site: Path, codes: Iterable[str], root: Path) -> None:
         tree = old_site / code
         if not tree.is_dir() or tree.is_symlink():
             continue
+        inner = tree / INSIDE
+        if inner.is_dir() and all(entry.name == INSIDE for entry in os.scandir(tree)):
+            tree = inner  # placed for a build that did not run (a superseded serve rebuild)
         _empty(os.fspath(tree))
         dest = root / code
         if dest.exists():

@@ -428,6 +428,9 @@ class Coordinator:
                     os.replace(aside, new)
                 if self.skeleton_root is not None:
                     skeletons.keep(production_dir, [code], self.skeleton_root)  # for the next rebuild
+            if self.superseded and self.skeleton_root is not None:
+                # Not swapped in: what was built or placed for them is the next rebuild's skeleton.
+                skeletons.keep(production_dir, late, self.skeleton_root)
             self.mark("ueberholt" if self.superseded else "alle_veroeffentlicht")
         except Exception as exc:  # noqa: BLE001 - a thread of its own: reported, and the session goes on
             serve_log.error(f"Die Ausgaben {', '.join(late)} zeigen weiter den vorigen Stand: {exc}")
