@@ -224,7 +224,7 @@ def all_published(project: Path, seen_after: float) -> float:
     while time.time() < deadline:
         data = json.loads(stats.read_text(encoding="utf-8"))
         steps = data.get("zeitleiste", {})
-        if not data.get("spaeter"):
+        if not data.get("spaeter") and not data.get("offline_danach"):
             return seen_after  # published all at once
         if "alle_veroeffentlicht" in steps:
             return seen_after + steps["alle_veroeffentlicht"] - steps["veroeffentlicht"]

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import threading
+import zipfile
 
 import pytest
 from conftest import make_project
@@ -197,8 +198,22 @@ def test_a_rebuild_publishes_the_edition_a_browser_shows_first_and_the_others_af
         assert len(seen) > 10 and None not in seen
         assert {"Blatt 2.3, geändert." in text for text in seen} == {True, False}
         assert "Blatt 2.3, geändert." in other_page.read_text("utf-8")
-        steps = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))["zeitleiste"]
+        stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
+        steps = stats["zeitleiste"]
         assert steps["veroeffentlicht"] < steps["ausgaben_fertig"] <= steps["alle_veroeffentlicht"]
+        # The shown edition's offline copy was made after the publish, with the edit in it, and
+        # its finished state kept: a rebuild without a change takes both editions whole.
+        assert stats["offline_danach"] == ["sn"]
+        with zipfile.ZipFile(served / "sn" / "offline.zip") as archive:
+            page = next(n for n in archive.namelist() if n.endswith("02-gremiengruendung/blatt-2-3/index.html"))
+            assert "Blatt 2.3, geändert." in archive.read(page).decode("utf-8")
+        assert "Ausgabe zum Mitnehmen (ZIP, " in (served / "sn" / "index.html").read_text("utf-8")
+        build(config())
+        plugin.session.settle()
+        assert json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))["fertig_uebernommen"] == [
+            "bund",
+            "sn",
+        ]
         # An edit while the other edition is still being built: the next rebuild supersedes that
         # build (not swapped in, or not built at all) and builds the edition again itself.
         project.edit(SHEET, "Blatt 2.3, geändert.", "Blatt 2.3, zweimal geändert.")

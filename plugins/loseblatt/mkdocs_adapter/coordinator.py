@@ -8,6 +8,7 @@ atomically: the new site replaces the old one only when everything succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from ..core import kommune, pipeline
 from ..core.assemble import AssembledEdition, TextMemo
 from ..core.history import edition_history
 from ..core.model import Binder
+from ..offline import OFFLINE_ZIP
 from ..publish import Publisher, SiteBusy, exchange, remove_lock_when_gone, scratch_dir
 from ..render import error_page
 from ..render.web import pages
@@ -41,7 +43,7 @@ from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
 from .editions import EditionJob, EditionResult, EditionWorkers, build_editions, build_order
-from .finishing import OFFLINE_CACHE, PACKAGES_CACHE, Finishing, finish_and_keep
+from .finishing import OFFLINE_CACHE, PACKAGES_CACHE, Finishing, OfflineJob, finish_and_keep, finish_offline
 from .search_entries import SEARCH_PLUGIN
 from .viewers import Viewers
 
@@ -175,6 +177,8 @@ class Coordinator:
         self._ready_lock = threading.Lock()
         self.shown_ready = threading.Event()
         self.superseded = False
+        # Shown editions published before their offline copy was made (finishing.finish_offline).
+        self.offline_later: dict[str, Finishing] = {}
 
     @property
     def checked(self) -> pipeline.CheckResult:
@@ -327,13 +331,15 @@ class Coordinator:
         if late:
             self.timings["zuerst"] = self.shown
             self.timings["spaeter"] = late
+        if self.offline_later:
+            self.timings["offline_danach"] = sorted(self.offline_later)
         self._write_stats()
         if self.session is not None and self.publisher is not None:
             # The old site goes while the browser reloads; the next rebuild waits for it.
             self.session.removing = self.publisher
         elif self.publisher is not None:
             self.publisher.finish()
-        if self.session is not None and late:
+        if self.session is not None and (late or self.offline_later):
             self.session.completing = threading.Thread(
                 target=self._complete_late, args=(late,), name="loseblatt-spaeter", daemon=True
             )
@@ -369,6 +375,10 @@ class Coordinator:
                 # No browser waits for the served copy while MkDocs builds: the server answers
                 # page requests only when the build is done.
                 os.replace(self._served(code) if code in late else production_dir / code, target)
+                if code in self.offline_later:
+                    # Until its new offline copy is made, the last one, so the link never fails.
+                    with contextlib.suppress(OSError):
+                        os.link(self._served(code) / OFFLINE_ZIP, target / OFFLINE_ZIP)
         finally:
             if not late:
                 shutil.rmtree(production_dir, ignore_errors=True)
@@ -410,11 +420,19 @@ class Coordinator:
                 pass
 
     def _complete_late(self, late: list[str]) -> None:
-        """Under serve, after the publish: wait for the editions nobody looked at and swap each
-        into the served site in one step. Runs in a thread of its own; the next rebuild waits for it
-        (ServeSession.settle)."""
+        """Under serve, after the publish: make the offline copies of the editions published
+        without one, wait for the editions nobody looked at and swap each into the served site in
+        one step. Runs in a thread of its own; the next rebuild waits for it (ServeSession.settle)."""
         production_dir = self._production_dir()
+        stop = str(production_dir / STOP)
+        offline: list[Future] = []
         try:
+            if self.session is not None and self.session.workers is not None:
+                # Behind the editions already handed to the workers.
+                offline = [
+                    self.session.workers.submit(finish_offline, OfflineJob(code, str(self._served(code)), later, stop))
+                    for code, later in self.offline_later.items()
+                ]
             self._finish_production()
             self.mark("herstellung_fertig")
             # Superseded: the served copies stay until the newer rebuild replaces them, which
@@ -431,10 +449,16 @@ class Coordinator:
             if self.superseded and self.skeleton_root is not None:
                 # Not swapped in: what was built or placed for them is the next rebuild's skeleton.
                 skeletons.keep(production_dir, late, self.skeleton_root)
+            for job in offline:
+                job.result()
             self.mark("ueberholt" if self.superseded else "alle_veroeffentlicht")
         except Exception as exc:  # noqa: BLE001 - a thread of its own: reported, and the session goes on
-            serve_log.error(f"Die Ausgaben {', '.join(late)} zeigen weiter den vorigen Stand: {exc}")
+            which = ", ".join(late or self.offline_later)
+            serve_log.error(f"Die Ausgaben {which} zeigen (teils) weiter den vorigen Stand: {exc}")
         finally:
+            for job in offline:
+                with contextlib.suppress(Exception):
+                    job.result()  # never remove the folder of its stop file under a running job
             shutil.rmtree(production_dir, ignore_errors=True)
             self._write_stats()
             return_freed_memory()  # as after each rebuild: the server lives for the session
@@ -559,7 +583,7 @@ class Coordinator:
         reused: list[str] = []  # MkDocs' output taken from the last build, finished here
         keying = {"s": 0.0}
 
-        def finishing(code: str) -> Finishing:
+        def finishing(code: str, offline_later: bool = False) -> Finishing:
             return Finishing(
                 cache_dir=str(self.cache_dir),
                 pdf_dir=str(out / ".pdf" / code),
@@ -570,6 +594,7 @@ class Coordinator:
                 epoch=int(settings.epoch or 0),
                 site_key=keys[code],
                 finished_key=done_keys[code],
+                offline_later=offline_later,
             )
 
         def to_build() -> Iterator[EditionJob]:
@@ -596,7 +621,11 @@ class Coordinator:
                 if code not in finished and code not in reused:
                     if "arbeiter_beauftragt" not in self.timeline:  # the first one
                         self.mark("arbeiter_beauftragt")
-                    yield replace(job, finishing=finishing(code), stop_file=str(out / STOP))
+                    # An edition a browser shows gets its offline copy after the publish.
+                    later = code in self.shown
+                    if later:
+                        self.offline_later[code] = finishing(code, offline_later=True)
+                    yield replace(job, finishing=finishing(code, later), stop_file=str(out / STOP))
 
         # Each worker finishes the edition it built (finishing.py). These are finished here
         # meanwhile: their MkDocs output was taken from the last build.

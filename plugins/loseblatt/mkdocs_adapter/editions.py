@@ -209,6 +209,12 @@ class EditionWorkers:
             self.close()  # a worker died: the next build starts new ones
             raise
 
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Another job for the session's workers (after the editions already handed to them)."""
+        if self._pool is None:
+            self._pool = process_pool(workers_for(self.parallel, cpu_count()), _end_with, (os.getpid(),))
+        return self._pool.submit(fn, *args)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -6,6 +6,10 @@ An edition worker does this for the edition it has just built, beside the other 
 build process all editions were finished one after another, and under `mkdocs serve` that queue,
 not the workers, decided when the browser saw an edit. The coordinator does the same for an
 edition whose MkDocs output was taken from the last build.
+
+Under `mkdocs serve`, an edition a browser shows is published before its offline copy is made
+(`offline_later`): the copy, the start page's note of its size and keeping the finished edition
+follow in the published folder (`finish_offline`), while the browser reloads.
 """
 
 from __future__ import annotations
@@ -41,9 +45,20 @@ class Finishing:
     epoch: int
     site_key: str | None  # MkDocs' output (edition_outputs.edition_key)
     finished_key: str | None  # the finished edition (edition_outputs.finished_key)
+    offline_later: bool = False  # the offline copy and the finished stage by finish_offline
 
 
-def finish_edition(edition: AssembledEdition, edition_dir: Path, finishing: Finishing) -> None:
+@dataclass(frozen=True)
+class OfflineJob:
+    """The rest of an edition finished with `offline_later`, in the folder it was published to."""
+
+    code: str
+    edition_dir: str
+    finishing: Finishing
+    stop_file: str | None = None  # a newer serve rebuild has begun: nothing to do (editions.py)
+
+
+def finish_edition(edition: AssembledEdition, edition_dir: Path, finishing: Finishing, offline: bool = True) -> None:
     for sub in ("pdf", "lieferungen"):
         src = Path(finishing.pdf_dir) / sub
         if src.is_dir():
@@ -55,9 +70,14 @@ def finish_edition(edition: AssembledEdition, edition_dir: Path, finishing: Fini
     zips = CacheFolder(Path(finishing.cache_dir) / PACKAGES_CACHE)
     write_packages(edition, finishing.binder, finishing.snapshots, finishing.withdrawals, edition_dir, zips)
     zips.record(edition.code)
+    if offline:
+        write_edition_offline(edition.code, edition_dir, finishing)
+
+
+def write_edition_offline(code: str, edition_dir: Path, finishing: Finishing) -> None:
     offline = CacheFolder(Path(finishing.cache_dir) / OFFLINE_CACHE)
-    write_offline(edition_dir, edition.code, finishing.epoch, offline)
-    offline.record(edition.code)
+    write_offline(edition_dir, code, finishing.epoch, offline)
+    offline.record(code)
 
 
 def finish_and_keep(
@@ -70,7 +90,22 @@ def finish_and_keep(
     if built:
         kept.store(edition.code, finishing.site_key, edition_dir, pages=pages)
     started = time.perf_counter()
-    finish_edition(edition, edition_dir, finishing)
+    finish_edition(edition, edition_dir, finishing, offline=not finishing.offline_later)
     seconds = time.perf_counter() - started
-    kept.store(edition.code, finishing.finished_key, edition_dir, FINISHED)
+    if not finishing.offline_later:
+        kept.store(edition.code, finishing.finished_key, edition_dir, FINISHED)
     return seconds
+
+
+def finish_offline(job: OfflineJob) -> bool:
+    """The offline copy of a published edition finished with `offline_later`, and the finished
+    edition kept; False if a newer rebuild had begun (that one builds the edition again). Runs
+    in an edition worker: files are replaced, never written in place, as the browser may read."""
+    if job.stop_file is not None and os.path.exists(job.stop_file):
+        return False
+    edition_dir = Path(job.edition_dir)
+    write_edition_offline(job.code, edition_dir, job.finishing)
+    EditionOutputs(Path(job.finishing.cache_dir) / KEPT).store(
+        job.code, job.finishing.finished_key, edition_dir, FINISHED
+    )
+    return True
