@@ -181,3 +181,20 @@ def test_register_sheets_in_a_package_carry_the_fassung_the_delivery_printed(pro
     # register.md still says «fassung: 1»; the printed register sheet of 2027-1 lists 8.52.
     assert register_8("2027-1") == (2, "2027-01")
     assert next(r for r in ed.registers if r.register.number == 8).fassung == 2
+
+
+def test_the_binder_the_edition_workers_get_makes_the_same_packages(project):
+    """Edition workers get the binder without its sheets (finishing.for_finishing): every
+    package file of every delivery is the same as from the whole binder."""
+    from loseblatt.mkdocs_adapter.finishing import for_finishing
+
+    record_delivery(project, "2026-1", "2026-11-01")
+    change_2_3(project)
+    result = record_delivery(project, "2027-1", "2027-02-01")
+    assert len(result.snapshots) == 2
+    slim = for_finishing(result.binder)
+    assert not slim.base_sheets and not slim.state_sheets
+    for code, ed in result.editions.items():
+        for snap in [s for s in result.snapshots if code in s.editions]:
+            whole = package_files(ed, result.binder, result.snapshots, result.withdrawals, snap.name)
+            assert package_files(ed, slim, result.snapshots, result.withdrawals, snap.name) == whole

@@ -43,7 +43,15 @@ from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
 from .editions import EditionJob, EditionResult, EditionWorkers, build_editions, build_order
-from .finishing import OFFLINE_CACHE, PACKAGES_CACHE, Finishing, OfflineJob, finish_and_keep, finish_offline
+from .finishing import (
+    OFFLINE_CACHE,
+    PACKAGES_CACHE,
+    Finishing,
+    OfflineJob,
+    finish_and_keep,
+    finish_offline,
+    for_finishing,
+)
 from .search_entries import SEARCH_PLUGIN
 from .viewers import Viewers
 
@@ -582,13 +590,14 @@ class Coordinator:
         finished: list[str] = []  # taken whole from the last build
         reused: list[str] = []  # MkDocs' output taken from the last build, finished here
         keying = {"s": 0.0}
+        binder = for_finishing(result.binder)
 
         def finishing(code: str, offline_later: bool = False) -> Finishing:
             return Finishing(
                 cache_dir=str(self.cache_dir),
                 pdf_dir=str(out / ".pdf" / code),
                 pdfs=pdfs.get(code),
-                binder=result.binder,
+                binder=binder,
                 snapshots=result.snapshots,
                 withdrawals=result.withdrawals,
                 epoch=int(settings.epoch or 0),
