@@ -190,10 +190,26 @@ def test_a_rebuild_publishes_the_edition_a_browser_shows_first_and_the_others_af
             assert "Blatt 2.3, geändert." in shown_page.read_text("utf-8")
             stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
             assert stats["zuerst"] == ["sn"] and stats["spaeter"] == ["bund"]
+            # The reader switches to the other edition at once: the request waits until that
+            # edition is published, and the server then answers with its new version.
+            answered: list[str] = []
+            switch = threading.Thread(
+                target=viewers.wrap(lambda environ, start_response: answered.append(other_page.read_text("utf-8"))),
+                args=({"PATH_INFO": "/kbv/bund/02-gremiengruendung/blatt-2-3/"}, lambda *a: None),
+            )
+            switch.start()
             plugin.session.settle()  # what the next rebuild waits for: the late edition swapped in
+            switch.join(30)
+            assert len(answered) == 1 and "Blatt 2.3, geändert." in answered[0]
+            assert viewers.held() == set()
         finally:
             reading.clear()
             reader.join()
+        # Only the Saxon edition shown again, for the rebuilds below.
+        viewers = plugin.session.viewers = Viewers("/kbv/")
+        viewers.wrap(lambda environ, start_response: [])(
+            {"PATH_INFO": "/kbv/sn/02-gremiengruendung/blatt-2-3/"}, lambda *a: None
+        )
         # The other edition was whole at every moment: its last version, then its new one.
         assert len(seen) > 10 and None not in seen
         assert {"Blatt 2.3, geändert." in text for text in seen} == {True, False}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from loseblatt.mkdocs_adapter import viewers as viewers_module
 from loseblatt.mkdocs_adapter.viewers import RECENT, Viewers
 
 CODES = ["bund", "bb", "sn"]
@@ -81,3 +82,28 @@ def test_a_reload_signal_without_a_page_of_an_edition_counts_for_none():
     request(app, "/livereload/1/2")
     request(app, "/livereload/1/2", "http://127.0.0.1:8000/")
     assert viewers.shown(CODES) == []
+
+
+def test_a_request_for_a_held_edition_waits_until_it_is_released_and_others_pass(monkeypatch):
+    viewers = Viewers("/", Clock())
+    app = viewers.wrap(answer)
+    viewers.hold(["bund", "bb"])
+    answered: list[list[bytes]] = []
+    held = threading.Thread(target=lambda: answered.append(request(app, "/bund/01-grundlagen/blatt-1-1/")))
+    held.start()
+    # Another edition, the chooser and the reload signal of a held edition's page are not held.
+    assert request(app, "/sn/") == [b"/sn/"]
+    assert request(app, "/index.html") == [b"/index.html"]
+    signal = threading.Thread(target=request, args=(app, "/livereload/1/2", "http://127.0.0.1:8000/bund/"))
+    signal.start()
+    signal.join(5)
+    assert not signal.is_alive()
+    held.join(0.3)
+    assert held.is_alive() and answered == []
+    viewers.release(["bund"])
+    held.join(5)
+    assert answered == [[b"/bund/01-grundlagen/blatt-1-1/"]]
+    assert viewers.held() == {"bb"}
+    # Never for ever: a rebuild that went wrong lets the request through after a bound.
+    monkeypatch.setattr(viewers_module, "HOLD_AT_MOST", 0.2)
+    assert request(app, "/bb/") == [b"/bb/"]

@@ -185,6 +185,10 @@ class Coordinator:
         self._ready_lock = threading.Lock()
         self.shown_ready = threading.Event()
         self.superseded = False
+        # Under serve: the editions whose requests wait until they are published (viewers.py),
+        # and the recorder that holds them, as it was when this rebuild began.
+        self.held: list[str] = []
+        self.viewers: Viewers | None = None
         # Shown editions published before their offline copy was made (finishing.finish_offline).
         self.offline_later: dict[str, Finishing] = {}
 
@@ -277,6 +281,12 @@ class Coordinator:
             shown = self.session.viewers.shown(self.codes)
             # Nobody looking, or every edition shown: one publish when all are done.
             self.shown = shown if len(shown) < len(self.codes) else []
+            if self.shown:
+                # A reader who switches to another edition now waits for its new version, as for
+                # every page while MkDocs builds, rather than seeing the one before the edit.
+                self.viewers = self.session.viewers
+                self.held = [c for c in self.codes if c not in self.shown]
+                self.viewers.hold(self.held)
         # Reproducible output: dates come from SOURCE_DATE_EPOCH. The edition workers get it as an
         # argument; MkDocs reads it only from the environment, so for this build's own sitemap it
         # is set here and removed again when the build ends.
@@ -336,6 +346,7 @@ class Coordinator:
             if self.command != "serve":
                 log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
         self.mark("veroeffentlicht")
+        self._release([c for c in self.held if c not in late])
         if late:
             self.timings["zuerst"] = self.shown
             self.timings["spaeter"] = late
@@ -356,6 +367,10 @@ class Coordinator:
         if self.session is not None:
             # The server lives for the session: what the last rebuild freed goes back now.
             return_freed_memory()
+
+    def _release(self, codes: list[str]) -> None:
+        if self.viewers is not None and codes:
+            self.viewers.release(codes)
 
     def _write_stats(self) -> None:
         """Where the time went, for the benchmark (make bench); not part of the site."""
@@ -452,6 +467,7 @@ class Coordinator:
                     os.replace(served, aside)  # for a moment this edition is missing
                     os.replace(new, served)
                     os.replace(aside, new)
+                self._release([code])
                 if self.skeleton_root is not None:
                     skeletons.keep(production_dir, [code], self.skeleton_root)  # for the next rebuild
             if self.superseded and self.skeleton_root is not None:
@@ -467,11 +483,13 @@ class Coordinator:
             for job in offline:
                 with contextlib.suppress(Exception):
                     job.result()  # never remove the folder of its stop file under a running job
+            self._release(late)  # superseded or failed: the served copy is what there is
             shutil.rmtree(production_dir, ignore_errors=True)
             self._write_stats()
             return_freed_memory()  # as after each rebuild: the server lives for the session
 
     def build_error(self) -> None:
+        self._release(self.held)
         try:
             self._finish_production()
         except Exception:  # noqa: BLE001, S110 - the build already failed; its own error is reported

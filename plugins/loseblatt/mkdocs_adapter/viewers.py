@@ -10,6 +10,11 @@ asks `/livereload/<epoch>/<id>` and the request stays open until the next rebuil
 as its Referer. A page asked for in the last `RECENT` seconds counts too (a page still loading,
 or a client without scripts that asks again and again). The recorder wraps the server's WSGI
 application through wsgiref's public `set_app`; it never changes what the server answers.
+
+While a rebuild's late editions are not yet swapped in, their served folders hold the last
+version. A request for one of them (a reader switching editions right after an edit) is held
+until its edition is published, as MkDocs' server holds every request while it builds; at most
+`HOLD_AT_MOST` seconds, so a request never hangs on a rebuild that went wrong.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from urllib.parse import urlsplit
 
 LIVERELOAD = "/livereload/"
 RECENT = 30.0  # seconds
+HOLD_AT_MOST = 120.0  # seconds
 
 
 class Viewers:
@@ -32,6 +38,8 @@ class Viewers:
         self._lock = threading.Lock()
         self._waiting: Counter[str] = Counter()  # first path segment -> reload signals awaited
         self._seen: dict[str, float] = {}  # first path segment -> when a page of it was last asked for
+        self._held: set[str] = set()  # editions whose requests wait until they are published
+        self._released = threading.Condition(self._lock)
 
     def segment(self, path: str) -> str | None:
         """The first segment of a page's path below the mount path ('sn' for /kbv/sn/02-x/)."""
@@ -53,8 +61,10 @@ class Viewers:
                 finally:
                     self._saw(shown, waits=-1)
             page = self.segment(path)
-            if page is not None and path.endswith(("/", ".html")):
-                self._saw(page, waits=0)
+            if page is not None:
+                self._wait_while_held(page)
+                if path.endswith(("/", ".html")):
+                    self._saw(page, waits=0)
             return app(environ, start_response)
 
         return recording
@@ -66,6 +76,24 @@ class Viewers:
                 self._waiting[segment] += waits
                 if self._waiting[segment] <= 0:
                     del self._waiting[segment]
+
+    def _wait_while_held(self, segment: str) -> None:
+        with self._released:
+            self._released.wait_for(lambda: segment not in self._held, timeout=HOLD_AT_MOST)
+
+    def hold(self, codes: Iterable[str]) -> None:
+        """Requests for these editions wait from now on until they are released."""
+        with self._released:
+            self._held.update(codes)
+
+    def release(self, codes: Iterable[str]) -> None:
+        with self._released:
+            self._held.difference_update(codes)
+            self._released.notify_all()
+
+    def held(self) -> set[str]:
+        with self._lock:
+            return set(self._held)
 
     def shown(self, codes: Iterable[str]) -> list[str]:
         """Those of `codes` (the editions, in build order) that a browser shows now."""
