@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ LOCAL_ID = re.compile(r"^L([1-9]\d?)\.([1-9]\d{0,2})$")
 LOCAL_OFFSET = 10_000
 
 
+@functools.lru_cache(maxsize=4096)  # called for every sheet in every sort and lookup; ids are few and short
 def sheet_sort_key(blatt: str) -> tuple[int, int]:
     """Numeric order: 2.9 before 2.10, and L2.1 after both."""
     m = SHEET_ID.match(blatt)

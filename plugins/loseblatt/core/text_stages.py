@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import vorlagen
+from .check_memo import last_check
 from .checklists import Checklist, canonicalize, extract
 from .passages import select
 from .problems import Finding
@@ -73,17 +74,34 @@ def _references(text: str, inputs: TextInputs) -> StageOutput:
     return StageOutput(out, found)
 
 
+@dataclass(frozen=True)
+class TextTraits:
+    """What the keys judge from the source text alone."""
+
+    passages: bool
+    template: bool
+    references: tuple[str, ...]
+
+
+@last_check(lasting=False)  # cheap to redo once per text; not worth a second copy of every text on disk
+def traits(text: str) -> TextTraits:
+    """Once per text and check, not once per edition: the text is the same in every edition."""
+    return TextTraits(":::" in text, has_template(text), tuple(sorted({m.strip() for m in REFERENCE.findall(text)})))
+
+
 def _linked_targets(text: str, inputs: TextInputs) -> Hashable:
-    refs = sorted({m.strip() for m in REFERENCE.findall(text)})
-    linked = tuple((r, t.titel, t.doc_path) if (t := inputs.targets.get(r)) else (r, None, None) for r in refs)
+    targets = inputs.targets
+    linked = tuple(
+        (r, t.titel, t.doc_path) if (t := targets.get(r)) else (r, None, None) for r in traits(text).references
+    )
     return (inputs.doc_path, linked)
 
 
 # In this order: passages pick the edition's text, variables fill it, then templates are
 # checked, checklists get their ids and Blattverweise become links.
 STAGES: tuple[Stage, ...] = (
-    Stage("passagen", _passages, lambda text, i: i.edition if ":::" in text else None),
-    Stage("variablen", _variables, lambda text, i: (i.context_id or i.edition) if has_template(text) else None),
+    Stage("passagen", _passages, lambda text, i: i.edition if traits(text).passages else None),
+    Stage("variablen", _variables, lambda text, i: (i.context_id or i.edition) if traits(text).template else None),
     Stage("vorlagen", _templates, lambda text, i: None),
     Stage("checklisten", _checklists, lambda text, i: i.blatt),
     Stage("verweise", _references, _linked_targets),
