@@ -58,14 +58,19 @@ class Project:
             raise AssertionError(f"{engine} build failed:\n{proc.stdout}\n{proc.stderr}")
         return proc
 
-    def cli(self, *args: str) -> subprocess.CompletedProcess:
+    def cli(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """`loseblatt --binder binder …` in this project, as an editor would run it."""
         return subprocess.run(
             [sys.executable, "-m", "loseblatt.cli", "--binder", "binder", *args],
             cwd=self.path,
             capture_output=True,
             text=True,
-            env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1"},
+            env={
+                "PYTHONPATH": str(ROOT / "plugins"),
+                "PATH": "/usr/bin:/bin",
+                "NO_MKDOCS_2_WARNING": "1",
+                **(env or {}),
+            },
         )
 
     def record(self, name: str, datum: str) -> dict:

@@ -144,7 +144,7 @@ def test_withdrawn_sheet_must_be_listed(project):
     assert "Ausgabe Sachsen" not in diff.stdout  # sn never had 2.9
 
 
-def test_diff_against_git_ref(project):
+def test_diff_against_git_ref(project, tmp_path):
     def git(*a):
         return subprocess.run(["git", *a], cwd=project.path, capture_output=True, text=True, check=True)
 
@@ -155,8 +155,11 @@ def test_diff_against_git_ref(project):
         "binder/laender/sn/neu.md",
         '---\nblatt: "2.52"\ntitel: Neu in Sachsen\nfassung: 1\nstand: 2026-12\n---\nText.\n',
     )
-    out = project.cli("diff", "HEAD").stdout
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = project.cli("diff", "HEAD", env={"TMPDIR": str(scratch)}).stdout
     assert "### Ausgabe Sachsen (`sn`)" in out and "#### Neue Blätter" in out
+    assert list(scratch.iterdir()) == []  # the unpacked old state is removed again
     assert "- Blatt 2.52 – Neu in Sachsen (Fassung 1, Stand" in out
     assert "Allgemeine Ausgabe" not in out and "1 von 2 Ausgaben betroffen." in out
 

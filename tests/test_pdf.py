@@ -163,7 +163,12 @@ def test_pages_link_pdfs(printed):
 
 def test_noop_rebuild_renders_nothing_and_edit_renders_only_that_sheet(tmp_path):
     proj = make_project(tmp_path)
-    proj.build(env={"LOSEBLATT_PDF": "1"})
+    proj.edit("mkdocs.yml", "binder_dir: binder", "binder_dir: binder\n      parallel: 2")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proj.build(env={"LOSEBLATT_PDF": "1", "TMPDIR": str(scratch)})
+    # Two workers typeset; the fonts WeasyPrint copies for each document go with them.
+    assert list(scratch.iterdir()) == []
     first = stats(proj)
     assert "sn:blatt-2-3.pdf" in first["gerendert"] and "bund:blatt-2-3.pdf" in first["gerendert"]
     before = {p.name: p.read_bytes() for p in (proj.site / "sn/pdf").glob("*.pdf")}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from .core import pipeline
@@ -118,24 +120,25 @@ def cmd_lieferung(args: argparse.Namespace) -> int:
     return 0
 
 
-def _state_at(ref: str, binder: Path):
-    """Assemble the binder as it was at a git ref (in a temporary folder)."""
+@contextlib.contextmanager
+def _state_at(ref: str, binder: Path) -> Iterator[pipeline.CheckResult]:
+    """The binder checked as it was at a git ref, unpacked into a temporary folder that is
+    removed when the caller is done (its files may be read until then)."""
+    import io
     import subprocess
     import tarfile
     import tempfile
 
-    tmp = tempfile.mkdtemp(prefix="loseblatt-diff-")
     rel = binder.resolve().relative_to(_git_root(binder))
     archive = subprocess.run(
         ["git", "archive", "--format=tar", ref, str(rel)], cwd=_git_root(binder), capture_output=True
     )
     if archive.returncode != 0:
         raise SystemExit(f"„{ref}“ ist weder eine Lieferung noch ein Git-Stand: {archive.stderr.decode().strip()}")
-    import io
-
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        _extract_regular_files(tar, Path(tmp))
-    return pipeline.check(Path(tmp) / rel, Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="loseblatt-diff-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            _extract_regular_files(tar, Path(tmp))
+        yield pipeline.check(Path(tmp) / rel, Path(tmp))
 
 
 def _extract_regular_files(tar, target: Path) -> None:
@@ -170,8 +173,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if snap is not None:
         before, label = snap.editions, f"Lieferung {snap.name}"
     else:
-        old = _state_at(args.ref, binder)
-        before, label = snapshot_of(old.editions), f"`{args.ref}`"
+        with _state_at(args.ref, binder) as old:
+            before, label = snapshot_of(old.editions), f"`{args.ref}`"
     after = snapshot_of(result.editions)
     print(f"## Änderungen gegenüber {label}\n")
     touched = 0
@@ -196,8 +199,8 @@ def cmd_pr_summary(args: argparse.Namespace) -> int:
 
     binder = Path(args.binder)
     head = pipeline.check(binder, _project_root(binder))
-    base = _state_at(args.basis, binder)
-    print(summary(base, head, _project_root(binder), f"`{args.basis}`", args.vorschau, args.seitenbilder))
+    with _state_at(args.basis, binder) as base:
+        print(summary(base, head, _project_root(binder), f"`{args.basis}`", args.vorschau, args.seitenbilder))
     return 0
 
 
