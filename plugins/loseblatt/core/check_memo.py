@@ -12,12 +12,15 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
 _MEMOS: list[LastCheckMemo] = []
+
+
+_MISSING: Any = object()
 
 
 class UsedEntries(Generic[K, T]):
@@ -34,8 +37,9 @@ class UsedEntries(Generic[K, T]):
     def get(self, key: K, make: Callable[[], T]) -> T:
         with self._lock:
             self.used.add(key)
-            if key in self.entries:
-                return self.entries[key]
+            value = self.entries.get(key, _MISSING)  # one lookup: keys are long tuples, hashed anew each time
+        if value is not _MISSING:
+            return value
         value = make()
         with self._lock:
             self.entries[key] = value

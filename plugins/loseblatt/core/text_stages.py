@@ -42,12 +42,22 @@ class StageOutput:
 
 
 @dataclass(frozen=True)
+class TextTraits:
+    """What the keys judge from the source text alone."""
+
+    passages: bool
+    template: bool
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Stage:
     name: str
     run: Callable[[str, TextInputs], StageOutput]
     # What of `inputs` this stage's result depends on, judged from the sheet's source text
-    # (conservatively: any text the earlier stages could hand it comes from that source).
-    reads: Callable[[str, TextInputs], Hashable]
+    # (conservatively: any text the earlier stages could hand it comes from that source),
+    # through its traits (worked out once per text, not per stage and edition).
+    reads: Callable[[TextTraits, TextInputs], Hashable]
 
 
 def _passages(text: str, inputs: TextInputs) -> StageOutput:
@@ -74,36 +84,25 @@ def _references(text: str, inputs: TextInputs) -> StageOutput:
     return StageOutput(out, found)
 
 
-@dataclass(frozen=True)
-class TextTraits:
-    """What the keys judge from the source text alone."""
-
-    passages: bool
-    template: bool
-    references: tuple[str, ...]
-
-
 @last_check(lasting=False)  # cheap to redo once per text; not worth a second copy of every text on disk
 def traits(text: str) -> TextTraits:
     """Once per text and check, not once per edition: the text is the same in every edition."""
     return TextTraits(":::" in text, has_template(text), tuple(sorted({m.strip() for m in REFERENCE.findall(text)})))
 
 
-def _linked_targets(text: str, inputs: TextInputs) -> Hashable:
+def _linked_targets(traits: TextTraits, inputs: TextInputs) -> Hashable:
     targets = inputs.targets
-    linked = tuple(
-        (r, t.titel, t.doc_path) if (t := targets.get(r)) else (r, None, None) for r in traits(text).references
-    )
+    linked = tuple((r, t.titel, t.doc_path) if (t := targets.get(r)) else (r, None, None) for r in traits.references)
     return (inputs.doc_path, linked)
 
 
 # In this order: passages pick the edition's text, variables fill it, then templates are
 # checked, checklists get their ids and Blattverweise become links.
 STAGES: tuple[Stage, ...] = (
-    Stage("passagen", _passages, lambda text, i: i.edition if traits(text).passages else None),
-    Stage("variablen", _variables, lambda text, i: (i.context_id or i.edition) if traits(text).template else None),
-    Stage("vorlagen", _templates, lambda text, i: None),
-    Stage("checklisten", _checklists, lambda text, i: i.blatt),
+    Stage("passagen", _passages, lambda t, i: i.edition if t.passages else None),
+    Stage("variablen", _variables, lambda t, i: (i.context_id or i.edition) if t.template else None),
+    Stage("vorlagen", _templates, lambda t, i: None),
+    Stage("checklisten", _checklists, lambda t, i: i.blatt),
     Stage("verweise", _references, _linked_targets),
 )
 
@@ -118,4 +117,5 @@ def run_stages(text: str, inputs: TextInputs) -> StageOutput:
 
 
 def memo_key(text: str, inputs: TextInputs) -> tuple:
-    return (text, *(stage.reads(text, inputs) for stage in STAGES))
+    found = traits(text)
+    return (text, *(stage.reads(found, inputs) for stage in STAGES))
