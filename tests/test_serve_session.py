@@ -375,10 +375,12 @@ def test_closing_a_serve_session_removes_the_folders_it_kept(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_stopped_serve_leaves_nothing_in_the_temporary_folder(tmp_path):
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
+def test_a_stopped_serve_leaves_nothing_in_the_temporary_folder(tmp_path, stop):
     """`mkdocs serve` stopped with SIGTERM (a service manager, a container, an editor's task)
     shuts down as with Ctrl-C: MkDocs' temporary site, the session's kept folders and its
-    workers go, and the lock beside the site; before, all of them stayed behind."""
+    workers go, and the lock beside the site; before, all of them stayed behind. Ctrl-C in a
+    terminal reaches every process of its group, the workers too: none prints a traceback."""
     import signal
     import socket
     import time
@@ -397,8 +399,11 @@ def test_a_stopped_serve_leaves_nothing_in_the_temporary_folder(tmp_path):
         cwd=project.path,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a group of its own, as a terminal gives it
     )
+    errors = ""
     try:
         url, seen = f"http://127.0.0.1:{port}/sn/", ""
         end = time.monotonic() + 240
@@ -416,9 +421,13 @@ def test_a_stopped_serve_leaves_nothing_in_the_temporary_folder(tmp_path):
         while not any(p.name.endswith("-geruest") for p in temp.iterdir()) and time.monotonic() < end:
             time.sleep(0.2)
         assert any(p.name.endswith("-geruest") for p in temp.iterdir())
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        if stop == "sigterm":
+            proc.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)
+        _, errors = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert sorted(p.name for p in temp.iterdir()) == []
+    assert "Traceback" not in errors, errors

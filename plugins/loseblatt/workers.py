@@ -130,6 +130,9 @@ def _log_level() -> int:
 
 def _setup(engine: str, level: int, scratch: str, initializer: Callable[..., None] | None, args: tuple) -> None:
     die_with_parent()
+    # Ctrl-C reaches every process of the terminal's group: a worker ends at once, as before,
+    # but without printing a KeyboardInterrupt traceback; the build process cleans up.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     tempfile.tempdir = os.environ["TMPDIR"] = scratch
     if engine == "properdocs":
         import properdocs.replacement  # noqa: F401 - makes `import mkdocs` give properdocs
