@@ -17,6 +17,14 @@ two cores. Measured on the real binder and on synthetic binders (bench/generate.
 CPU time is sampled from /proc for the whole process tree (workers started by a fork server are
 not reaped by the build process, so getrusage would miss them). Tests assert behaviour; this
 file only reports times. Usage: python bench/run.py [--arbeiten echt,1000] [--paare 3]
+
+Before a cold build, the last build's outputs (ours and the reference's alike) are moved aside,
+not deleted; they are deleted when the benchmark ends. On ext4 without a journal (this machine's
+disk) the kernel skips every inode freed in the last minute, or six if its block is not written
+back yet, when it allocates a new one (`recently_deleted` in fs/ext4/ialloc.c): a cold build
+right after deleting the last one's 10,000 files spent 11-12 s in the kernel instead of 2-3 s,
+and the penalty grows with the files a build makes, not with its work. Neither a fresh checkout
+nor a disk with a journal pays it (ANALYSE.md, 4 December).
 """
 
 from __future__ import annotations
@@ -136,17 +144,35 @@ with ThreadPoolExecutor(2) as pool:
 """
 
 
+class Aside:
+    """Where old outputs go before a cold build (see the module's text); deleted at the end."""
+
+    def __init__(self) -> None:
+        self.root: Path | None = None
+        self.count = 0
+
+    def put(self, path: Path) -> None:
+        if self.root is None:
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            os.replace(path, self.root / str(self.count))
+
+
+ASIDE = Aside()
+
+
 def plain_build(projects: list[Path]) -> dict:
     for p in projects:
-        shutil.rmtree(p / "site", ignore_errors=True)
+        ASIDE.put(p / "site")
     return run([PY, "-c", PLAIN_DRIVER, *map(str, projects)], projects[0].parent)
 
 
 def ours(project: Path, pdf: bool = False, cold: bool = True, env: dict | None = None) -> dict:
     if cold:
-        shutil.rmtree(project / ".cache", ignore_errors=True)
-        shutil.rmtree(project / "site", ignore_errors=True)
-        shutil.rmtree(project / ".site-geruest", ignore_errors=True)  # kept folders (skeletons.py)
+        for folder in (".cache", "site", ".site-geruest"):  # .site-geruest: kept folders (skeletons.py)
+            ASIDE.put(project / folder)
     return run([PY, "-m", "mkdocs", "build", "-q"], project, {"LOSEBLATT_PDF": "1" if pdf else "0", **(env or {})})
 
 
@@ -188,7 +214,8 @@ with tempfile.TemporaryDirectory() as tmp:
             dest = out / src.relative_to(Path(sys.argv[1], "site"))
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(src.read_bytes())
-print(time.perf_counter() - start)
+    spent = time.perf_counter() - start  # not the removal of the folder
+print(spent)
 """
     out = subprocess.run(
         [PY, "-c", script, str(project), str(HERE)], env=environment(), capture_output=True, text=True, check=True
@@ -401,16 +428,32 @@ def peak(name: str, tmp: Path, runs: int) -> dict:
     }
 
 
+def filesystem(folder: Path) -> str:
+    """The file system the benchmark writes to, and for ext4 whether it keeps a journal."""
+    best, kind, device = "", "?", ""
+    for line in Path("/proc/mounts").read_text().splitlines():
+        dev, mount, fstype, *_ = line.split()
+        if str(folder.resolve()).startswith(mount.rstrip("/") + "/") and len(mount) > len(best):
+            best, kind, device = mount, fstype, dev
+    if kind == "ext4":
+        task = Path("/sys/fs/ext4", Path(device).name, "journal_task")
+        if task.is_file() and task.read_text().strip() == "<none>":
+            return "ext4 ohne Journal"
+    return kind
+
+
 def report(results: list[dict], meta: dict) -> str:
     lines = [
         "# Benchmark: unser Build gegen das, was man sonst bauen würde",
         "",
         f"Gemessen am {meta['datum']} auf {meta['rechner']} ({meta['kerne']} Kerne, {meta['speicher']}), "
-        f"Python {meta['python']}; {meta['paare']} gepaarte Läufe, Mediane. Erzeugt mit `make bench` "
+        f"Python {meta['python']}, Dateisystem {meta.get('dateisystem', '?')}; {meta['paare']} gepaarte "
+        "Läufe, Mediane. Erzeugt mit `make bench` "
         "(bench/run.py); Rohdaten in `bench/ergebnis.json`. Referenz „schlicht“: dieselben "
         "zusammengestellten Ausgaben als schlichte MkDocs-+-Material-Projekte (bench/reference.py), "
-        "zwei gleichzeitig gebaut, ohne Zwischenspeicher. Der Rechner wird geteilt; nur die "
-        "Verhältnisse aus demselben Lauf sind vergleichbar.",
+        "zwei gleichzeitig gebaut, ohne Zwischenspeicher. Vor einem kalten Build wird der letzte bei "
+        "beiden Seiten beiseitegeschoben und erst am Ende gelöscht (bench/run.py, `Aside`). Der Rechner "
+        "wird geteilt; nur die Verhältnisse aus demselben Lauf sind vergleichbar.",
         "",
         "| Messung | " + " | ".join(r["arbeit"] for r in results) + " | Ziel |",
         "|---|" + "---:|" * len(results) + "---|",
@@ -502,6 +545,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.nur == "speicher":  # peak memory of cold builds, e.g. --arbeiten 3000 for the issue's target
         with tempfile.TemporaryDirectory(prefix="loseblatt-bench-") as tmp:
+            ASIDE.root = Path(tmp) / "beiseite"
             for name in args.arbeiten.split(","):
                 print(json.dumps(peak(name, Path(tmp), args.paare), ensure_ascii=False), flush=True)
         return
@@ -526,14 +570,16 @@ def main() -> None:
         "last_vorher": os.getloadavg()[0],
     }
     pdf_for = set(args.pdf.split(","))
-    with tempfile.TemporaryDirectory(prefix="loseblatt-bench-") as tmp:
-        meta["speicher_gross"] = [peak(name, Path(tmp), 1) for name in args.speicher.split(",") if name]
     results = []
+    # The large peak-memory builds last: deleting their files would slow what follows (Aside).
     with tempfile.TemporaryDirectory(prefix="loseblatt-bench-") as tmp:
+        meta["dateisystem"] = filesystem(Path(tmp))
+        ASIDE.root = Path(tmp) / "beiseite"
         for name in args.arbeiten.split(","):
             print(f"Benchmark: {name} …", flush=True)
             results.append(bench(name, Path(tmp), args.paare, args.aenderungen, name in pdf_for))
             print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+        meta["speicher_gross"] = [peak(name, Path(tmp), 1) for name in args.speicher.split(",") if name]
     (HERE / "ergebnis.json").write_text(
         json.dumps({"meta": meta, "ergebnisse": results}, indent=1, ensure_ascii=False) + "\n"
     )
