@@ -326,3 +326,57 @@ def test_a_skeleton_placed_for_a_build_that_did_not_run_is_kept_as_it_was(tmp_pa
         "sn/01-grundlagen/blatt-1-1",
     ]
     assert (root / "sn" / "01-grundlagen").stat().st_ino == folder
+
+
+@pytest.mark.slow
+def test_an_edition_build_a_newer_serve_rebuild_supersedes_stops_at_its_next_page(
+    project, tmp_path, monkeypatch, caplog
+):
+    """Under serve, a late edition still being built when the next rebuild begins stops at its
+    next page instead of holding its worker for the whole build (1.5 s at 1,000 sheets), while
+    the new rebuild's shown edition waits for a worker. It comes back as not built and not
+    finished, MkDocs' error for the page it stopped at is not shown, and its folders make a
+    skeleton from which the next build comes out as a cold build does."""
+    import logging
+
+    from loseblatt import skeletons
+    from loseblatt.mkdocs_adapter import edition_site
+    from loseblatt.mkdocs_adapter.editions import build_edition
+    from test_cache_correctness import differences, site_files
+
+    cache = tmp_path / "cache"
+    _in_project(project, cache, monkeypatch)
+    (tmp_path / "out").mkdir()
+    stop = tmp_path / "out" / ".ueberholt"
+    job = dataclasses.replace(_sn_job(project, cache, tmp_path / "out", "k1"), stop_file=str(stop))
+    site = tmp_path / "out" / "sn"
+    checks, written = [], []
+    check = edition_site.EditionSite.stop_if_superseded
+
+    def newer_rebuild_once_pages_are_written(edition) -> None:
+        checks.append(edition)
+        if not written and site.is_dir() and len(list(site.rglob("index.html"))) >= 3:
+            written.append(len(checks))
+            stop.touch()  # what ServeSession.supersede does
+        check(edition)
+
+    monkeypatch.setattr(edition_site.EditionSite, "stop_if_superseded", newer_rebuild_once_pages_are_written)
+    caplog.set_level(logging.WARNING)
+    stopped = build_edition(job)
+    assert stopped.ok and stopped.skipped and stopped.code == "sn"
+    # At the page the newer rebuild began, not at the end of the build.
+    assert written and len(checks) == written[0]
+    assert len(list(site.rglob("index.html"))) < len(job.edition.sheets)
+    assert not (site / "offline.zip").exists() and not (site / "manifest.json").exists()  # not finished
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+    monkeypatch.setattr(edition_site.EditionSite, "stop_if_superseded", check)
+    skeletons.keep(tmp_path / "out", ["sn"], tmp_path / "geruest")
+    assert any((tmp_path / "geruest" / "sn").iterdir())
+    assert skeletons.place(tmp_path / "geruest", "sn", tmp_path / "zwei" / "sn")
+    stop.unlink()  # the next rebuild's own
+    again = build_edition(dataclasses.replace(job, site_dir=str(tmp_path / "zwei" / "sn")))
+    assert again.ok and not again.skipped
+    cold = build_edition(_sn_job(project, tmp_path / "kalt", tmp_path / "drei", "k3"))
+    assert cold.ok
+    assert differences(site_files(tmp_path / "zwei" / "sn"), site_files(tmp_path / "drei" / "sn")) == []

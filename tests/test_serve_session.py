@@ -102,12 +102,14 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
             steps = stats["zeitleiste"]
             assert set(steps) == {
                 "geprueft",
+                "vorige_abgeschlossen",
                 "arbeiter_beauftragt",
                 "startseite_gebaut",
                 "ausgaben_fertig",
                 "herstellung_fertig",
                 "veroeffentlicht",
             }
+            assert steps["geprueft"] <= steps["vorige_abgeschlossen"] <= steps["arbeiter_beauftragt"]
             assert steps["geprueft"] <= steps["arbeiter_beauftragt"] <= steps["ausgaben_fertig"]
             assert steps["geprueft"] <= steps["startseite_gebaut"] <= steps["veroeffentlicht"]
             assert (

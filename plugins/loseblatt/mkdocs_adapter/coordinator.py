@@ -310,6 +310,7 @@ class Coordinator:
         self.skeleton_root = skeletons.root_beside(self.site_target.resolve())
         if self.session is not None:
             self.session.settle()  # the last rebuild's old site is gone before this one starts
+            self.mark("vorige_abgeschlossen")
             self.session.skeleton_root = self.skeleton_root  # in the temporary folder: removed at the end
             self.session.site = self.site_target.resolve()
         try:

@@ -23,7 +23,7 @@ from .. import skeletons
 from ..core.assemble import AssembledEdition
 from ..core.laender import BASE
 from ..workers import cpu_count, process_pool, return_freed_memory
-from .edition_site import EditionAssignment
+from .edition_site import EditionAssignment, Superseded
 from .finishing import Finishing, finish_and_keep
 
 
@@ -39,8 +39,12 @@ class EditionJob:
     # The steps after MkDocs, done in the worker too (finishing.py); None: MkDocs' output only.
     finishing: Finishing | None = None
     # Under serve: a file whose presence means a newer rebuild has begun (coordinator.py); a job
-    # that has not started by then is not built, its edition is built again by that rebuild.
+    # that has not started by then is not built, one being built stops at its next page, and
+    # the edition is built again by that rebuild.
     stop_file: str | None = None
+
+    def stopped(self) -> bool:
+        return self.stop_file is not None and os.path.exists(self.stop_file)
 
     @property
     def edition(self) -> AssembledEdition:
@@ -56,7 +60,19 @@ class EditionResult:
     render_stats: dict = field(default_factory=dict)
     seconds: float = 0.0
     finish_seconds: float = 0.0  # of `seconds`: the steps after MkDocs
-    skipped: bool = False  # not built: a newer rebuild had begun (EditionJob.stop_file)
+    skipped: bool = False  # not built, or not whole: a newer rebuild had begun (EditionJob.stop_file)
+
+
+class _QuietWhenSuperseded(logging.Filter):
+    """MkDocs reports an exception in a page's events as an error before passing it on; a build
+    stopped for a newer rebuild is not an error (nothing of it is published)."""
+
+    def __init__(self, superseded: Callable[[], bool]):
+        super().__init__()
+        self.superseded = superseded
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.superseded()
 
 
 class _EditionPrefix(logging.Filter):
@@ -106,7 +122,7 @@ def build_edition(job: EditionJob) -> EditionResult:
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     code = job.edition.code
-    if job.stop_file is not None and os.path.exists(job.stop_file):
+    if job.stopped():
         return EditionResult(code, True, skipped=True)
     # Under properdocs the `mkdocs` module is properdocs, and so is its logger's name.
     logger = logging.getLogger(mkdocs.__name__)
@@ -119,6 +135,8 @@ def build_edition(job: EditionJob) -> EditionResult:
     plugin = None
     quiet = _QuietLinked(lambda: plugin.linked_pages if plugin is not None else set())
     pages_logger.addFilter(quiet)
+    hush = _QuietWhenSuperseded(lambda: plugin is not None and plugin.superseded)
+    pages_logger.addFilter(hush)
     try:
         started = time.perf_counter()
         cfg = load_config(
@@ -129,12 +147,14 @@ def build_edition(job: EditionJob) -> EditionResult:
         plugin = cfg.plugins["loseblatt"]
         if not isinstance(plugin, LoseblattPlugin):
             raise TypeError("mkdocs.yml must use the loseblatt plugin")
-        plugin.assign_edition(job.assignment)
+        plugin.assign_edition(job.assignment, job.stopped if job.stop_file is not None else None)
         # MkDocs reads the build date only from the environment: this worker process's own.
         if job.assignment.epoch:
             os.environ["SOURCE_DATE_EPOCH"] = job.assignment.epoch
         build(cfg)
         skeletons.prune(plugin.skeleton_folders)
+        if job.stopped():  # built, but out of date: not finished, and not swapped in (coordinator.py)
+            return EditionResult(code, True, skipped=True)
         finished = 0.0
         if job.finishing is not None:
             finished = finish_and_keep(
@@ -148,6 +168,10 @@ def build_edition(job: EditionJob) -> EditionResult:
             seconds=round(time.perf_counter() - started, 3),
             finish_seconds=round(finished, 3),
         )
+    except Superseded:
+        # What it wrote stays for the coordinator, which keeps its folders as the next build's
+        # skeleton (skeletons.keep empties them of files).
+        return EditionResult(code, True, skipped=True)
     except (Abort, BuildError, ConfigurationError) as exc:
         return EditionResult(code, False, str(exc), collect.messages)
     finally:
@@ -155,6 +179,7 @@ def build_edition(job: EditionJob) -> EditionResult:
             handler.removeFilter(prefix)
         logger.removeHandler(collect)
         pages_logger.removeFilter(quiet)
+        pages_logger.removeFilter(hush)
         return_freed_memory()  # a session worker lives on: what this build freed goes back
 
 

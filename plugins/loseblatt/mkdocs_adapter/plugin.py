@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -41,14 +42,22 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
     def __init__(self) -> None:
         self.command: str | None = None
         self._assignment: EditionAssignment | None = None
+        self._stopped: Callable[[], bool] | None = None
         self.role: Coordinator | EditionSite | None = None
         # State of a serve session, kept on this instance (MkDocs keeps a plugin with on_startup
         # across the rebuilds of `mkdocs serve`).
         self.session: ServeSession | None = None
 
-    def assign_edition(self, assignment: EditionAssignment) -> None:
-        """Called by the edition worker before the build: the next build builds this edition."""
+    def assign_edition(self, assignment: EditionAssignment, stopped: Callable[[], bool] | None = None) -> None:
+        """Called by the edition worker before the build: the next build builds this edition;
+        `stopped` says whether a newer serve rebuild has begun (edition_site.Superseded)."""
         self._assignment = assignment
+        self._stopped = stopped
+
+    @property
+    def superseded(self) -> bool:
+        """Whether this edition build stopped because a newer serve rebuild had begun."""
+        return isinstance(self.role, EditionSite) and self.role.superseded
 
     def _role(self) -> Coordinator | EditionSite:
         if self.role is None:
@@ -103,7 +112,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             config.theme.dirs.insert(0, str(TEMPLATES))
         slim_theme(config.theme, cache_dir)
         if self._assignment is not None:
-            self.role = EditionSite(self._assignment, self.config, project_root, cache_dir)
+            self.role = EditionSite(self._assignment, self.config, project_root, cache_dir, self._stopped)
             self._assignment = None
             return self.role.configure(config)
         self._check_operator()
