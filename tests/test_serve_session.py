@@ -377,12 +377,14 @@ def test_closing_a_serve_session_removes_the_folders_it_kept(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c", "sigterm-im-neubau", "ctrl-c-im-neubau"])
 def test_a_stopped_serve_leaves_nothing_in_the_temporary_folder(tmp_path, stop):
     """`mkdocs serve` stopped with SIGTERM (a service manager, a container, an editor's task)
     shuts down as with Ctrl-C: MkDocs' temporary site, the session's kept folders and its
     workers go, and the lock beside the site; before, all of them stayed behind. Ctrl-C in a
-    terminal reaches every process of its group, the workers too: none prints a traceback."""
+    terminal reaches every process of its group, the workers too: none prints a traceback.
+    Stopped during a rebuild («im-neubau»), its production and staging folders go too: MkDocs
+    passes KeyboardInterrupt on without its build_error event (found in review)."""
     import signal
     import socket
     import time
@@ -423,7 +425,18 @@ def test_a_stopped_serve_leaves_nothing_in_the_temporary_folder(tmp_path, stop):
         while not any(p.name.endswith("-geruest") for p in temp.iterdir()) and time.monotonic() < end:
             time.sleep(0.2)
         assert any(p.name.endswith("-geruest") for p in temp.iterdir())
-        if stop == "sigterm":
+        if stop.endswith("-im-neubau"):
+            # Another edit; the signal comes once its rebuild has made its production folder.
+            before = {p.name for p in temp.iterdir() if "-ausgaben-" in p.name}
+            sheet.write_text(sheet.read_text(encoding="utf-8") + "\nUnd noch einer.\n", encoding="utf-8")
+            end = time.monotonic() + 120
+            while time.monotonic() < end:
+                if {p.name for p in temp.iterdir() if "-ausgaben-" in p.name} - before:
+                    break
+                time.sleep(0.01)
+            else:
+                pytest.fail("Der Neubau nach der zweiten Änderung begann nicht.")
+        if stop.startswith("sigterm"):
             proc.send_signal(signal.SIGTERM)
         else:
             os.killpg(proc.pid, signal.SIGINT)

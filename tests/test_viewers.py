@@ -107,3 +107,23 @@ def test_a_request_for_a_held_edition_waits_until_it_is_released_and_others_pass
     # Never for ever: a rebuild that went wrong lets the request through after a bound.
     monkeypatch.setattr(viewers_module, "HOLD_AT_MOST", 0.2)
     assert request(app, "/bb/") == [b"/bb/"]
+
+
+def test_a_page_waiting_for_its_held_edition_already_counts_as_shown():
+    """A reader switches to an edition that is not swapped in yet and waits. If another edit
+    starts a rebuild meanwhile, that rebuild must count the edition as shown, so that it builds
+    it first instead of carrying over a copy from before both edits (found in review)."""
+    clock = Clock()
+    clock.now += 10 * RECENT  # nothing asked for lately
+    viewers = Viewers("/", clock)
+    app = viewers.wrap(answer)
+    viewers.hold(["bb"])
+    assert viewers.shown(CODES) == []
+    waiting = threading.Thread(target=request, args=(app, "/bb/01-grundlagen/blatt-1-1/"))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()
+    assert viewers.shown(CODES) == ["bb"]  # while it still waits
+    viewers.release(["bb"])
+    waiting.join(5)
+    assert not waiting.is_alive()

@@ -106,6 +106,9 @@ class ServeSession:
     completing: threading.Thread | None = None
     stop_late: Callable[[], None] | None = None
     viewers: Viewers | None = None  # which editions a browser shows (viewers.py)
+    # The rebuild under way, if any: a session stopped during it (Ctrl-C, SIGTERM) ends it like a
+    # failed build, since MkDocs' build passes KeyboardInterrupt on without its build_error event.
+    current: Coordinator | None = None
     skeleton_root: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
     site: Path | None = None  # MkDocs' temporary site, which MkDocs removes after the plugins' shutdown
     _restore_sigterm: Callable[[], None] = field(default=lambda: None, init=False, repr=False)
@@ -131,6 +134,10 @@ class ServeSession:
             self.removing = None
 
     def close(self) -> None:
+        if self.current is not None:
+            current, self.current = self.current, None
+            current.supersede()  # its editions still in a worker stop at their next page
+            current.build_error()  # its production and staging folders go, its lock too
         self.supersede()
         self.settle()
         if self.workers is not None:
@@ -185,6 +192,7 @@ class Coordinator:
         self._ready_lock = threading.Lock()
         self.shown_ready = threading.Event()
         self.superseded = False
+        self.published = False  # post_build has swapped the new site in
         # Under serve: the editions whose requests wait until they are published (viewers.py),
         # and the recorder that holds them, as it was when this rebuild began.
         self.held: list[str] = []
@@ -238,6 +246,7 @@ class Coordinator:
         self.began = started = time.perf_counter()
         if self.session is not None:
             self.session.supersede()  # the last rebuild's late editions are out of date now
+            self.session.current = self
         memo = self.session.memo if self.session is not None else TextMemo()
         store = CheckStore(self.cache_dir / "pruefung")
         if memo.empty:
@@ -347,6 +356,7 @@ class Coordinator:
             if self.command != "serve":
                 log.info(f"Veröffentlicht: {self.publisher.target} ({len(self.codes)} Ausgaben)")
         self.mark("veroeffentlicht")
+        self.published = True
         self._release([c for c in self.held if c not in late])
         if late:
             self.timings["zuerst"] = self.shown
@@ -368,19 +378,31 @@ class Coordinator:
         if self.session is not None:
             # The server lives for the session: what the last rebuild freed goes back now.
             return_freed_memory()
+            self._done_in_session()
+
+    def _done_in_session(self) -> None:
+        if self.session is not None and self.session.current is self:
+            self.session.current = None
 
     def _release(self, codes: list[str]) -> None:
         if self.viewers is not None and codes:
             self.viewers.release(codes)
 
     def _write_stats(self) -> None:
-        """Where the time went, for the benchmark (make bench); not part of the site."""
+        """Where the time went, for the benchmark (make bench); not part of the site, so it never
+        fails a build."""
         self.timings["zeitleiste"] = dict(self.timeline)
+        # A copy: under serve the production thread may add entries while this one writes.
+        timings = dict(self.timings)
         stats = self.cache_dir / "build-stats.json"
-        stats.parent.mkdir(parents=True, exist_ok=True)
         part = stats.with_name(f".{stats.name}.{threading.get_ident()}")
-        part.write_text(json.dumps(self.timings, indent=1))
-        os.replace(part, stats)  # whole for a reader, also when written again after a late publish
+        try:
+            stats.parent.mkdir(parents=True, exist_ok=True)
+            part.write_text(json.dumps(timings, indent=1))
+            os.replace(part, stats)  # whole for a reader, also when written again after a late publish
+        except (OSError, TypeError, ValueError) as exc:
+            part.unlink(missing_ok=True)
+            log.debug(f"build-stats.json nicht geschrieben: {exc}")
 
     def _place_editions(self, site: Path) -> list[str]:
         """The editions' sites into the new site; returns those left to swap in after the publish
@@ -490,6 +512,12 @@ class Coordinator:
             return_freed_memory()  # as after each rebuild: the server lives for the session
 
     def build_error(self) -> None:
+        self._done_in_session()
+        if self.published:
+            # MkDocs fails a strict build after post_build when warnings were logged: the site is
+            # out already, and the late editions' thread (if any) owns the production folder.
+            self._restore_epoch()
+            return
         self._release(self.held)
         try:
             self._finish_production()

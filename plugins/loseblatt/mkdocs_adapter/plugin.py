@@ -95,6 +95,9 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
             self.session = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # Under serve this instance lives on: a failure before the new role exists must not reach
+        # the last rebuild's coordinator through on_build_error.
+        self.role = None
         project_root = Path(config.config_file_path).resolve().parent
         env = os.environ.get(CACHE_ENV, "").strip()
         cache_dir = Path(env) if env else project_root / self.config.cache_dir

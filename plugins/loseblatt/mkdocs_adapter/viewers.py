@@ -62,9 +62,11 @@ class Viewers:
                     self._saw(shown, waits=-1)
             page = self.segment(path)
             if page is not None:
-                self._wait_while_held(page)
                 if path.endswith(("/", ".html")):
+                    # Before waiting: a rebuild that begins meanwhile must count this edition
+                    # as shown, or it would not build it first and might answer with an old copy.
                     self._saw(page, waits=0)
+                self._wait_while_held(page)
             return app(environ, start_response)
 
         return recording
