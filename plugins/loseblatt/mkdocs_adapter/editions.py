@@ -24,7 +24,7 @@ from ..core.assemble import AssembledEdition
 from ..core.laender import BASE
 from ..workers import cpu_count, process_pool, return_freed_memory
 from .edition_site import EditionAssignment, Superseded
-from .finishing import Finishing, finish_and_keep
+from .finishing import Finishing, finish_and_keep, superseded
 
 
 @dataclass
@@ -44,7 +44,7 @@ class EditionJob:
     stop_file: str | None = None
 
     def stopped(self) -> bool:
-        return self.stop_file is not None and os.path.exists(self.stop_file)
+        return superseded(self.stop_file)
 
     @property
     def edition(self) -> AssembledEdition:

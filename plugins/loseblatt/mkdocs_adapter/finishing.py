@@ -59,6 +59,12 @@ class OfflineJob:
     stop_file: str | None = None  # a newer serve rebuild has begun: nothing to do (editions.py)
 
 
+def superseded(stop_file: str | None) -> bool:
+    """Whether a newer serve rebuild has begun (coordinator.py writes the stop file): the one
+    test for every job a serve rebuild hands to the workers."""
+    return stop_file is not None and os.path.exists(stop_file)
+
+
 def for_finishing(binder: Binder) -> Binder:
     """The binder as the steps after MkDocs read it (its folder, editions and glossary, for the
     packages): its sheets stay behind. Every job carries it to a worker, pickled; at 1,000 sheets
@@ -109,7 +115,7 @@ def finish_offline(job: OfflineJob) -> bool:
     """The offline copy of a published edition finished with `offline_later`, and the finished
     edition kept; False if a newer rebuild had begun (that one builds the edition again). Runs
     in an edition worker: files are replaced, never written in place, as the browser may read."""
-    if job.stop_file is not None and os.path.exists(job.stop_file):
+    if superseded(job.stop_file):
         return False
     edition_dir = Path(job.edition_dir)
     write_edition_offline(job.code, edition_dir, job.finishing)
