@@ -29,6 +29,14 @@ def _plain_markdown(text: str) -> str:
     return TOKEN.sub(lambda m: fragment(m.group(1)), text)
 
 
+def _search_settings(config: dict) -> dict:
+    """Material's search configured as in our mkdocs.yml (language, pipeline, separator)."""
+    for entry in config["plugins"]:
+        if isinstance(entry, dict) and isinstance(entry.get("search"), dict):
+            return dict(entry["search"])
+    return {"lang": "de"}
+
+
 def export(project: Path, out: Path) -> list[Path]:
     """One plain project per edition under `out`; returns their folders."""
     config = yaml.safe_load(
@@ -74,7 +82,7 @@ def export(project: Path, out: Path) -> list[Path]:
             "docs_dir": "docs",
             "use_directory_urls": True,
             "theme": config["theme"],
-            "plugins": [{"search": {"lang": "de"}}],
+            "plugins": [{"search": _search_settings(config)}],
             "markdown_extensions": [*config["markdown_extensions"], "loseblatt.render.checklist_ext"],
             "extra_css": [f"assets/loseblatt/{n}" for n in CSS],
             "extra_javascript": [f"assets/loseblatt/{n}" for n in JS],
