@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 from loseblatt.cli import main
 from loseblatt.core import kommune
 from loseblatt.core.package import write_packages
+from mkdocs.utils import yaml_load
 from test_packages import change_2_3, record_delivery
+
+MAIN_MKDOCS_YML = Path(__file__).resolve().parent.parent / "mkdocs.yml"
 
 L22 = """
 ---
@@ -20,6 +24,12 @@ geprueft: "2026-1"
 ---
 Wir folgen [[2.3]] und [[2.10]].
 """
+
+
+def _search_and_palette(mkdocs_yml: Path) -> tuple:
+    config = yaml_load(mkdocs_yml.read_text(encoding="utf-8"))
+    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    return search, config["theme"]["palette"]
 
 
 def publish(project, out):
@@ -42,6 +52,9 @@ def test_scaffold_update_and_confirm(project, tmp_path, capsys):
         in (mst / "requirements.txt").read_text()
     )
     assert "binder_dir: blaetter" in (mst / "mkdocs.yml").read_text()
+    # The municipal site searches like the state edition's (German stems in the index, which the
+    # search worker expects) and has one palette, not an invisible palette switch.
+    assert _search_and_palette(mst / "mkdocs.yml") == _search_and_palette(MAIN_MKDOCS_YML)
     assert 'lieferung: "2026-1"' in (mst / "kommune.yml").read_text()
     # A second scaffold into the same folder is refused.
     assert main([*args, "--ziel", str(mst)]) == 2

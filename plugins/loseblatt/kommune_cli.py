@@ -137,14 +137,19 @@ theme:
     - navigation.top
     - search.highlight
     - toc.follow
+  # Eine Farbpalette als Eintrag, nicht als Liste: eine Liste fügt einen unsichtbaren
+  # Umschalter ein, der trotzdem per Tabulator erreichbar ist.
   palette:
-    - scheme: default
-      primary: custom
-      accent: custom
+    scheme: default
+    primary: custom
+    accent: custom
 
 plugins:
   - search:
       lang: de
+      # Deutsche Wortstämme im Suchindex, passend zur Suche im Browser.
+      pipeline: [stemmer, stopWordFilter, trimmer]
+      separator: '[\\s\\-]+'
   - loseblatt:
       # Findet das Plugin kommune.yml, baut es den Ordner der Kommune aus dem Paket in paket/.
       binder_dir: blaetter
