@@ -190,13 +190,22 @@ def test_a_rebuild_links_the_pages_whose_key_did_not_change_from_the_last_output
 
     cache = tmp_path / "cache"
     _in_project(project, cache, monkeypatch)
+    attachment = project.path / "docs" / "anhang" / "plan.txt"
+    attachment.parent.mkdir()
+    attachment.write_text("Plan, Fassung A", encoding="utf-8")
     first = build_edition(_sn_job(project, cache, tmp_path / "eins", "k1"))
-    assert first.ok and first.render_stats["seiten_verlinkt"] == 0
+    assert first.ok and first.render_stats["seiten_verlinkt"] == first.render_stats["dateien_verlinkt"] == 0
     before = files(tmp_path / "eins" / "sn")
     project.edit("binder/02-gremiengruendung/blatt-2.md", "Text von Blatt 2.2.", "Text von Blatt 2.2, neu gefasst.")
+    # A static file with other bytes but the size and time it had: not linked (keyed by bytes).
+    state = attachment.stat()
+    attachment.write_text("Plan, Fassung B", encoding="utf-8")
+    os.utime(attachment, ns=(state.st_atime_ns, state.st_mtime_ns))
     second = build_edition(_sn_job(project, cache, tmp_path / "zwei", "k2"))
     assert second.ok
     after = files(tmp_path / "zwei" / "sn")
+    assert after["anhang/plan.txt"].read_text(encoding="utf-8") == "Plan, Fassung B"
+    assert not after["anhang/plan.txt"].samefile(before["anhang/plan.txt"])
     edited = "02-gremiengruendung/blatt-2-2/index.html"
     assert "neu gefasst" in after[edited].read_text(encoding="utf-8")
     assert not after[edited].samefile(before[edited])
@@ -207,6 +216,12 @@ def test_a_rebuild_links_the_pages_whose_key_did_not_change_from_the_last_output
     assert second.render_stats["seiten_verlinkt"] == len(linked & pages) + 1 > len(pages) / 2
     assert second.render_stats["seiten_neu"] == ["sn/02-gremiengruendung/blatt-2-2.md"]
     assert edited not in linked
+    # Static files with the same bytes are linked too, not copied again: the theme's and our
+    # assets, fonts, the search worker, template files.
+    static = linked - pages
+    assert {"assets/loseblatt/loseblatt.css", "assets/loseblatt/fonts/Lato-Regular.ttf"} <= static
+    assert any(rel.startswith("assets/javascripts/bundle.") for rel in static)
+    assert second.render_stats["dateien_verlinkt"] == len(static) > 20
     # The same edition built without any cache, in another folder: the same bytes.
     _in_project(project, tmp_path / "kalt", monkeypatch)
     cold = build_edition(_sn_job(project, tmp_path / "kalt", tmp_path / "drei", "k3"))

@@ -720,6 +720,7 @@ class Coordinator:
             k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results)
             for k in ("gerendert", "aus_cache", "verlinkt")
         }
+        self.timings["dateien_verlinkt"] = sum(r.render_stats.get("dateien_verlinkt", 0) for r in results)
         self.timings["seiten_gerendert"] = sorted(p for r in results for p in r.render_stats.get("seiten_neu", []))
         failed = [r for r in results if not r.ok]
         if failed:

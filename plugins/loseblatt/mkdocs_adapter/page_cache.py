@@ -25,7 +25,9 @@ import json
 import os
 from pathlib import Path
 
-from ..caching import PACKAGE, CacheFolder, cache_key, file_state, project_files_fingerprint
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from ..caching import PACKAGE, CacheFolder, cache_key, content_hash, file_state, project_files_fingerprint
 from .theme_view import installed, shown_folder
 
 TEMPLATE = "loseblatt-seite.html"
@@ -328,6 +330,8 @@ class SharedPages:
         self.rendered: list[str] = []  # src_uri of pages the theme rendered
         self.kept: KeptPages | None = None  # the edition's last output
         self.linked: set[str] = set()  # src_uri of pages linked from there
+        self.static: dict[str, str] = {}  # dest_uri of every static file -> its key (its bytes)
+        self.static_linked = 0
 
     @classmethod
     def for_build(cls, config, folder: Path, project_root: Path, epoch: str | None) -> SharedPages | None:
@@ -385,6 +389,17 @@ class SharedPages:
             self.rendered.append(uri)
         return self.placeholders.fill(html)
 
+    def link_static(self, file: File) -> bool:
+        """Link a static file (theme and our assets, images, template files) from the kept
+        output if its bytes are the ones kept there: MkDocs copies or writes every one of them
+        in every build. Keyed by its bytes, not its source's state: a checkout or an upgrade may
+        leave a source's size and time as they were."""
+        key = self.static[file.dest_uri] = "datei " + content_hash(file.content_bytes)
+        if self.kept is None or not self.kept.link(file.dest_uri, key):
+            return False
+        self.static_linked += 1
+        return True
+
     def record(self, edition: str) -> None:
         self.cache.store.record(edition, set(self.keys.values()))
 
@@ -392,9 +407,24 @@ class SharedPages:
         """The pages this build wrote or linked into `site_dir`, by key and file state, for
         KeptPages in the next build (the kept output links the same files)."""
         pages = {}
-        for uri, key in self.keys.items():
+        written = [(self.dest.get(uri), key) for uri, key in self.keys.items()] + list(self.static.items())
+        for dest, key in written:
             try:
-                pages[self.dest[uri]] = [key, *file_state(os.path.join(site_dir, self.dest[uri]))]
-            except (KeyError, OSError):  # not written (empty output)
+                pages[dest] = [key, *file_state(os.path.join(site_dir, dest))]
+            except (TypeError, OSError):  # not written (empty output)
                 continue
         return {"fuellung": self.placeholders.values(), "seiten": pages}
+
+
+class LinkedStaticFiles(Files):
+    """An edition's files whose static files are linked from the edition's last output where
+    their bytes are the same (SharedPages.link_static), the others copied as MkDocs does."""
+
+    def __init__(self, files: list[File], shared: SharedPages):
+        super().__init__(files)
+        self.shared = shared
+
+    def copy_static_files(self, dirty: bool = False, *, inclusion=InclusionLevel.is_included) -> None:
+        for file in self:
+            if not file.is_documentation_page() and inclusion(file.inclusion) and not self.shared.link_static(file):
+                file.copy_file(dirty)
