@@ -407,11 +407,11 @@ class SharedPages:
         """The pages this build wrote or linked into `site_dir`, by key and file state, for
         KeptPages in the next build (the kept output links the same files)."""
         pages = {}
-        written = [(self.dest.get(uri), key) for uri, key in self.keys.items()] + list(self.static.items())
-        for dest, key in written:
+        written = [(self.dest[uri], key) for uri, key in self.keys.items() if uri in self.dest]
+        for dest, key in written + list(self.static.items()):
             try:
                 pages[dest] = [key, *file_state(os.path.join(site_dir, dest))]
-            except (TypeError, OSError):  # not written (empty output)
+            except OSError:  # not written (empty output)
                 continue
         return {"fuellung": self.placeholders.values(), "seiten": pages}
 
