@@ -67,3 +67,25 @@ def test_pages_link_their_own_file(built):
         assert edit_link(path.read_text(encoding="utf-8")) is None, path
     # The repository link asks GitHub's API nothing (Material's source component would).
     assert 'data-md-component="source"' not in html
+
+
+def test_a_source_below_the_resolved_root_is_not_resolved_again(tmp_path, monkeypatch):
+    """A thousand sheets' sources lie below the resolved project folder: finding their path in
+    it needs no system call each; only a source given through a link is resolved."""
+    real = tmp_path / "echt"
+    (real / "binder").mkdir(parents=True)
+    (real / "binder" / "a.md").write_text("a", encoding="utf-8")
+    (tmp_path / "verweis").symlink_to(real, target_is_directory=True)
+    root = real.resolve()
+    resolved: list[Path] = []
+    original = Path.resolve
+
+    def counting(self, strict=False):
+        resolved.append(self)
+        return original(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    assert edit_path([root / "binder" / "a.md"], real, root) == "binder/a.md"
+    assert resolved == []
+    assert edit_path([tmp_path / "verweis" / "binder" / "a.md"], real, root) == "binder/a.md"
+    assert resolved == [tmp_path / "verweis" / "binder" / "a.md"]

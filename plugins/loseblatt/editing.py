@@ -45,14 +45,16 @@ def edit_path(sources: list[Path], project_root: Path, resolved_root: Path | Non
     root = resolved_root or Path(project_root).resolve()
     # Sources are absolute paths below the resolved binder folder: resolving each of a
     # thousand again (a system call per part) is only needed for one that is not.
-    for candidate in (path, path.resolve()) if path.is_absolute() else (path.resolve(),):
-        try:
-            rel = candidate.relative_to(root)
-        except ValueError:
-            continue
-        if ".." not in rel.parts:
-            return rel.as_posix()
-    return None
+    found = _below(path, root) if path.is_absolute() else None
+    return found if found is not None else _below(path.resolve(), root)
+
+
+def _below(path: Path, root: Path) -> str | None:
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        return None
+    return rel.as_posix() if ".." not in rel.parts else None
 
 
 def edit_sources(edition) -> dict[str, Path]:
