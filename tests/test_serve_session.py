@@ -97,6 +97,10 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
             assert processed == ["bund:2.3"]
             stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
             assert stats["seiten"]["gerendert"] >= 2
+            # Static files read as before: linked from the last site and the editions' last
+            # outputs, not copied again (the site still equals a cold build's, below).
+            assert stats["startseite_dateien_verlinkt"] > 20
+            assert stats["dateien_verlinkt"] > 2 * 20
             # The timeline has every step; those that follow one another are in that order
             # (the chooser is built beside the editions, in another thread).
             steps = stats["zeitleiste"]

@@ -52,6 +52,7 @@ from .finishing import (
     finish_offline,
     for_finishing,
 )
+from .page_cache import KeptPages, LinkedStaticFiles, StaticLinks
 from .search_entries import SEARCH_PLUGIN
 from .viewers import Viewers
 
@@ -111,6 +112,8 @@ class ServeSession:
     current: Coordinator | None = None
     skeleton_root: Path | None = None  # the editions' folders of the last replaced site (skeletons.py)
     site: Path | None = None  # MkDocs' temporary site, which MkDocs removes after the plugins' shutdown
+    # The chooser's static files as the last rebuild wrote them into `site` (page_cache.StaticLinks).
+    chooser_files: dict = field(default_factory=dict)
     _restore_sigterm: Callable[[], None] = field(default=lambda: None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -171,6 +174,7 @@ class Coordinator:
         self.result: pipeline.CheckResult | None = None
         self.codes: list[str] = []
         self.publisher: Publisher | None = None
+        self.chooser_static: StaticLinks | None = None
         self.epoch: str | None = None
         self.epoch_was_set = False
         self.timings: dict = {}
@@ -338,11 +342,20 @@ class Coordinator:
             files.remove(f)
         editions = {c: self.checked.editions[c].definition.titel for c in self.codes}
         files.append(File.generated(config, "index.md", content=pages.chooser_page(editions)))
-        return files
+        if self.session is None or self.session.site is None:
+            return files
+        # Under serve the chooser's assets are linked from the site the rebuild replaces.
+        kept = KeptPages(self.session.site, self.session.chooser_files, config.site_dir)
+        self.chooser_static = links = StaticLinks()
+        return LinkedStaticFiles(list(files), lambda file: links.link(file, kept))
 
     def post_build(self, config: MkDocsConfig) -> None:
         self.mark("startseite_gebaut")
         site = Path(config.site_dir)
+        if self.session is not None:
+            links = self.chooser_static if self.serve_problems is None else None
+            self.session.chooser_files = links.listing(config.site_dir) if links is not None else {}
+            self.timings["startseite_dateien_verlinkt"] = links.linked if links is not None else 0
         late: list[str] = []
         if self.serve_problems is not None:
             error_page.write_error_site(site, self.serve_problems, self.stale_pages)

@@ -149,7 +149,7 @@ class EditionSite:
             docs = [f for f in files if f.is_documentation_page()]
             files = Files([f for f in files if not f.is_documentation_page()] + docs[::-1])
         if self.shared is not None:
-            return page_cache.LinkedStaticFiles(list(files), self.shared)
+            return page_cache.LinkedStaticFiles(list(files), self.shared.link_static)
         return files
 
     def nav(self, nav) -> None:
@@ -305,7 +305,7 @@ class EditionSite:
             self.render_stats["seiten_aus_cache"] = len(self.shared.keys) - len(self.shared.rendered)
             self.render_stats["seiten_neu"] = [f"{self.edition.code}/{u}" for u in self.shared.rendered]
             self.render_stats["seiten_verlinkt"] = len(self.shared.linked)
-            self.render_stats["dateien_verlinkt"] = self.shared.static_linked
+            self.render_stats["dateien_verlinkt"] = self.shared.static.linked
 
     def kept_pages(self) -> dict | None:
         return self.shared.listing(self.site_dir) if self.shared is not None and self.site_dir else None

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -330,8 +331,7 @@ class SharedPages:
         self.rendered: list[str] = []  # src_uri of pages the theme rendered
         self.kept: KeptPages | None = None  # the edition's last output
         self.linked: set[str] = set()  # src_uri of pages linked from there
-        self.static: dict[str, str] = {}  # dest_uri of every static file -> its key (its bytes)
-        self.static_linked = 0
+        self.static = StaticLinks()
 
     @classmethod
     def for_build(cls, config, folder: Path, project_root: Path, epoch: str | None) -> SharedPages | None:
@@ -390,15 +390,7 @@ class SharedPages:
         return self.placeholders.fill(html)
 
     def link_static(self, file: File) -> bool:
-        """Link a static file (theme and our assets, images, template files) from the kept
-        output if its bytes are the ones kept there: MkDocs copies or writes every one of them
-        in every build. Keyed by its bytes, not its source's state: a checkout or an upgrade may
-        leave a source's size and time as they were."""
-        key = self.static[file.dest_uri] = "datei " + content_hash(file.content_bytes)
-        if self.kept is None or not self.kept.link(file.dest_uri, key):
-            return False
-        self.static_linked += 1
-        return True
+        return self.static.link(file, self.kept)
 
     def record(self, edition: str) -> None:
         self.cache.store.record(edition, set(self.keys.values()))
@@ -407,24 +399,52 @@ class SharedPages:
         """The pages this build wrote or linked into `site_dir`, by key and file state, for
         KeptPages in the next build (the kept output links the same files)."""
         pages = {}
-        written = [(self.dest[uri], key) for uri, key in self.keys.items() if uri in self.dest]
-        for dest, key in written + list(self.static.items()):
+        for uri, key in self.keys.items():
             try:
-                pages[dest] = [key, *file_state(os.path.join(site_dir, dest))]
-            except OSError:  # not written (empty output)
+                pages[self.dest[uri]] = [key, *file_state(os.path.join(site_dir, self.dest[uri]))]
+            except (KeyError, OSError):  # not written (empty output)
                 continue
+        pages.update(self.static.listing(site_dir))
         return {"fuellung": self.placeholders.values(), "seiten": pages}
 
 
-class LinkedStaticFiles(Files):
-    """An edition's files whose static files are linked from the edition's last output where
-    their bytes are the same (SharedPages.link_static), the others copied as MkDocs does."""
+class StaticLinks:
+    """Static files (theme and our assets, fonts, images, template files) linked from a site's
+    last output when their bytes are the ones kept there: MkDocs copies or writes every one of
+    them in every build. Keyed by the bytes, not the source's size and time, which a checkout
+    or an upgrade may leave as they were; the kept file must still be the one written then."""
 
-    def __init__(self, files: list[File], shared: SharedPages):
+    def __init__(self) -> None:
+        self.keys: dict[str, str] = {}  # dest_uri -> key
+        self.linked = 0
+
+    def link(self, file: File, kept: KeptPages | None) -> bool:
+        key = self.keys[file.dest_uri] = "datei " + content_hash(file.content_bytes)
+        if kept is None or not kept.link(file.dest_uri, key):
+            return False
+        self.linked += 1
+        return True
+
+    def listing(self, site_dir: str) -> dict[str, list]:
+        """The static files this build wrote or linked into `site_dir`, for KeptPages."""
+        out = {}
+        for dest, key in self.keys.items():
+            try:
+                out[dest] = [key, *file_state(os.path.join(site_dir, dest))]
+            except OSError:
+                continue
+        return out
+
+
+class LinkedStaticFiles(Files):
+    """A site's files whose static files `link` tries to link from its last output first (see
+    StaticLinks); the others are copied as MkDocs does."""
+
+    def __init__(self, files: list[File], link: Callable[[File], bool]):
         super().__init__(files)
-        self.shared = shared
+        self.link = link
 
     def copy_static_files(self, dirty: bool = False, *, inclusion=InclusionLevel.is_included) -> None:
         for file in self:
-            if not file.is_documentation_page() and inclusion(file.inclusion) and not self.shared.link_static(file):
+            if not file.is_documentation_page() and inclusion(file.inclusion) and not self.link(file):
                 file.copy_file(dirty)
