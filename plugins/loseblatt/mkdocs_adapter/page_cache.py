@@ -398,14 +398,21 @@ class SharedPages:
     def listing(self, site_dir: str) -> dict:
         """The pages this build wrote or linked into `site_dir`, by key and file state, for
         KeptPages in the next build (the kept output links the same files)."""
-        pages = {}
-        for uri, key in self.keys.items():
-            try:
-                pages[self.dest[uri]] = [key, *file_state(os.path.join(site_dir, self.dest[uri]))]
-            except (KeyError, OSError):  # not written (empty output)
-                continue
+        pages = _states(site_dir, {self.dest[uri]: key for uri, key in self.keys.items() if uri in self.dest})
         pages.update(self.static.listing(site_dir))
         return {"fuellung": self.placeholders.values(), "seiten": pages}
+
+
+def _states(site_dir: str, keys: dict[str, str]) -> dict[str, list]:
+    """{file in `site_dir`: [its key, its state]} for KeptPages; files not written are left out
+    (a page with empty output, a file a later step removed)."""
+    out = {}
+    for dest, key in keys.items():
+        try:
+            out[dest] = [key, *file_state(os.path.join(site_dir, dest))]
+        except OSError:
+            continue
+    return out
 
 
 class StaticLinks:
@@ -427,13 +434,7 @@ class StaticLinks:
 
     def listing(self, site_dir: str) -> dict[str, list]:
         """The static files this build wrote or linked into `site_dir`, for KeptPages."""
-        out = {}
-        for dest, key in self.keys.items():
-            try:
-                out[dest] = [key, *file_state(os.path.join(site_dir, dest))]
-            except OSError:
-                continue
-        return out
+        return _states(site_dir, self.keys)
 
 
 class LinkedStaticFiles(Files):
