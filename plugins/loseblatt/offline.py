@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 import struct
-import zipfile
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
+from . import zipped
 from .caching import CacheFolder, cache_key, content_hash, write_atomically
 
 OFFLINE_ZIP = "offline.zip"
@@ -137,12 +137,7 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second - moment.second % 2)
 
 
-# The zip structures, as Python's zipfile writes them for writestr() into a seekable file.
-_LOCAL = struct.Struct("<4s2B4HL2L2H")
-_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_VERSION = 20  # deflate
-_LEVEL = 6  # zlib's default: half the time of level 9 for 0.3 % more bytes (the real binder's pages)
+_LEVEL = zipped.LEVEL
 
 
 def _deflate(data: bytes, members: CacheFolder | None) -> bytes:
@@ -151,15 +146,13 @@ def _deflate(data: bytes, members: CacheFolder | None) -> bytes:
     key = cache_key("offline-teil", _LEVEL, content_hash(data)) if members is not None else ""
     if members is not None and (kept := members.read(key, ".deflate")) is not None:
         return kept
-    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
-    packed = packer.compress(data) + packer.flush()
+    packed = zipped.deflate(data)
     if members is not None:
         members.write(key, ".deflate", packed)
     return packed
 
 
-# One member of the archive, packed: (CRC-32 and size of its bytes, the raw deflate stream).
-Member = tuple[int, int, bytes]
+Member = zipped.Member
 
 # The search index changes with every edit and is the largest member (4.6 MB at 1,000 sheets,
 # 0.1 s to pack). It is packed in pieces, cut before the entries whose address hashes to a
@@ -192,31 +185,9 @@ def packed_member(data: bytes, members: CacheFolder | None = None) -> Member:
 
 
 def write_zip(packed_files: dict[str, Member], dest: Path, folder: str, epoch: int) -> int:
-    """A reproducible archive of the packed members (packed_member) under `folder/`; returns its
-    size in bytes. The structures are those Python's zipfile writes for writestr()."""
-    year, month, day, hour, minute, second = zip_time(epoch)
-    dosdate = (year - 1980) << 9 | month << 5 | day
-    dostime = hour << 11 | minute << 5 | second // 2
-    out: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    for name in sorted(packed_files):
-        crc, size, packed = packed_files[name]
-        path = f"{folder}/{name}"
-        try:
-            encoded, flags = path.encode("ascii"), 0
-        except UnicodeEncodeError:
-            encoded, flags = path.encode("utf-8"), 0x800
-        head = (flags, zipfile.ZIP_DEFLATED, dostime, dosdate, crc, len(packed), size, len(encoded))
-        local = _LOCAL.pack(b"PK\x03\x04", _VERSION, 0, *head, 0)
-        out += [local, encoded, packed]
-        central.append(
-            _CENTRAL.pack(b"PK\x01\x02", _VERSION, 3, _VERSION, 0, *head, 0, 0, 0, 0, 0o644 << 16, offset) + encoded
-        )
-        offset += len(local) + len(encoded) + len(packed)
-    directory = b"".join(central)
-    end = _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
-    body = b"".join([*out, directory, end])
+    """A reproducible archive of the packed members (packed_member) under `folder/`, sorted;
+    returns its size in bytes."""
+    body = zipped.archive(((f"{folder}/{name}", packed_files[name]) for name in sorted(packed_files)), zip_time(epoch))
     write_atomically(dest, body)
     return len(body)
 

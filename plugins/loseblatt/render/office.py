@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.metadata import version
 from xml.sax.saxutils import escape
 
-from .. import caching
+from .. import caching, zipped
 from ..core.vorlagen import Block, Run, structure
 
 FONT = "Lato"
@@ -61,20 +60,18 @@ def normalized_zip(
     change: Callable[[bytes], bytes] = lambda entry: entry,
 ) -> bytes:
     """The archive with every entry at `date_time`, in a fixed order, `first` stored uncompressed
-    (ODF requires «mimetype» first and uncompressed); `change` is applied to every entry."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = [i.filename for i in src.infolist()]
-    if first in names:
-        names = [first] + [n for n in names if n != first]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_STORED if name == first else zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            dst.writestr(info, change(src.read(name)))
-    return out.getvalue()
+    (ODF requires «mimetype» first and uncompressed); `change` is applied to every entry. An
+    entry that `change` leaves as it is keeps its packed bytes (zipped.py): an edition's file
+    differs from the edition-neutral one in two entries of ten or more."""
+    entries = zipped.members(data)
+    entries.sort(key=lambda e: e[0] != first)  # stable: the others keep their order
+    out = []
+    for name, member, stored in entries:
+        content = zipped.unpacked(member, stored)
+        changed = change(content)
+        keep = changed == content and stored == (name == first)
+        out.append((name, member if keep else zipped.packed(changed, stored=name == first)))
+    return zipped.archive(out, date_time, stored=[first] if first else [])
 
 
 # ----- Word ---------------------------------------------------------------------------
