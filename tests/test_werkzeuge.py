@@ -115,7 +115,9 @@ def test_docx_has_title_headings_filled_variables_highlights_and_lato(real):
         ) == "Lato", name
     assert doc.core_properties.title == "Mustergeschäftsordnung"
     assert doc.core_properties.created == dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-    assert "Ausgabe Sachsen, Blatt 2.3" in paras[-1].text
+    assert "Ausgabe Sachsen, Blatt 2.3" in paras[-1].text and paras[-1].style.name == "Quelle der Vorlage"
+    # Every paragraph has the style of its kind (the ids are set directly, office.docx_bytes).
+    assert {p.style.name for p in paras} == {"Title", "Heading 1", "Absatz", "Normal", "Quelle der Vorlage"}
 
 
 def test_the_general_edition_fills_its_own_values(real):
