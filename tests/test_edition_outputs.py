@@ -178,6 +178,30 @@ def test_a_worker_finishes_and_keeps_the_edition_it_built(project, tmp_path, mon
     assert not (tmp_path / "nicht-mehr").exists()
 
 
+def test_finishing_writes_new_files_where_the_edition_holds_links(project, tmp_path, monkeypatch):
+    """Finishing writes every file anew (caching.write_new): an edition's folder may hold hard
+    links to its kept output, and writing through one would change what is kept."""
+    from loseblatt.mkdocs_adapter.editions import build_edition
+    from loseblatt.mkdocs_adapter.finishing import finish_edition
+
+    cache = tmp_path / "cache"
+    _in_project(project, cache, monkeypatch)
+    job = _sn_job(project, cache, tmp_path / "out", "schluessel-site")
+    assert build_edition(job).ok
+    site, kept = tmp_path / "out" / "sn", tmp_path / "behalten"
+    names = ["manifest.json", "offline.zip", "index.html", "pakete/index.json"]  # the fixture has no delivery
+    for name in names:
+        (kept / name).parent.mkdir(parents=True, exist_ok=True)
+        (kept / name).write_bytes((site / name).read_bytes() if name == "index.html" else b"alt")
+        (site / name).unlink()
+        os.link(kept / name, site / name)
+    before = {name: (kept / name).read_bytes() for name in names}
+    finish_edition(job.assignment.edition, site, job.finishing)
+    assert {name: (kept / name).read_bytes() for name in names} == before
+    assert all(os.stat(site / name).st_nlink == 1 and (site / name).read_bytes() != b"alt" for name in names)
+    assert "Ausgabe zum Mitnehmen (ZIP, " in (site / "index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_a_rebuild_links_the_pages_whose_key_did_not_change_from_the_last_output(project, tmp_path, monkeypatch):
     """After an edit, a page that reads as before is linked from the edition's last output

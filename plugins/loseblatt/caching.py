@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -90,15 +91,24 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write then rename: a killed build never leaves half an entry."""
+def write_new(path: Path, data: bytes) -> None:
+    """Write then rename: `path` becomes a new file, never half written, and a file it was before
+    is not written in place (in a site it may be a hard link to a kept output). Errors rise: a
+    site's file that cannot be written fails the build."""
     tmp = path.with_name(f"{path.name}.tmp{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
         os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a cache that cannot be written only means work next time
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """write_new for the caches: an entry that cannot be written only means work next time."""
+    with contextlib.suppress(OSError):
+        write_new(path, data)
 
 
 class CacheFolder:

@@ -29,7 +29,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from . import zipped
-from .caching import CacheFolder, cache_key, content_hash, write_atomically
+from .caching import CacheFolder, cache_key, content_hash, write_atomically, write_new
 
 OFFLINE_ZIP = "offline.zip"
 SHIM = Path(__file__).resolve().parent / "assets" / "vendor" / "iframe-worker-shim.js"
@@ -188,7 +188,7 @@ def write_zip(packed_files: dict[str, Member], dest: Path, folder: str, epoch: i
     """A reproducible archive of the packed members (packed_member) under `folder/`, sorted;
     returns its size in bytes."""
     body = zipped.archive(((f"{folder}/{name}", packed_files[name]) for name in sorted(packed_files)), zip_time(epoch))
-    write_atomically(dest, body)
+    write_new(dest, body)
     return len(body)
 
 
@@ -339,7 +339,7 @@ def write_offline(edition_dir: Path, code: str, epoch: int, cache: CacheFolder |
     key = cache_key("offline", folder, epoch, sorted(hashes.items()))
     kept = cache.read(key, ".zip") if cache is not None else None
     if kept is not None:
-        write_atomically(dest, kept)
+        write_new(dest, kept)
         size = len(kept)
     else:
         table = MemberTable(cache, code)
@@ -352,5 +352,5 @@ def write_offline(edition_dir: Path, code: str, epoch: int, cache: CacheFolder |
         html = start.read_text(encoding="utf-8")
         labelled = f"{LINK_TEXT[:-1]}, {size_label(size)})"
         # A new file, not written in place: the page may be linked to a kept edition output.
-        write_atomically(start, html.replace(f">{LINK_TEXT}</a>", f">{labelled}</a>", 1).encode("utf-8"))
+        write_new(start, html.replace(f">{LINK_TEXT}</a>", f">{labelled}</a>", 1).encode("utf-8"))
     return size

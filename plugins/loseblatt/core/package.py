@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..addresses import register_page, sheet_page
-from ..caching import CacheFolder, cache_key
+from ..caching import CacheFolder, cache_key, write_new
 from .assemble import AssembledEdition, AssembledSheet, process_text
 from .checklists import Checklist, Item, extract
 from .deliveries import SheetRecord, Snapshot, Withdrawal, previous_version
@@ -269,11 +269,11 @@ def write_packages(
     for snap in delivered:
         data = _zipped(package_files(edition, binder, snapshots, withdrawals, snap.name), zips)
         path = folder / f"{snap.name}.zip"
-        path.write_bytes(data)
+        write_new(path, data)
         written.append(path)
         listed.append({"lieferung": snap.name, "datum": snap.datum, "datei": path.name, "sha256": sha256_bytes(data)})
     if delivered:
-        (folder / NEWEST).write_bytes(data)
+        write_new(folder / NEWEST, data)
         written.append(folder / NEWEST)
     index = {
         "format": INDEX_FORMAT,
@@ -282,7 +282,7 @@ def write_packages(
         "aktuell": delivered[-1].name if delivered else None,
         "pakete": listed,
     }
-    (folder / INDEX).write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_new(folder / INDEX, (json.dumps(index, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
     written.append(folder / INDEX)
     return written
 

@@ -1,7 +1,8 @@
 """What an edition gets after MkDocs built it, and keeping it for the next build.
 
 The PDF folders are moved in, then the manifest, the municipalities' packages and the offline
-copy are written (as new files: the site may be linked to a kept output, edition_outputs.py).
+copy are written as new files (caching.write_new): the site may be linked to a kept output
+(edition_outputs.py), which writing in place would change.
 An edition worker does this for the edition it has just built, beside the other worker: in the
 build process all editions were finished one after another, and under `mkdocs serve` that queue,
 not the workers, decided when the browser saw an edit. The coordinator does the same for an

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ...addresses import url
+from ...caching import write_new
 from ...core.assemble import AssembledEdition
 
 
@@ -43,9 +44,9 @@ def manifest_data(edition: AssembledEdition, pdfs=None) -> dict:
 
 
 def write_json(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Sorted keys and a fixed format: the same content gives byte-identical files.
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    # A fixed format: the same content gives byte-identical files. A new file (write_new): the
+    # edition's folder may hold links to its kept output (mkdocs_adapter/finishing.py).
+    write_new(path, (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8"))
 
 
 def write_manifest(edition: AssembledEdition, site_dir: Path, pdfs=None) -> None:
