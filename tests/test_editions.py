@@ -461,3 +461,54 @@ def test_an_edition_job_a_newer_serve_rebuild_supersedes_is_not_built(tmp_path):
     skipped = build_edition(job)
     assert skipped.skipped and skipped.ok and skipped.code == "sn"
     assert not (tmp_path / "site").exists()
+
+
+def test_a_builds_own_pool_finishes_the_editions_behind_all_builds(monkeypatch):
+    """In a build's own pool (editions._run with finish_apart), each edition's steps after
+    MkDocs are a job of their own, queued when its build is done: every build runs before any
+    finishing, so both workers share the finishing at the end instead of one worker building
+    the last edition alone. Results come in build order, with the finishing's seconds."""
+    import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from loseblatt.mkdocs_adapter import editions
+
+    @dataclasses.dataclass(frozen=True)
+    class Assignment:
+        edition: SimpleNamespace
+        backwards: bool = False
+
+    ran: list[str] = []
+
+    def build(job):
+        ran.append(f"baue {job.edition.code}" + (" und schließe ab" if not job.finish_apart else ""))
+        return editions.EditionResult(
+            job.edition.code, True, seconds=1.0, finish_seconds=0.0 if job.finish_apart else 0.5
+        )
+
+    def finish(job):
+        ran.append(f"schließe {job.edition.code} ab")
+        return 0.25
+
+    monkeypatch.setattr(editions, "build_edition", build)
+    monkeypatch.setattr(editions, "finish_built", finish)
+    codes = ["bund", "sh", "bw", "sn"]
+    jobs = [
+        editions.EditionJob(
+            "mkdocs.yml", f"site/{c}", False, True, Assignment(SimpleNamespace(code=c)), finishing=object()
+        )
+        for c in codes
+    ]
+    done: list[str] = []
+    with ThreadPoolExecutor(1) as pool:  # one worker: the queue's order is the order of work
+        results = editions._run(pool, jobs, lambda r: done.append(r.code), lambda: None, finish_apart=True)
+    assert ran == [f"baue {c}" for c in codes] + [f"schließe {c} ab" for c in codes]
+    assert [r.code for r in results] == codes and sorted(done) == sorted(codes)
+    assert all(r.finish_seconds == 0.25 and r.seconds == 1.25 for r in results)
+    # A serve session's workers finish each edition in its build's job (the shown one first).
+    ran.clear()
+    with ThreadPoolExecutor(1) as pool:
+        results = editions._run(pool, jobs, None, lambda: None)
+    assert ran == [f"baue {c} und schließe ab" for c in codes]
+    assert all(r.finish_seconds == 0.5 for r in results)

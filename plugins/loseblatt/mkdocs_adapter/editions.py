@@ -2,7 +2,8 @@
 
 Each worker loads the same mkdocs.yml, hands the plugin instance its assembled
 edition, runs MkDocs' own build into site/<code>/ and then finishes the edition there
-(finishing.py). Nothing in MkDocs is patched.
+(finishing.py), at once or, in a build's own pool, as a job of its own behind the builds.
+Nothing in MkDocs is patched.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..core.assemble import AssembledEdition
 from ..core.laender import BASE
 from ..workers import cpu_count, process_pool, return_freed_memory
 from .edition_site import EditionAssignment, Superseded
-from .finishing import Finishing, finish_and_keep, superseded
+from .finishing import Finishing, finish_and_keep, keep_built, superseded
 
 
 @dataclass
@@ -38,6 +39,9 @@ class EditionJob:
     assignment: EditionAssignment
     # The steps after MkDocs, done in the worker too (finishing.py); None: MkDocs' output only.
     finishing: Finishing | None = None
+    # True: the worker keeps MkDocs' output but leaves the steps after it to a job of their own
+    # (finish_built), which `_run` queues behind the builds.
+    finish_apart: bool = False
     # Under serve: a file whose presence means a newer rebuild has begun (coordinator.py); a job
     # that has not started by then is not built, one being built stops at its next page, and
     # the edition is built again by that rebuild.
@@ -156,7 +160,9 @@ def build_edition(job: EditionJob) -> EditionResult:
         if job.stopped():  # built, but out of date: not finished, and not swapped in (coordinator.py)
             return EditionResult(code, True, skipped=True)
         finished = 0.0
-        if job.finishing is not None:
+        if job.finishing is not None and job.finish_apart:
+            keep_built(code, Path(job.site_dir), job.finishing, plugin.kept_pages)
+        elif job.finishing is not None:
             finished = finish_and_keep(
                 job.edition, Path(job.site_dir), job.finishing, built=True, pages=plugin.kept_pages
             )
@@ -246,23 +252,60 @@ class EditionWorkers:
             self._pool = None
 
 
+def finish_built(job: EditionJob) -> float:
+    """The steps after MkDocs for an edition built with `finish_apart`; their seconds."""
+    if job.finishing is None:
+        raise ValueError(f"{job.edition.code}: nothing to finish")
+    return finish_and_keep(job.edition, Path(job.site_dir), job.finishing, built=False)
+
+
 def _run(
-    pool: Any, jobs: Iterable[EditionJob], done: Callable[[EditionResult], None] | None, meanwhile: Callable[[], None]
+    pool: Any,
+    jobs: Iterable[EditionJob],
+    done: Callable[[EditionResult], None] | None,
+    meanwhile: Callable[[], None],
+    finish_apart: bool = False,
 ) -> list[EditionResult]:
     """The results in the order of `jobs`; each job goes to the workers as soon as `jobs` yields
     it, `done` is called with each result as soon as it is there, `meanwhile` once all are
     handed to the workers. The first editions run side by side with nothing cached yet: every
     second one works through its pages backwards, so the two meet in the middle and each takes
-    the other's half from the caches."""
-    futures = [
-        pool.submit(build_edition, replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1)))
+    the other's half from the caches. `finish_apart`: each edition's steps after MkDocs are a
+    job of their own, queued behind the builds when its build is done, so that the workers
+    share them at the end (built and finished in one job, the last edition of seven built
+    alone while the other worker waited, a sixth of a cold build of the real binder)."""
+    sent = [
+        replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1), finish_apart=finish_apart)
         for i, job in enumerate(jobs)
     ]
+    futures = [pool.submit(build_edition, job) for job in sent]
     meanwhile()
-    if done is not None:
-        for future in as_completed(futures):
-            done(future.result())
-    return [f.result() for f in futures]
+    if not finish_apart:
+        if done is not None:
+            for future in as_completed(futures):
+                done(future.result())
+        return [f.result() for f in futures]
+    results: dict[str, EditionResult] = {}
+    finishing: dict[Any, EditionResult] = {}
+    jobs_by_code = {job.edition.code: job for job in sent}
+    for future in as_completed(futures):
+        built = future.result()
+        job = jobs_by_code[built.code]
+        if built.ok and not built.skipped and job.finishing is not None:
+            finishing[pool.submit(finish_built, job)] = built
+            continue
+        results[built.code] = built
+        if done is not None:
+            done(built)
+    for future in as_completed(finishing):
+        built = finishing[future]
+        seconds = round(future.result(), 3)
+        results[built.code] = finished = replace(
+            built, seconds=round(built.seconds + seconds, 3), finish_seconds=seconds
+        )
+        if done is not None:
+            done(finished)
+    return [results[job.edition.code] for job in sent]
 
 
 def build_order(jobs: Iterable[EditionJob]) -> list[EditionJob]:
@@ -295,4 +338,4 @@ def build_editions(
     if workers is not None:
         return workers.run(jobs, done, meanwhile)
     with process_pool(workers_for(parallel, at_most or cpu_count())) as pool:
-        return _run(pool, jobs, done, meanwhile)
+        return _run(pool, jobs, done, meanwhile, finish_apart=True)

@@ -95,20 +95,26 @@ def write_edition_offline(code: str, edition_dir: Path, finishing: Finishing) ->
     offline.record(code)
 
 
+def keep_built(code: str, edition_dir: Path, finishing: Finishing, pages: dict | None) -> None:
+    """Keep MkDocs' new output of the edition in `edition_dir`, as MkDocs left it, with its
+    `pages` by key (page_cache.KeptPages): before finishing changes the folder."""
+    EditionOutputs(Path(finishing.cache_dir) / KEPT).store(code, finishing.site_key, edition_dir, pages=pages)
+
+
 def finish_and_keep(
     edition: AssembledEdition, edition_dir: Path, finishing: Finishing, built: bool, pages: dict | None = None
 ) -> float:
     """Finish the edition in `edition_dir` and keep it; `built`: MkDocs' output is new and is
-    kept too, as MkDocs left it, with its `pages` by key (page_cache.KeptPages). Returns the
-    seconds the finishing steps took."""
-    kept = EditionOutputs(Path(finishing.cache_dir) / KEPT)
+    kept first (keep_built). Returns the seconds the finishing steps took."""
     if built:
-        kept.store(edition.code, finishing.site_key, edition_dir, pages=pages)
+        keep_built(edition.code, edition_dir, finishing, pages)
     started = time.perf_counter()
     finish_edition(edition, edition_dir, finishing, offline=not finishing.offline_later)
     seconds = time.perf_counter() - started
     if not finishing.offline_later:
-        kept.store(edition.code, finishing.finished_key, edition_dir, FINISHED)
+        EditionOutputs(Path(finishing.cache_dir) / KEPT).store(
+            edition.code, finishing.finished_key, edition_dir, FINISHED
+        )
     return seconds
 
 
