@@ -274,8 +274,13 @@ def test_rebuild_without_change_keeps_every_published_file(tmp_path: Path) -> No
     build(project, cache)
     times = {p: p.stat().st_mtime_ns for p in project.site.rglob("*") if p.is_file()}
     folder = (project.site / "bund" / "01-grundlagen").stat().st_ino
+    # With nothing kept, the worker processes were prepared before the check (workers.start_early).
+    steps = json.loads((cache / "build-stats.json").read_text())["zeitleiste"]
+    assert steps["arbeitsprozesse_vorbereitet"] < steps["geprueft"]
     build(project, cache)
     assert [p for p in project.site.rglob("*") if p.is_file() and p.stat().st_mtime_ns != times.get(p)] == []
+    # A rebuild that may take everything from the last build does not start them.
+    assert "arbeitsprozesse_vorbereitet" not in json.loads((cache / "build-stats.json").read_text())["zeitleiste"]
     project.edit("binder/02-gremiengruendung/blatt-1.md", "Text von Blatt 2.1.", "Ein anderer Text.")
     warm = build(project, cache)
     changed = {

@@ -38,7 +38,7 @@ from ..publish import Publisher, SiteBusy, exchange, remove_lock_when_gone, scra
 from ..render import error_page
 from ..render.web import pages
 from ..render.web.manifest import write_versions
-from ..workers import limit_malloc_arenas, return_freed_memory, stop_like_ctrl_c
+from ..workers import limit_malloc_arenas, return_freed_memory, start_early, stop_like_ctrl_c
 from .config import AUSGABE_ENV, PDF_ENV, LoseblattConfig
 from .edition_outputs import FINISHED, KEPT, EditionOutputs, edition_key, finished_key, project_files
 from .edition_site import EditionAssignment
@@ -243,6 +243,13 @@ class Coordinator:
     def mark(self, step: str) -> None:
         self.timeline[step] = round(time.perf_counter() - self.began, 3)
 
+    def _workers_certain(self) -> bool:
+        """Whether this build will start workers for sure: the first build of a serve session
+        (its rebuilds use them), or a build with no edition kept from before."""
+        if self.session is not None:
+            return self.session.workers is None
+        return not EditionOutputs(self.cache_dir / KEPT).anything_kept()
+
     # ----- events ---------------------------------------------------------------
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         # LOSEBLATT_AUSGABE (for a fast serve) limits assembling and checking to those editions.
@@ -251,6 +258,9 @@ class Coordinator:
         if self.session is not None:
             self.session.supersede()  # the last rebuild's late editions are out of date now
             self.session.current = self
+        if self._workers_certain():
+            start_early()
+            self.mark("arbeitsprozesse_vorbereitet")
         memo = self.session.memo if self.session is not None else TextMemo()
         store = CheckStore(self.cache_dir / "pruefung")
         if memo.empty:

@@ -286,6 +286,12 @@ class EditionOutputs:
     def __init__(self, folder: Path):
         self.folder = folder
 
+    def anything_kept(self) -> bool:
+        try:
+            return any(self.folder.iterdir())
+        except OSError:  # no such folder yet
+            return False
+
     def restore(self, code: str, key: str | None, dest: Path, stage: str = SITE) -> bool:
         """Put the kept output at `dest` if it was made from the same inputs."""
         if key is None:

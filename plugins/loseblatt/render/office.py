@@ -316,7 +316,7 @@ def odt_bytes(text: str, meta: TemplateMeta) -> bytes:
     m.set_creation_date(naive)
     m.set_modification_date(naive)
     m.set_editing_cycles(1)
-    m.set_generator(f"loseblatt (odfdo {version('odfdo')})")
+    m.set_generator(f"loseblatt (odfdo {_versions()['odfdo']})")
     m.set_keywords("Vorlage, Kommune beugt vor!")
     out = io.BytesIO()
     doc.save(out)
