@@ -103,3 +103,29 @@ def test_links_command_lists_external_addresses_offline(tmp_path):
     assert external_links(tmp_path) == {"https://lpr.sachsen.de": ["sn/a/index.html", "sn/index.html"]}
     text, dead = report(tmp_path, online=False)
     assert "1 Adressen auf 2 Seiten." in text and dead == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![Plan](bilder/plan.png)",
+        "Text mit ![Karte][k] und Verweis.\n\n[k]: bilder/karte.png",
+        "| A | B |\n|---|---|\n| ![x](bilder/x.png) | y |",
+        '!!! note "Hinweis"\n\n    ![Plan](bilder/plan.png){: .rechts }',
+        "[Beccaria](https://www.beccaria.de/) ohne Bild, {: .x } und <b>fett</b>",
+        '<img src="bilder/plan.png"> als Text',
+        "! [kein Bild](bilder/plan.png) und \\![auch keins](bilder/plan.png)",
+    ],
+)
+def test_the_images_of_a_text_are_what_a_full_parse_finds(text, monkeypatch):
+    """markup.images skips the parse for texts without «![» (each edition build asked again for
+    every text): the same images as parsing, and no parse where there can be none."""
+    from loseblatt.core import markup
+
+    parse = markup._parse.fn  # without the check's memo
+    parsed = parse(text, None)[1]
+    calls: list[str] = []
+    monkeypatch.setattr(markup, "_parse", lambda t, d: calls.append(t) or parse(t, d))
+    assert markup.images(text) == parsed
+    assert ("![" in text) == bool(calls)
+    assert bool(parsed) == ("![" in text and "\\![" not in text)
