@@ -115,16 +115,19 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def start_early() -> None:
+def start_early() -> bool:
     """Start the fork server now, so that it imports MkDocs, Material and WeasyPrint (about
     0.85 s) while the build process checks the binder, not after it, when the first worker is
     wanted: a cold build of the real binder 0.6 s sooner (5 paired builds). Only for a build
     that will start workers: the server, once started, finishes its imports before it notices
-    that the build has ended, and holds the build's output open until then."""
-    if start_method() == "forkserver":
-        import multiprocessing.forkserver
+    that the build has ended, and holds the build's output open until then. False where
+    workers are spawned (nothing to start early)."""
+    if start_method() != "forkserver":
+        return False
+    import multiprocessing.forkserver
 
-        multiprocessing.forkserver.ensure_running()
+    multiprocessing.forkserver.ensure_running()
+    return True
 
 
 def start_method() -> str:

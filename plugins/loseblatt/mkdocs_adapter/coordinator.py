@@ -258,8 +258,7 @@ class Coordinator:
         if self.session is not None:
             self.session.supersede()  # the last rebuild's late editions are out of date now
             self.session.current = self
-        if self._workers_certain():
-            start_early()
+        if self._workers_certain() and start_early():
             self.mark("arbeitsprozesse_vorbereitet")
         memo = self.session.memo if self.session is not None else TextMemo()
         store = CheckStore(self.cache_dir / "pruefung")

@@ -272,8 +272,8 @@ def _run(
     second one works through its pages backwards, so the two meet in the middle and each takes
     the other's half from the caches. `finish_apart`: each edition's steps after MkDocs are a
     job of their own, queued behind the builds when its build is done, so that the workers
-    share them at the end (built and finished in one job, the last edition of seven built
-    alone while the other worker waited, a sixth of a cold build of the real binder)."""
+    share them at the end (built and finished in one job, the last of the real binder's seven
+    editions was built alone while the other worker waited about 2 s)."""
     sent = [
         replace(job, assignment=replace(job.assignment, backwards=i % 2 == 1), finish_apart=finish_apart)
         for i, job in enumerate(jobs)
