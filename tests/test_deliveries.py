@@ -223,3 +223,44 @@ def test_snapshot_from_before_the_core_stopped_writing_class_names_reads_in_toda
     assert not problems
     assert read.editions == today.editions
     assert messages(project) == []
+
+
+def test_deliveries_and_the_glossary_are_read_once_per_text(project, monkeypatch):
+    """Under `mkdocs serve` every check read each delivery and the glossary again. Now a text is
+    parsed once (core/check_memo.py): the next check of the same texts reads nothing again and
+    reports the same, a changed text is read anew, and a damaged delivery is still reported."""
+    from loseblatt.core import check_memo, deliveries, frontmatter
+    from loseblatt.core.problems import Problems
+
+    project.record("2026-1", "2026-11-20")
+    project.write("binder/glossar.yml", "- begriff: KKP\n  erklaerung: Kommunale Kriminalprävention.\n")
+    check_memo.forget_unused()  # twice: nothing asked for in between, so the memos are empty
+    check_memo.forget_unused()
+    parsed: list[str] = []
+    for memo in (deliveries._snapshot, frontmatter._yaml_list):
+        monkeypatch.setattr(memo, "fn", lambda *a, fn=memo.fn, name=memo.__name__: parsed.append(name) or fn(*a))
+
+    def read():
+        problems = Problems(project.path)
+        snaps = deliveries.load_snapshots(project.binder, problems)
+        from loseblatt.core.glossary import load_glossary
+
+        terms = load_glossary(project.binder, problems)
+        return snaps, terms, [p.format() for p in problems.sorted()]
+
+    first = read()
+    assert sorted(parsed) == ["_snapshot", "_yaml_list"]
+    parsed.clear()
+    again = read()
+    assert parsed == [] and again[0][0].editions == first[0][0].editions and again[1:] == first[1:]
+    assert again[0][0] is not first[0][0]  # each check gets its own copy
+    glossary = project.binder / "glossar.yml"
+    glossary.write_text(glossary.read_text() + "- begriff: Testbegriff\n  erklaerung: Zum Testen.\n")
+    path = project.binder / "lieferungen" / "2026-1.json"
+    path.write_text(path.read_text().replace('"lieferung"', '"lieferung_"', 1))
+    snaps, terms, msgs = read()
+    assert sorted(parsed) == ["_snapshot", "_yaml_list"] and snaps == []
+    assert any(t.begriff == "Testbegriff" for t in terms)
+    assert any("2026-1.json:1: Die Lieferung ist beschädigt" in m and "Angabe 'lieferung' fehlt" in m for m in msgs), (
+        msgs
+    )

@@ -16,6 +16,7 @@ Withdrawn sheets are listed in `binder/entfallen.yml`:
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import json
@@ -26,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from .assemble import AssembledEdition, AssembledSheet, sheet_source
+from .check_memo import last_check
 from .fields import STAND, WITHDRAWN_FIELDS
 from .frontmatter import load_yaml_list
 from .inputs import read_text
@@ -265,56 +267,65 @@ def load_snapshots(root: Path, problems: Problems) -> list[Snapshot]:
         text = read_text(path, problems, "Die Lieferung", max_bytes=200_000_000)
         if text is None:
             continue
-        try:
-            data = json.loads(text)
-            if not isinstance(data, dict) or data.get("format") != FORMAT:
-                raise ValueError("unbekanntes Format")
-            sources = {key: _current_markdown(text) for key, text in data["quellen"].items()}
-            editions = {}
-            for code, ed in data["ausgaben"].items():
-                editions[code] = {
-                    s["blatt"]: SheetRecord(
-                        blatt=s["blatt"],
-                        titel=s["titel"],
-                        fassung=s["fassung"],
-                        stand=s["stand"],
-                        register=s["register"],
-                        register_titel=s["register_titel"],
-                        sha256=_current_hash(s, data["quellen"][s["quelle"]], sources[s["quelle"]]),
-                        markdown=sources[s["quelle"]],
-                        seiten=s.get("seiten"),
-                        fassung_ergaenzung=s.get("fassung_ergaenzung"),
-                        aenderung=s.get("aenderung"),
-                        grund=s.get("grund"),
-                    )
-                    for s in ed["blaetter"]
-                    if _checked_record(s)
-                }
-            snapshots.append(
-                Snapshot(
-                    data["lieferung"],
-                    data["datum"],
-                    path,
-                    editions,
-                    {c: e["titel"] for c, e in data["ausgaben"].items()},
-                    data["einheiten"],
-                    {c: _registers(e, sources) for c, e in data["ausgaben"].items()},
-                    {c: e["deckblatt_seiten"] for c, e in data["ausgaben"].items() if e.get("deckblatt_seiten")},
-                )
-            )
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-            detail = f"Angabe {exc} fehlt" if isinstance(exc, KeyError) else "unerwarteter Aufbau"
-            if isinstance(exc, json.JSONDecodeError):
-                detail = f"kein gültiges JSON in Zeile {exc.lineno}"
-            elif isinstance(exc, ValueError):
-                detail = str(exc)
+        read = _snapshot(text, str(path))
+        if isinstance(read, str):
             problems.add(
                 path,
                 1,
-                f"Die Lieferung ist beschädigt und lässt sich nicht lesen ({detail}). "
+                f"Die Lieferung ist beschädigt und lässt sich nicht lesen ({read}). "
                 "Lieferungen werden nur mit „loseblatt lieferung“ geschrieben.",
             )
+            continue
+        snapshots.append(copy.deepcopy(read))  # the memo's own stays as read
     return sorted(snapshots, key=lambda s: name_key(s.name))
+
+
+@last_check(lasting=False)  # a copy of every delivery on disk is not worth it
+def _snapshot(text: str, path: str) -> Snapshot | str:
+    """A delivery read from its JSON, or what is wrong with it. Deliveries accumulate and are
+    never edited: under `mkdocs serve` each one was read again at every check (20 ms for the
+    real binder's first)."""
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError("unbekanntes Format")
+        sources = {key: _current_markdown(text) for key, text in data["quellen"].items()}
+        editions = {}
+        for code, ed in data["ausgaben"].items():
+            editions[code] = {
+                s["blatt"]: SheetRecord(
+                    blatt=s["blatt"],
+                    titel=s["titel"],
+                    fassung=s["fassung"],
+                    stand=s["stand"],
+                    register=s["register"],
+                    register_titel=s["register_titel"],
+                    sha256=_current_hash(s, data["quellen"][s["quelle"]], sources[s["quelle"]]),
+                    markdown=sources[s["quelle"]],
+                    seiten=s.get("seiten"),
+                    fassung_ergaenzung=s.get("fassung_ergaenzung"),
+                    aenderung=s.get("aenderung"),
+                    grund=s.get("grund"),
+                )
+                for s in ed["blaetter"]
+                if _checked_record(s)
+            }
+        return Snapshot(
+            data["lieferung"],
+            data["datum"],
+            Path(path),
+            editions,
+            {c: e["titel"] for c, e in data["ausgaben"].items()},
+            data["einheiten"],
+            {c: _registers(e, sources) for c, e in data["ausgaben"].items()},
+            {c: e["deckblatt_seiten"] for c, e in data["ausgaben"].items() if e.get("deckblatt_seiten")},
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            return f"kein gültiges JSON in Zeile {exc.lineno}"
+        if isinstance(exc, KeyError):
+            return f"Angabe {exc} fehlt"
+        return str(exc) if isinstance(exc, ValueError) else "unerwarteter Aufbau"
 
 
 def record(

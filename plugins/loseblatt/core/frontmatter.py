@@ -6,10 +6,13 @@ written: an unquoted `blatt: 2.10` stays "2.10" and never becomes the float 2.1.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+from .check_memo import last_check
 
 RAW_KEYS = frozenset({"blatt", "stand", "ergaenzt", "geprueft"})
 # libyaml parses about ten times faster; PyYAML's own parser words errors the way YAML_HINTS
@@ -149,18 +152,24 @@ def _parse_mapping(make_loader, first_line: int) -> FrontMatter:
             loader.dispose()
 
 
-def load_yaml_list(path, problems, what: str):
-    """Read a YAML file that holds a list: (items, their nodes for line numbers) or None.
+@dataclass(frozen=True)
+class _YamlListError:
+    line: int
+    kind: str  # "fehler", "syntax" or "unlesbar"
+    detail: str
 
-    Syntax errors are reported with their line; `what` names the file for editors.
-    """
-    from pathlib import Path
+    def message(self, what: str) -> str:
+        if self.kind == "syntax":
+            return f"YAML-Syntaxfehler in {what}: {self.detail}."
+        if self.kind == "unlesbar":
+            return f"{what} lässt sich nicht lesen: {self.detail}."
+        return f"Fehler in {what}: {self.detail}"
 
-    from .inputs import read_text
 
-    text = read_text(Path(path), problems)
-    if text is None:
-        return None
+@last_check(lasting=False)  # YAML nodes live in this process only
+def _yaml_list(text: str) -> tuple[Any, Any] | _YamlListError:
+    """The parsed document and its node, or what is wrong with it. Under `mkdocs serve` the
+    glossary and the list of withdrawn sheets are parsed again only when their text changed."""
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -171,18 +180,35 @@ def load_yaml_list(path, problems, what: str):
         finally:
             loader.dispose()
     except FrontMatterError as exc:
-        problems.add(path, exc.line, f"Fehler in {what}: {exc.message}")
-        return None
+        return _YamlListError(exc.line, "fehler", exc.message)
     except RecursionError:
-        problems.add(path, 1, f"Fehler in {what}: Die YAML-Angaben sind zu tief verschachtelt.")
-        return None
+        return _YamlListError(1, "fehler", "Die YAML-Angaben sind zu tief verschachtelt.")
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark
-        problems.add(path, (mark.line + 1) if mark else 1, f"YAML-Syntaxfehler in {what}: {yaml_hint(exc.problem)}.")
-        return None
+        return _YamlListError((mark.line + 1) if mark else 1, "syntax", yaml_hint(exc.problem))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.add(path, 1, f"{what} lässt sich nicht lesen: {exc}.")
+        return _YamlListError(1, "unlesbar", str(exc))
+    return data, node
+
+
+def load_yaml_list(path, problems, what: str):
+    """Read a YAML file that holds a list: (items, their nodes for line numbers) or None.
+
+    Syntax errors are reported with their line; `what` names the file for editors. The items
+    are the caller's own copy; the nodes are shared and only to be read.
+    """
+    from pathlib import Path
+
+    from .inputs import read_text
+
+    text = read_text(Path(path), problems)
+    if text is None:
         return None
+    parsed = _yaml_list(text)
+    if isinstance(parsed, _YamlListError):
+        problems.add(path, parsed.line, parsed.message(what))
+        return None
+    data, node = copy.deepcopy(parsed[0]), parsed[1]
     if data is None:
         return [], []
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
