@@ -512,3 +512,32 @@ def test_a_builds_own_pool_finishes_the_editions_behind_all_builds(monkeypatch):
         results = editions._run(pool, jobs, None, lambda: None)
     assert ran == [f"baue {c} und schließe ab" for c in codes]
     assert all(r.finish_seconds == 0.5 for r in results)
+
+
+def test_workers_use_the_builds_cache_folder_not_the_fork_servers_environment(tmp_path):
+    """Workers fork from a server that keeps the environment it started with, perhaps for an
+    earlier build in the same process (workers.start_early starts it before the check): they
+    get the build's cache folder from the coordinator, not from LOSEBLATT_CACHE."""
+    import os
+    import subprocess
+    import sys
+
+    project = make_project(tmp_path / "p")
+    script = f"""
+import os
+from loseblatt.workers import start_early
+os.environ["LOSEBLATT_CACHE"] = {str(tmp_path / "fremd")!r}
+assert start_early()  # the server starts with this environment
+os.environ["LOSEBLATT_CACHE"] = {str(tmp_path / "cache")!r}
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config("mkdocs.yml")
+config.plugins.on_startup(command="build", dirty=False)
+build(config)
+"""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "LOSEBLATT_PDF": "0"}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=project.path, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (project.site / "sn" / "index.html").is_file()
+    assert (tmp_path / "cache" / "html").is_dir() and (tmp_path / "cache" / "ausgaben" / "sn").is_dir()
+    assert not (tmp_path / "fremd").exists()

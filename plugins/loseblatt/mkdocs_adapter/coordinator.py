@@ -629,6 +629,7 @@ class Coordinator:
         jobs = [
             EditionJob(
                 config_file=settings.config_file,
+                cache_dir=str(self.cache_dir),
                 site_dir=str(out / code),
                 strict=settings.strict,
                 use_directory_urls=settings.use_directory_urls,

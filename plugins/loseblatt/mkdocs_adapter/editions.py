@@ -42,6 +42,10 @@ class EditionJob:
     # True: the worker keeps MkDocs' output but leaves the steps after it to a job of their own
     # (finish_built), which `_run` queues behind the builds.
     finish_apart: bool = False
+    # The build's cache folder. A worker's environment is the fork server's, as it was when the
+    # server started (perhaps for another build in the same process), so LOSEBLATT_CACHE is not
+    # read there. None: from the environment (an edition built in this process).
+    cache_dir: str | None = None
     # Under serve: a file whose presence means a newer rebuild has begun (coordinator.py); a job
     # that has not started by then is not built, one being built stops at its next page, and
     # the edition is built again by that rebuild.
@@ -151,7 +155,11 @@ def build_edition(job: EditionJob) -> EditionResult:
         plugin = cfg.plugins["loseblatt"]
         if not isinstance(plugin, LoseblattPlugin):
             raise TypeError("mkdocs.yml must use the loseblatt plugin")
-        plugin.assign_edition(job.assignment, job.stopped if job.stop_file is not None else None)
+        plugin.assign_edition(
+            job.assignment,
+            job.stopped if job.stop_file is not None else None,
+            Path(job.cache_dir) if job.cache_dir else None,
+        )
         # MkDocs reads the build date only from the environment: this worker process's own.
         if job.assignment.epoch:
             os.environ["SOURCE_DATE_EPOCH"] = job.assignment.epoch

@@ -43,16 +43,24 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         self.command: str | None = None
         self._assignment: EditionAssignment | None = None
         self._stopped: Callable[[], bool] | None = None
+        self._assigned_cache: Path | None = None
         self.role: Coordinator | EditionSite | None = None
         # State of a serve session, kept on this instance (MkDocs keeps a plugin with on_startup
         # across the rebuilds of `mkdocs serve`).
         self.session: ServeSession | None = None
 
-    def assign_edition(self, assignment: EditionAssignment, stopped: Callable[[], bool] | None = None) -> None:
+    def assign_edition(
+        self,
+        assignment: EditionAssignment,
+        stopped: Callable[[], bool] | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
         """Called by the edition worker before the build: the next build builds this edition;
-        `stopped` says whether a newer serve rebuild has begun (edition_site.Superseded)."""
+        `stopped` says whether a newer serve rebuild has begun (edition_site.Superseded);
+        `cache_dir`: the coordinator's cache folder (else from the environment, as there)."""
         self._assignment = assignment
         self._stopped = stopped
+        self._assigned_cache = cache_dir
 
     @property
     def superseded(self) -> bool:
@@ -101,6 +109,8 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         project_root = Path(config.config_file_path).resolve().parent
         env = os.environ.get(CACHE_ENV, "").strip()
         cache_dir = Path(env) if env else project_root / self.config.cache_dir
+        if self._assignment is not None and self._assigned_cache is not None:
+            cache_dir = self._assigned_cache
         for name in CSS:
             if f"assets/loseblatt/{name}" not in config.extra_css:
                 config.extra_css.append(f"assets/loseblatt/{name}")
@@ -116,7 +126,7 @@ class LoseblattPlugin(BasePlugin[LoseblattConfig]):
         slim_theme(config.theme, cache_dir)
         if self._assignment is not None:
             self.role = EditionSite(self._assignment, self.config, project_root, cache_dir, self._stopped)
-            self._assignment = None
+            self._assignment = self._assigned_cache = None
             return self.role.configure(config)
         self._check_operator()
         self.role = Coordinator(self.config, self.command, project_root, cache_dir, self.session)
