@@ -137,13 +137,10 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second - moment.second % 2)
 
 
-_LEVEL = zipped.LEVEL
-
-
 def _deflate(data: bytes, members: CacheFolder | None) -> bytes:
     """Raw deflate of one member; from `members` when the same bytes were packed before: an
     edit changes a few of an edition's files, and compressing all of them costs about a second."""
-    key = cache_key("offline-teil", _LEVEL, content_hash(data)) if members is not None else ""
+    key = cache_key("offline-teil", zipped.LEVEL, content_hash(data)) if members is not None else ""
     if members is not None and (kept := members.read(key, ".deflate")) is not None:
         return kept
     packed = zipped.deflate(data)
@@ -151,8 +148,6 @@ def _deflate(data: bytes, members: CacheFolder | None) -> bytes:
         members.write(key, ".deflate", packed)
     return packed
 
-
-Member = zipped.Member
 
 # The search index changes with every edit and is the largest member (4.6 MB at 1,000 sheets,
 # 0.1 s to pack). It is packed in pieces, cut before the entries whose address hashes to a
@@ -162,7 +157,7 @@ Member = zipped.Member
 _ENTRY_START = re.compile(rb'\{"location":"([^"]*)"')  # JSON: an unescaped quote ends a string
 _CUT_EVERY = 128
 _WINDOW = 32 * 1024
-_LAST_BLOCK = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15).flush()  # an empty final block
+_LAST_BLOCK = zlib.compressobj(zipped.LEVEL, zlib.DEFLATED, -15).flush()  # an empty final block
 
 
 def index_cuts(data: bytes) -> list[int]:
@@ -176,15 +171,15 @@ def index_cuts(data: bytes) -> list[int]:
 
 def _pack_piece(before: bytes, piece: bytes) -> bytes:
     """Raw deflate of `piece` after `before`, ended on a byte boundary without ending the stream."""
-    packer = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15, zdict=before)  # empty: as without
+    packer = zlib.compressobj(zipped.LEVEL, zlib.DEFLATED, -15, zdict=before)  # empty: as without
     return packer.compress(piece) + packer.flush(zlib.Z_SYNC_FLUSH)
 
 
-def packed_member(data: bytes, members: CacheFolder | None = None) -> Member:
+def packed_member(data: bytes, members: CacheFolder | None = None) -> zipped.Member:
     return zlib.crc32(data), len(data), _deflate(data, members)
 
 
-def write_zip(packed_files: dict[str, Member], dest: Path, folder: str, epoch: int) -> int:
+def write_zip(packed_files: dict[str, zipped.Member], dest: Path, folder: str, epoch: int) -> int:
     """A reproducible archive of the packed members (packed_member) under `folder/`, sorted;
     returns its size in bytes."""
     body = zipped.archive(((f"{folder}/{name}", packed_files[name]) for name in sorted(packed_files)), zip_time(epoch))
@@ -195,13 +190,13 @@ def write_zip(packed_files: dict[str, Member], dest: Path, folder: str, epoch: i
 SCRIPT_START = b"var __index = "
 
 
-def _script(index: Member, index_text: Callable[[], bytes]) -> Member:
+def _script(index: zipped.Member, index_text: Callable[[], bytes]) -> zipped.Member:
     """The search index as a script, packed: its start, flushed so that nothing after it refers
     back into it, then the index's own packed bytes. The index changes with every edit and is
     the largest member (4.8 MB at 1,000 sheets): packing it twice cost an eighth of a second
     per edition."""
     _crc, size, packed = index
-    start = zlib.compressobj(_LEVEL, zlib.DEFLATED, -15)
+    start = zlib.compressobj(zipped.LEVEL, zlib.DEFLATED, -15)
     head = start.compress(SCRIPT_START) + start.flush(zlib.Z_FULL_FLUSH)
     return zlib.crc32(index_text(), zlib.crc32(SCRIPT_START)), len(SCRIPT_START) + size, head + packed
 
@@ -222,11 +217,11 @@ class MemberTable:
         self.cache = cache
         self.path = cache.folder / f"{code}{self.SUFFIX}" if cache is not None else None
         # Made by this code from these kinds of input: another version of it reads none of it.
-        self.stamp = cache_key("offline-teile", _LEVEL).encode("ascii")
+        self.stamp = cache_key("offline-teile", zipped.LEVEL).encode("ascii")
         self.last = self._load()
-        self.now: dict[str, Member] = {}
+        self.now: dict[str, zipped.Member] = {}
 
-    def _load(self) -> dict[str, Member]:
+    def _load(self) -> dict[str, zipped.Member]:
         if self.path is None:
             return {}
         try:
@@ -236,7 +231,7 @@ class MemberTable:
         head, sep, body = data.partition(b"\n")
         if not sep or head != self.stamp:
             return {}
-        table: dict[str, Member] = {}
+        table: dict[str, zipped.Member] = {}
         at, size = 0, len(body)
         try:
             while at < size:
@@ -253,21 +248,21 @@ class MemberTable:
             return {}
         return table
 
-    def _member(self, key: str, make: Callable[[], bytes]) -> Member:
+    def _member(self, key: str, make: Callable[[], bytes]) -> zipped.Member:
         return self._packed(key, lambda: packed_member(make(), self.cache))
 
-    def _packed(self, key: str, make: Callable[[], Member]) -> Member:
+    def _packed(self, key: str, make: Callable[[], zipped.Member]) -> zipped.Member:
         found = self.last.get(key)
         if found is None:
             found = make()
         self.now[key] = found
         return found
 
-    def members(self, sources: dict[str, Path], hashes: dict[str, str]) -> dict[str, Member]:
+    def members(self, sources: dict[str, Path], hashes: dict[str, str]) -> dict[str, zipped.Member]:
         """Every member of the archive made from `sources` (offline_sources), packed: the pages
         converted for reading from disk, the search index also as a script, the worker shim.
         A file is read only if its member is not in the table."""
-        out: dict[str, Member] = {}
+        out: dict[str, zipped.Member] = {}
         index: list[bytes] = []
 
         def index_text() -> bytes:
@@ -292,7 +287,7 @@ class MemberTable:
         out[SHIM_PATH] = self._member(f"datei-{content_hash(shim)}", partial(bytes, shim))
         return out
 
-    def _index(self, text: Callable[[], bytes]) -> Member:
+    def _index(self, text: Callable[[], bytes]) -> zipped.Member:
         """The search index packed piece by piece (index_cuts); pieces that are in the table
         with the same 32 KB before them are taken from there."""
         data = text()
@@ -316,7 +311,7 @@ class MemberTable:
         write_atomically(self.path, b"".join(parts))
 
 
-def _index_piece(before: bytes, piece: bytes) -> Member:
+def _index_piece(before: bytes, piece: bytes) -> zipped.Member:
     return 0, len(piece), _pack_piece(before, piece)  # only the packed bytes are used
 
 
