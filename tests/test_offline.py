@@ -31,6 +31,18 @@ from loseblatt import offline
 )
 def test_folder_addresses_name_their_page(href, expected):
     assert offline.page_address(href) == expected
+    # A page's links are found by one pattern (FOLDER_HREF), not by calling page_address for each.
+    assert offline.offline_html(f'<a href="{href}">x</a>') == f'<a href="{expected}">x</a>'
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["", "?q=1", "...", ".../", "a..", "x:y/", "Blatt/x:y/", "a/b", "a/b/c/", "./a", "../../", "..#x", ".?a",
+     "%C3%A4/", "C:/", "a#b/", "a?b/", "//host/", "data:x/", "1a:b/", "blatt-2-3/index.html"],
+)  # fmt: skip
+def test_the_links_pattern_changes_exactly_what_page_address_changes(href):
+    html = f'<p><a class="x" href="{href}">x</a><link\nhref="{href}"></p>'
+    assert offline.offline_html(html) == html.replace(f'href="{href}"', f'href="{offline.page_address(href)}"')
 
 
 PAGE = """<html><head><link rel="canonical" href="https://example.org/sn/">
@@ -139,9 +151,7 @@ def test_an_edit_takes_the_other_members_packed_from_the_editions_last_archive(t
     assert table.is_file()
     packed: list[bytes] = []
     original = offline.packed_member
-    monkeypatch.setattr(
-        offline, "packed_member", lambda data, members=None: packed.append(data) or original(data, members)
-    )
+    monkeypatch.setattr(offline, "packed_member", lambda data: packed.append(data) or original(data))
     reads: list[str] = []
     read = CacheFolder.read
     monkeypatch.setattr(CacheFolder, "read", lambda self, key, suffix: reads.append(suffix) or read(self, key, suffix))
@@ -161,21 +171,24 @@ def test_an_edit_takes_the_other_members_packed_from_the_editions_last_archive(t
     edited = [name for name in opened if name == "index.html"]
     assert len(edited) == len([p for p in files if p.name == "index.html"]) + 1
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    # Looked up: the whole archive (not there), and the edited page converted and packed.
-    assert reads == [".zip", ".html", ".deflate"]
+    # Looked up: only the edited page's member, which no edition packed before.
+    assert reads == [".glied"]
     warm = (ed / "offline.zip").read_bytes()
     (ed / "index.html").write_text(PAGE, encoding="utf-8")
     offline.write_offline(ed, "sn", 1764547200)
     assert (ed / "offline.zip").read_bytes() == warm
 
-    # A damaged table, or one another version of the code wrote, is not read.
+    # A damaged table, or one another version of the code wrote, is not read: every member is
+    # looked up in the cache's entries, and only the edited page is packed anew.
     for damaged in (table.read_bytes()[:-7], b"anderer-stand\n" + table.read_bytes().partition(b"\n")[2]):
         table.write_bytes(damaged)
         sheet.write_text(PAGE.replace("Start</a>", f"Start {len(damaged)}</a>"), encoding="utf-8")
         (ed / "index.html").write_text(PAGE, encoding="utf-8")
         packed.clear()
+        reads.clear()
         offline.write_offline(ed, "sn", 1764547200, cache)
-        assert len(packed) > 3
+        # Every published file but the search index (packed in pieces), and the worker shim.
+        assert len(packed) == 1 and len(reads) == len(files) > 4
         cached = (ed / "offline.zip").read_bytes()
         (ed / "index.html").write_text(PAGE, encoding="utf-8")
         offline.write_offline(ed, "sn", 1764547200)
