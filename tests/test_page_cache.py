@@ -81,3 +81,36 @@ def test_navigation_text_of_the_key_is_the_drawn_navigation_serialised():
         assert text.view(items, here) == _json(nav_view(items, here))
         for item in (here, *parents):
             item.active = False
+
+
+def test_a_serve_workers_memo_shares_pages_copies_search_entries_and_stops_at_its_limit(tmp_path, monkeypatch):
+    from loseblatt.caching import CacheFolder, SessionMemo
+    from loseblatt.mkdocs_adapter.render_cache import RenderCache, Rendered
+
+    memo = SessionMemo(100_000)
+    rendered = Rendered("<p>Text</p>", [], "Titel", {"a"}, {})
+    first = RenderCache(tmp_path / "html", ["x"], memo)
+    first.put("k1", rendered)
+    first.put_search("k1", [{"location": "a/", "text": "Text"}])
+    # The worker's next build: nothing is read from the folder, and the entries count as used
+    # (pruning keeps them).
+    reads: list[str] = []
+    monkeypatch.setattr(CacheFolder, "read", lambda self, key, suffix: reads.append(key + suffix))
+    second = RenderCache(tmp_path / "html", ["x"], memo)
+    assert second.get("k1") is rendered
+    entries = second.get_search("k1")
+    entries[0]["boost"] = 0.5  # what the index adds to an entry stays in that build
+    assert second.get_search("k1") == [{"location": "a/", "text": "Text"}]
+    assert reads == [] and second.remembered == 1 and second.store.used == {"k1"}
+    # Without a memo (the workers of a build's own pool) the folder is read.
+    assert RenderCache(tmp_path / "html", ["x"]).get("k1") is None and reads == ["k1.pickle"]
+
+    # Filled up to its limit, then left as it is: what it holds stays.
+    full = SessionMemo(100)
+    full.put("a", "A", 60)
+    full.put("b", "B", 60)
+    full.put("a", "anders", 10)
+    assert full.items == {"a": "A"} and full.size == 60
+    tiny = RenderCache(tmp_path / "klein", ["x"], SessionMemo(10))
+    tiny.put("k2", rendered)
+    assert tiny.memo.items == {} and tiny.get("k2") is None  # read (patched): not from memory

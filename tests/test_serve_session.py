@@ -97,6 +97,9 @@ def test_a_serve_session_rebuilds_what_an_edit_touches_and_serves_a_cold_builds_
             assert processed == ["bund:2.3"]
             stats = json.loads((cache / "build-stats.json").read_text(encoding="utf-8"))
             assert stats["seiten"]["gerendert"] >= 2
+            # Unchanged pages' converted Markdown came from the workers' memory, at least those
+            # a worker built before (which worker builds which edition is not fixed).
+            assert 0 < stats["markdown"]["aus_gedaechtnis"] <= stats["markdown"]["aus_cache"], stats["markdown"]
             # Static files read as before: linked from the last site and the editions' last
             # outputs, not copied again (the site still equals a cold build's, below).
             assert stats["startseite_dateien_verlinkt"] > 20

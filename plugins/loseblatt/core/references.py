@@ -56,6 +56,8 @@ def find_references(text: str) -> list[tuple[int, str]]:
 
 
 def resolve(text: str, targets: dict[str, Target], from_doc: str) -> tuple[str, list[Finding]]:
+    if "[[" not in text:
+        return text, []  # nothing to resolve (checklist items, most paragraphs): no masking needed
     problems: list[Finding] = []
     masked = mask_code(text)
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from .problems import Finding
 from .references import escape_markdown
 
+FENCE = re.compile(r"^ *(`{3,}|~{3,})")
 OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})[ \t]*vorlage(?:[ \t]+(?P<titel>.*?))?[ \t]*$")
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\]")
 # In the text as written a placeholder may wrap onto the next line («[einfacher Mehrheit /
@@ -93,10 +94,14 @@ def slugify(text: str) -> str:
 
 def _blocks(markdown: str) -> list[tuple[int, int, str, str]]:
     """(first line index, closing line index or -1, fence, title) of every template block."""
+    if "vorlage" not in markdown:
+        return []  # no line can open a template (OPEN); the planning asks for every sheet
     lines = markdown.split("\n")
     out: list[tuple[int, int, str, str]] = []
     fence: str | None = None  # any open fenced block, a template or not
     for i, line in enumerate(lines):
+        if "`" not in line and "~" not in line:
+            continue  # neither opens nor closes a fence
         stripped = line.strip()
         if fence is not None:
             if stripped.startswith(fence[0] * len(fence)) and not stripped.lstrip(fence[0]).strip():
@@ -109,7 +114,7 @@ def _blocks(markdown: str) -> list[tuple[int, int, str, str]]:
             fence = m.group("fence")
             out.append((i, -2, fence, (m.group("titel") or "").strip()))
             continue
-        fm = re.match(r"^ *(`{3,}|~{3,})", line)
+        fm = FENCE.match(line)
         if fm:
             fence = fm.group(1)
     return [(a, -1 if b == -2 else b, f, t) for a, b, f, t in out]

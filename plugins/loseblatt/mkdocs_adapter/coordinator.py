@@ -704,7 +704,10 @@ class Coordinator:
                     later = code in self.shown
                     if later:
                         self.offline_later[code] = finishing(code, offline_later=True)
-                    yield replace(job, finishing=finishing(code, later), stop_file=str(out / STOP))
+                    # Only a serve session's rebuild can be superseded; its workers live as
+                    # long as the session and keep what they read (edition_site.py).
+                    stop = str(out / STOP) if self.session is not None else None
+                    yield replace(job, finishing=finishing(code, later), stop_file=stop)
 
         # Each worker finishes the edition it built (finishing.py). These are finished here
         # meanwhile: their MkDocs output was taken from the last build.
@@ -737,7 +740,7 @@ class Coordinator:
         if skipped := sorted(r.code for r in results if r.skipped):
             self.timings["ueberholt"] = skipped
         self.timings["markdown"] = {
-            k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache")
+            k: sum(r.render_stats.get(k, 0) for r in results) for k in ("umgewandelt", "aus_cache", "aus_gedaechtnis")
         }
         self.timings["seiten"] = {
             k: sum(r.render_stats.get(f"seiten_{k}", 0) for r in results)

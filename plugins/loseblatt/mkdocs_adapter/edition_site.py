@@ -33,7 +33,7 @@ from ..render.web.html_fixes import finish_template, tidy
 from . import page_cache
 from .config import LoseblattConfig
 from .edition_outputs import KEPT, EditionOutputs
-from .render_cache import EditionPage, RenderCache, Rendered, markdown_settings, nav_titles
+from .render_cache import EditionPage, RenderCache, Rendered, markdown_settings, nav_titles, session_memo
 from .search_entries import add_to_index, entries_for, install_worker, search_config
 
 log = get_plugin_logger(__name__)
@@ -84,7 +84,8 @@ class EditionSite:
         self.nav_pages: list = []
         self.search_entries: dict[str, list[dict]] = {}
         self.search_config: dict | None = None
-        self.render_stats: dict = {"umgewandelt": 0, "aus_cache": 0}
+        # aus_gedaechtnis: of aus_cache, from a serve worker's memory (render_cache.session_memo).
+        self.render_stats: dict = {"umgewandelt": 0, "aus_cache": 0, "aus_gedaechtnis": 0}
         self.site_dir = ""
         self.skeleton_folders: list[str] = []
 
@@ -134,7 +135,10 @@ class EditionSite:
                 EditionPage(nav_title.get(file.src_uri), file, config)
         install_worker(files, config)
         self.doc_uris = {f.src_uri for f in files if f.is_documentation_page()}
-        self.render_cache = RenderCache(self.cache_dir / "html", markdown_settings(config))
+        # Only a serve session's jobs have a stop test (coordinator.py). Its workers build the
+        # editions again at every edit; a build's own workers end with the build.
+        memo = session_memo() if self.stopped is not None else None
+        self.render_cache = RenderCache(self.cache_dir / "html", markdown_settings(config), memo)
         self.search_config = search_config(config)
         if self.options.seitencache:
             self.shared = page_cache.SharedPages.for_build(
@@ -299,6 +303,7 @@ class EditionSite:
         )
         if self.render_cache is not None:
             self.render_cache.store.record(self.edition.code)
+            self.render_stats["aus_gedaechtnis"] = self.render_cache.remembered
         if self.shared is not None:
             self.shared.record(self.edition.code)
             self.render_stats["seiten_gerendert"] = len(self.shared.rendered)

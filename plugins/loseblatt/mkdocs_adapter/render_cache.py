@@ -12,12 +12,13 @@ import pickle
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-from ..caching import CacheFolder, cache_key
+from ..caching import CacheFolder, SessionMemo, cache_key
 
 MD_LINK_TARGET = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
 
@@ -34,12 +35,27 @@ class Rendered:
     warnings: tuple[tuple[str, int, str], ...] = ()
 
 
-class RenderCache:
-    """Converted Markdown by key (caching.py's rule); the search entries of a page beside it."""
+# Per worker of a serve session: the real binder's entries are 10 MB, at 1,000 sheets 40 MB.
+SESSION_MEMO_BYTES = 64 * 2**20
 
-    def __init__(self, folder: Path, settings: object):
+
+@lru_cache(maxsize=1)
+def session_memo() -> SessionMemo:
+    """The memo of this process, for as long as it lives (a serve session's worker)."""
+    return SessionMemo(SESSION_MEMO_BYTES)
+
+
+class RenderCache:
+    """Converted Markdown by key (caching.py's rule); the search entries of a page beside it.
+    With `memo` (serve sessions), what was read or written is also kept in memory: a Rendered
+    is shared as it is (nothing changes one after it is made: EditionPage.render copies what a
+    page may change), search entries are handed out as copies (the index adds to them)."""
+
+    def __init__(self, folder: Path, settings: object, memo: SessionMemo | None = None):
         self.store = CacheFolder(folder)
         self.settings = settings
+        self.memo = memo
+        self.remembered = 0  # converted pages found in the memo
 
     def key(self, src_uri: str, markdown: str, existing: set[str]) -> str:
         # Whether each linked page exists decides the HTML (and MkDocs' warnings).
@@ -51,13 +67,28 @@ class RenderCache:
         return cache_key("html", self.settings, src_uri, markdown, links)
 
     def _load(self, key: str, suffix: str):
+        if self.memo is not None and (found := self.memo.get(key + suffix)) is not None:
+            self.store.touch(key)  # used by this build all the same (prune)
+            self.remembered += suffix == ".pickle"
+            return found
         data = self.store.read(key, suffix)
         if data is None:
             return None
         try:
-            return pickle.loads(data)  # noqa: S301 - our own cache folder, entry checked against its key
+            found = pickle.loads(data)  # noqa: S301 - our own cache folder, entry checked against its key
         except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return None
+        self._remember(key, suffix, found, len(data))
+        return found
+
+    def _store(self, key: str, suffix: str, value: object) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self.store.write(key, suffix, data)
+        self._remember(key, suffix, value, len(data))
+
+    def _remember(self, key: str, suffix: str, value: object, size: int) -> None:
+        if self.memo is not None:
+            self.memo.put(key + suffix, _copied(value) if suffix == ".suche" else value, size)
 
     def get(self, key: str) -> Rendered | None:
         found = self._load(key, ".pickle")
@@ -65,13 +96,18 @@ class RenderCache:
 
     def get_search(self, key: str) -> list[dict] | None:
         found = self._load(key, ".suche")
-        return found if isinstance(found, list) else None
+        return _copied(found) if isinstance(found, list) else None
 
     def put_search(self, key: str, entries: list[dict]) -> None:
-        self.store.write(key, ".suche", pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+        self._store(key, ".suche", entries)
 
     def put(self, key: str, rendered: Rendered) -> None:
-        self.store.write(key, ".pickle", pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
+        self._store(key, ".pickle", rendered)
+
+
+def _copied(entries: list) -> list:
+    """Search entries as a new list of new dicts (their values are strings and numbers)."""
+    return [dict(e) if isinstance(e, dict) else e for e in entries]
 
 
 def markdown_settings(config) -> list:

@@ -81,12 +81,13 @@ def web_markdown(sheet: AssembledSheet, markdown: str, use_directory_urls: bool 
     """The sheet's Markdown with every template as title, text block and download links."""
     # Changed lines of a template (core/revisions.py: a note right before its fence), by the
     # 1-based line of the fence; the note itself stays and becomes the screen reader's text.
-    lines = markdown.split("\n")
-    changed = {
-        i + 2: {int(n) for n in line.strip()[len(CHANGED_LINES) :].split() if n.isdigit()}
-        for i, line in enumerate(lines[:-1])
-        if line.strip().startswith(CHANGED_LINES + " ")
-    }
+    changed: dict[int, set[int]] = {}
+    if CHANGED_LINES in markdown:  # in few sheets; the planning asks for every one
+        changed = {
+            i + 2: {int(n) for n in line.strip()[len(CHANGED_LINES) :].split() if n.isdigit()}
+            for i, line in enumerate(markdown.split("\n")[:-1])
+            if line.strip().startswith(CHANGED_LINES + " ")
+        }
     return rewrite(
         markdown,
         lambda v: downloads(sheet.doc_path, v, use_directory_urls),
