@@ -88,7 +88,7 @@ class RenderCache:
 
     def _remember(self, key: str, suffix: str, value: object, size: int) -> None:
         if self.memo is not None:
-            self.memo.put(key + suffix, _copied(value) if suffix == ".suche" else value, size)
+            self.memo.put(key + suffix, _copied(value) if isinstance(value, list) else value, size)
 
     def get(self, key: str) -> Rendered | None:
         found = self._load(key, ".pickle")
