@@ -469,7 +469,7 @@ def test_a_builds_own_pool_finishes_the_editions_behind_all_builds(monkeypatch):
     finishing, so both workers share the finishing at the end instead of one worker building
     the last edition alone. Results come in build order, with the finishing's seconds."""
     import dataclasses
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
     from types import SimpleNamespace
 
     from loseblatt.mkdocs_adapter import editions
@@ -512,6 +512,24 @@ def test_a_builds_own_pool_finishes_the_editions_behind_all_builds(monkeypatch):
         results = editions._run(pool, jobs, None, lambda: None)
     assert ran == [f"baue {c} und schließe ab" for c in codes]
     assert all(r.finish_seconds == 0.5 for r in results)
+
+    # Each job goes to the workers as soon as it is yielded, before the next one is worked out.
+    given: list[str] = []
+
+    class Pool:
+        def submit(self, fn, job):
+            given.append(job.edition.code)
+            future = Future()
+            future.set_result(fn(job))
+            return future
+
+    def yielded():
+        for n, job in enumerate(jobs):
+            assert len(given) == n  # every earlier job is with the workers already
+            yield job
+
+    results = editions._run(Pool(), yielded(), None, lambda: None)
+    assert given == codes == [r.code for r in results]
 
 
 def test_workers_use_the_builds_cache_folder_not_the_fork_servers_environment(tmp_path):
