@@ -87,7 +87,7 @@ def test_a_serve_workers_memo_shares_pages_copies_search_entries_and_stops_at_it
     from loseblatt.caching import CacheFolder, SessionMemo
     from loseblatt.mkdocs_adapter.render_cache import RenderCache, Rendered
 
-    memo = SessionMemo(100_000)
+    memo = SessionMemo(100_000, keep_jobs=2)
     rendered = Rendered("<p>Text</p>", [], "Titel", {"a"}, {})
     first = RenderCache(tmp_path / "html", ["x"], memo)
     first.put("k1", rendered)
@@ -105,12 +105,26 @@ def test_a_serve_workers_memo_shares_pages_copies_search_entries_and_stops_at_it
     # Without a memo (the workers of a build's own pool) the folder is read.
     assert RenderCache(tmp_path / "html", ["x"]).get("k1") is None and reads == ["k1.pickle"]
 
-    # Filled up to its limit, then left as it is: what it holds stays.
-    full = SessionMemo(100)
+    # What no job used in the last `keep_jobs` jobs goes (an edited page's old versions).
+    memo.next_job()
+    assert memo.get("k1.pickle") is rendered
+    memo.put("alt", "A", 10)
+    memo.next_job()
+    memo.next_job()
+    assert set(memo.items) == {"k1.pickle", "alt"}  # the search entries, unused since job 0, went
+    assert memo.get("k1.pickle") is rendered
+    memo.next_job()
+    assert set(memo.items) == {"k1.pickle"} and memo.size == memo.items["k1.pickle"][1]
+    memo.next_job()
+    memo.next_job()
+    assert memo.items == {} and memo.size == 0
+
+    # Filled up to its limit, then new entries are left out; what it holds stays.
+    full = SessionMemo(100, keep_jobs=5)
     full.put("a", "A", 60)
     full.put("b", "B", 60)
     full.put("a", "anders", 10)
-    assert full.items == {"a": "A"} and full.size == 60
-    tiny = RenderCache(tmp_path / "klein", ["x"], SessionMemo(10))
+    assert full.get("a") == "A" and full.get("b") is None and full.size == 60
+    tiny = RenderCache(tmp_path / "klein", ["x"], SessionMemo(10, keep_jobs=5))
     tiny.put("k2", rendered)
     assert tiny.memo.items == {} and tiny.get("k2") is None  # read (patched): not from memory

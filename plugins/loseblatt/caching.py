@@ -114,22 +114,38 @@ def write_atomically(path: Path, data: bytes) -> None:
 class SessionMemo:
     """Entries a worker of a serve session read from the caches or wrote, kept in its memory by
     key: its next rebuild finds the unchanged pages there instead of opening and unpickling a
-    file for each (at 1,000 sheets a seventh of an edition's run). Filled up to `limit` bytes
-    (as stored on disk) and then left as it is: every rebuild walks all pages in the same
-    order, and a memo that dropped the oldest entry for each new one would drop every page just
-    before it is needed again."""
+    file for each (at 1,000 sheets a seventh of an edition's run).
 
-    def __init__(self, limit: int):
+    Bounded twice. An entry no job used in the last `keep_jobs` jobs goes (an edited page's
+    old versions: the memo does not grow with the session). And it is filled only up to
+    `limit` bytes (as stored on disk), then new entries are left out until old ones go: every
+    rebuild walks all pages in the same order, and a memo that dropped its oldest entry for
+    each new one would drop every page just before it is needed again."""
+
+    def __init__(self, limit: int, keep_jobs: int):
         self.limit = limit
+        self.keep_jobs = keep_jobs
         self.size = 0
-        self.items: dict[str, object] = {}
+        self.job = 0
+        self.items: dict[str, tuple[object, int, int]] = {}  # key -> (value, size, last job)
+
+    def next_job(self) -> None:
+        """A job (an edition build) begins: forget what the last `keep_jobs` jobs did not use."""
+        self.job += 1
+        oldest = self.job - self.keep_jobs
+        for key in [k for k, (_, _, used) in self.items.items() if used < oldest]:
+            self.size -= self.items.pop(key)[1]
 
     def get(self, key: str) -> object | None:
-        return self.items.get(key)
+        item = self.items.get(key)
+        if item is None:
+            return None
+        self.items[key] = (item[0], item[1], self.job)
+        return item[0]
 
     def put(self, key: str, value: object, size: int) -> None:
         if key not in self.items and self.size + size <= self.limit:
-            self.items[key] = value
+            self.items[key] = (value, size, self.job)
             self.size += size
 
 

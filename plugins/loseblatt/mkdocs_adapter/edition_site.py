@@ -138,6 +138,8 @@ class EditionSite:
         # Only a serve session's jobs have a stop test (coordinator.py). Its workers build the
         # editions again at every edit; a build's own workers end with the build.
         memo = session_memo() if self.stopped is not None else None
+        if memo is not None:
+            memo.next_job()
         self.render_cache = RenderCache(self.cache_dir / "html", markdown_settings(config), memo)
         self.search_config = search_config(config)
         if self.options.seitencache:

@@ -35,14 +35,18 @@ class Rendered:
     warnings: tuple[tuple[str, int, str], ...] = ()
 
 
-# Per worker of a serve session: the real binder's entries are 10 MB, at 1,000 sheets 40 MB.
+# Per worker of a serve session, as stored (in memory about twice that): the real binder's
+# entries are 15 MB, at 1,000 sheets 40 MB.
 SESSION_MEMO_BYTES = 64 * 2**20
+# Entries used by none of a worker's last this many edition builds go: two rebuilds of the
+# Länder and the general edition, even if one worker built them all.
+SESSION_MEMO_JOBS = 2 * 17
 
 
 @lru_cache(maxsize=1)
 def session_memo() -> SessionMemo:
     """The memo of this process, for as long as it lives (a serve session's worker)."""
-    return SessionMemo(SESSION_MEMO_BYTES)
+    return SessionMemo(SESSION_MEMO_BYTES, SESSION_MEMO_JOBS)
 
 
 class RenderCache:
