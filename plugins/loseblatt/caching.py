@@ -35,6 +35,7 @@ LIBRARIES = (
     "markupsafe",
     "pyyaml",
     "nh3",
+    "selectolax",
     "weasyprint",
     "pydyf",
     "tinycss2",
