@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace as NS
 
+import pytest
 from loseblatt.mkdocs_adapter.page_cache import NAME, URL, NavText, Placeholders, _json, fillable, nav_view
 from loseblatt.render.web.html_fixes import drop_blank_lines, sort_sitemap
 
@@ -128,3 +129,22 @@ def test_a_serve_workers_memo_shares_pages_copies_search_entries_and_stops_at_it
     tiny = RenderCache(tmp_path / "klein", ["x"], SessionMemo(10, keep_jobs=5))
     tiny.put("k2", rendered)
     assert tiny.memo.items == {} and tiny.get("k2") is None  # read (patched): not from memory
+
+
+def test_write_new_makes_missing_folders_and_never_writes_in_place(tmp_path):
+    import os
+
+    from loseblatt.caching import write_new
+
+    target = tmp_path / "ab" / "cd" / "eintrag.html"
+    write_new(target, b"eins")  # the folders do not exist yet
+    assert target.read_bytes() == b"eins"
+    # A hard link to the old file (a kept output) keeps the old bytes: a new file replaces it.
+    os.link(target, tmp_path / "aufbewahrt.html")
+    write_new(target, b"zwei")
+    assert target.read_bytes() == b"zwei" and (tmp_path / "aufbewahrt.html").read_bytes() == b"eins"
+    # What cannot be written leaves nothing half written behind.
+    (tmp_path / "datei").write_bytes(b"")
+    with pytest.raises(OSError):
+        write_new(tmp_path / "datei" / "darunter.html", b"x")  # a file cannot be a folder
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["ab", "aufbewahrt.html", "cd", "datei", "eintrag.html"]
