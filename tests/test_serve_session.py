@@ -367,6 +367,38 @@ def test_a_serve_session_keeps_its_threads_to_two_heaps():
     assert heaps["plain"] > 2 and heaps["session"] <= 2
 
 
+def test_a_session_stopped_between_publish_and_late_editions_leaves_no_production_folder(tmp_path):
+    """A stop (SIGTERM, Ctrl-C) can come after a rebuild published its shown editions and before
+    the thread for the late ones took over the production folder (seen once in CI): the
+    session's end waits for the background work and removes the folder."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from loseblatt.mkdocs_adapter.coordinator import STOP, Coordinator, ServeSession
+    from loseblatt.publish import scratch_dir
+
+    session = ServeSession()
+    rebuild = Coordinator(None, "serve", tmp_path, tmp_path / ".cache", session)  # type: ignore[arg-type]
+    session.current = rebuild
+    rebuild.production_dir = scratch_dir(tmp_path / "site")
+    late_edition = rebuild.production_dir / "sn"
+
+    def build_late() -> None:  # a late edition, built until the stop file says otherwise
+        late_edition.mkdir()
+        for _ in range(500):
+            if (rebuild.production_dir / STOP).exists():
+                return
+            threading.Event().wait(0.01)
+        raise AssertionError("never stopped")
+
+    rebuild.production = ThreadPoolExecutor(max_workers=1)
+    rebuild.production_future = rebuild.production.submit(build_late)
+    rebuild.published = True  # the shown editions are out; no late thread was started
+    session.close()
+    assert rebuild.production is None and rebuild.production_future.done()
+    assert not rebuild.production_dir.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_closing_a_serve_session_removes_the_folders_it_kept(tmp_path):
     """The skeletons of a session's last replaced site (skeletons.py) live in a folder beside its
     temporary site; when `mkdocs serve` ends, nothing of them stays behind."""

@@ -137,12 +137,16 @@ class ServeSession:
             self.removing = None
 
     def close(self) -> None:
-        if self.current is not None:
-            current, self.current = self.current, None
+        current, self.current = self.current, None
+        if current is not None:
             current.supersede()  # its editions still in a worker stop at their next page
             current.build_error()  # its production and staging folders go, its lock too
         self.supersede()
         self.settle()
+        if current is not None:
+            # Stopped between the publish and the start of the late editions' thread, the
+            # rebuild's production folder has no owner left: it goes here.
+            current.discard_production()
         if self.workers is not None:
             self.workers.close()
             self.workers = None
@@ -392,10 +396,11 @@ class Coordinator:
         elif self.publisher is not None:
             self.publisher.finish()
         if self.session is not None and (late or self.offline_later):
-            self.session.completing = threading.Thread(
+            completing = threading.Thread(
                 target=self._complete_late, args=(late,), name="loseblatt-spaeter", daemon=True
             )
-            self.session.completing.start()
+            completing.start()  # before settle() can see it: a thread not started cannot be joined
+            self.session.completing = completing
             self.session.stop_late = self.supersede
         if self.session is not None:
             # The server lives for the session: what the last rebuild freed goes back now.
@@ -550,6 +555,14 @@ class Coordinator:
         if self.publisher is not None:
             self.publisher.discard()
         self._restore_epoch()
+
+    def discard_production(self) -> None:
+        """What is left of the production when the session ends: the background work is waited
+        for (stopped by supersede() at its next page), the folder goes."""
+        with contextlib.suppress(Exception):
+            self._finish_production()
+        if self.production_dir is not None:
+            shutil.rmtree(self.production_dir, ignore_errors=True)
 
     def _restore_epoch(self) -> None:
         if self.epoch_was_set:
