@@ -131,8 +131,9 @@ def test_a_serve_workers_memo_shares_pages_copies_search_entries_and_stops_at_it
     assert tiny.memo.items == {} and tiny.get("k2") is None  # read (patched): not from memory
 
 
-def test_write_new_makes_missing_folders_and_never_writes_in_place(tmp_path):
+def test_write_new_makes_missing_folders_and_never_writes_in_place(tmp_path, monkeypatch):
     import os
+    from pathlib import Path
 
     from loseblatt.caching import write_new
 
@@ -143,6 +144,14 @@ def test_write_new_makes_missing_folders_and_never_writes_in_place(tmp_path):
     os.link(target, tmp_path / "aufbewahrt.html")
     write_new(target, b"zwei")
     assert target.read_bytes() == b"zwei" and (tmp_path / "aufbewahrt.html").read_bytes() == b"eins"
+    # Into a folder that is there, no mkdir: one failed system call and a stat per cache entry.
+    made: list[object] = []
+    real_mkdir = Path.mkdir
+    monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: made.append(self) or real_mkdir(self, *a, **k))
+    write_new(target, b"drei")
+    write_new(target.with_name("neu.html"), b"vier")
+    assert made == [] and target.with_name("neu.html").read_bytes() == b"vier"
+    target.with_name("neu.html").unlink()
     # What cannot be written leaves nothing half written behind.
     (tmp_path / "datei").write_bytes(b"")
     with pytest.raises(OSError):

@@ -131,10 +131,6 @@ def offline_sources(edition_dir: Path) -> dict[str, Path]:
     return sources
 
 
-def _converted(page: bytes) -> bytes:
-    return offline_html(page.decode("utf-8")).encode("utf-8")
-
-
 def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     """SOURCE_DATE_EPOCH as a zip timestamp (zip counts from 1980, in two-second steps)."""
     moment = datetime.fromtimestamp(max(epoch, 315532800), tz=UTC)
@@ -282,7 +278,7 @@ class MemberTable:
             return index[0]
 
         def converted(path: Path) -> bytes:
-            return _converted(path.read_bytes())
+            return offline_html(path.read_bytes().decode("utf-8")).encode("utf-8")
 
         for rel, path in sources.items():
             h = hashes[rel]
