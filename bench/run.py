@@ -7,6 +7,8 @@ two cores. Measured on the real binder and on synthetic binders (bench/generate.
 * cold build of all editions (HTML), ours vs. plain, paired runs, medians, wall and CPU;
 * no-op rebuild, and how many files it rewrote with unchanged bytes;
 * the floor: converting every distinct page's Markdown once and writing the site's bytes;
+* the lower bound on two cores: what no build of this site can leave out, each part done once
+  (bench/untergrenze.py);
 * our own plugin once per edition (the old "naive" row, for continuity);
 * `mkdocs serve`: a real server, one sheet edited 20 times, time until the page shows the new
   text (the edition polled is the one "a browser shows", so it is built first), until every
@@ -48,6 +50,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
+from untergrenze import lower_bound  # noqa: E402
 
 PY = sys.executable
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -371,6 +374,10 @@ def bench(name: str, tmp: Path, pairs: int, edits: int, with_pdf: bool) -> dict:
 
     res["boden_s"] = round(floor(project, plain_projects), 3)
     res["boden_zu_plain"] = round(res["boden_s"] / res["plain_wand_s"], 3)
+    bound = lower_bound(project, plain_projects, res["seiten"]["gerendert"], PY, environment())
+    res["untergrenze"] = bound
+    res["untergrenze_seiten_zu_plain"] = round(bound["seiten_2_kerne_s"] / res["plain_wand_s"], 3)
+    res["untergrenze_zu_plain"] = round(bound["alles_2_kerne_s"] / res["plain_wand_s"], 3)
 
     own = {"wall": 0.0, "cpu": 0.0}
     for code in json.loads((project / "site/versions.json").read_text()):
@@ -486,6 +493,15 @@ def report(results: list[dict], meta: dict) -> str:
         "0",
     )
     row("Boden (Markdown einmal + Bytes schreiben) ÷ schlicht", lambda r: r["boden_zu_plain"])
+    row(
+        "Untergrenze auf 2 Kernen: Markdown je Text + Material-Seite je gerenderter Seite ÷ schlicht",
+        lambda r: r["untergrenze_seiten_zu_plain"],
+    )
+    row(
+        "Untergrenze auf 2 Kernen mit allem, was die Site braucht (bench/untergrenze.py) ÷ schlicht",
+        lambda r: r["untergrenze_zu_plain"],
+        "zeigt, ob ≤ 0,5 erreichbar ist",
+    )
     row("Eigenes Plugin je Ausgabe (7 Builds) ÷ schlicht", lambda r: r["eigenes_plugin_x7_zu_plain"])
     row(
         "Serve, ein Blatt geändert: Median / Max (s)",

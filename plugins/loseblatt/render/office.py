@@ -349,7 +349,7 @@ EDITION_MARK = "\ue000Ausgabe\ue001"
 FIRST_ENTRY = {"docx": None, "odt": "mimetype"}
 
 
-def _by_mark(kind: str, text: str, meta: TemplateMeta) -> bool:
+def edition_neutral(kind: str, text: str, meta: TemplateMeta) -> bool:
     """Whether the file can be made from the edition-neutral one: the title needs no escaping
     beyond what XML text gets, and nothing else contains the mark."""
     fields = (text, *(v for k, v in vars(meta).items() if k != "ausgabe"))
@@ -371,7 +371,7 @@ def template_file(kind: str, text: str, meta: TemplateMeta, cache: caching.Cache
     data = cache.read(key, f".{kind}")
     if data is not None:
         return data
-    if _by_mark(kind, text, meta):
+    if edition_neutral(kind, text, meta):
         neutral_meta = replace(meta, ausgabe=EDITION_MARK)
         neutral_key = cache_key(f"{kind}-neutral", text, neutral_meta)
         neutral = cache.read(neutral_key, f".{kind}")
