@@ -522,6 +522,11 @@ def report(results: list[dict], meta: dict) -> str:
         "letzte ≤ 2.",
     )
     row(
+        "Serve: Median der Änderungen 2–6 / 16–20 (s)",  # one value against one is mostly noise
+        lambda r: f"{median(r['serve']['alle_s'][1:6])} / {median(r['serve']['alle_s'][-5:])}",
+        "kein Anstieg",
+    )
+    row(
         "Serve: Speicher aller Prozesse erste / letzte Änderung (MB)",
         lambda r: " / ".join(map(str, r["serve"]["speicher_mb_erste_letzte"])),
     )
