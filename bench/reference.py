@@ -37,6 +37,21 @@ def _search_settings(config: dict) -> dict:
     return {"lang": "de"}
 
 
+def markdown_and_texts(plain_projects: list[Path]):
+    """A Markdown converter configured as the plain projects are (their extensions and options),
+    and every distinct page text of those projects: what the floor and the lower bound convert."""
+    import markdown
+
+    config = yaml.safe_load((plain_projects[0] / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, options = [], {}
+    for item in config["markdown_extensions"]:
+        name, conf = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        names.append(name)
+        options[name] = conf or {}
+    texts = {p.read_text(encoding="utf-8") for project in plain_projects for p in (project / "docs").rglob("*.md")}
+    return markdown.Markdown(extensions=names, extension_configs=options), texts
+
+
 def export(project: Path, out: Path) -> list[Path]:
     """One plain project per edition under `out`; returns their folders."""
     config = yaml.safe_load(

@@ -199,31 +199,25 @@ def floor(project: Path, plain_projects: list[Path]) -> float:
     script = r"""
 import sys, time, tempfile
 from pathlib import Path
-import markdown, yaml
-projects = [Path(p) for p in sys.argv[2:]]
-config = yaml.safe_load((projects[0] / "mkdocs.yml").read_text())
-names, options = [], {}
-for item in config["markdown_extensions"]:
-    name, conf = next(iter(item.items())) if isinstance(item, dict) else (item, {})
-    names.append(name)
-    options[name] = conf or {}
+sys.path.insert(0, sys.argv[1])
+from reference import markdown_and_texts
+projects = [Path(p) for p in sys.argv[3:]]
 start = time.perf_counter()
 with tempfile.TemporaryDirectory() as tmp:
-    texts = {p.read_text() for proj in projects for p in (proj / "docs").rglob("*.md")}
-    md = markdown.Markdown(extensions=names, extension_configs=options)
+    md, texts = markdown_and_texts(projects)
     for t in texts:
         md.reset(); md.convert(t)
     out = Path(tmp) / "out"
-    for src in Path(sys.argv[1], "site").rglob("*"):
+    for src in Path(sys.argv[2], "site").rglob("*"):
         if src.is_file():
-            dest = out / src.relative_to(Path(sys.argv[1], "site"))
+            dest = out / src.relative_to(Path(sys.argv[2], "site"))
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(src.read_bytes())
     spent = time.perf_counter() - start  # not the removal of the folder
 print(spent)
 """
     out = subprocess.run(
-        [PY, "-c", script, str(project), *map(str, plain_projects)],
+        [PY, "-c", script, str(HERE), str(project), *map(str, plain_projects)],
         env=environment(),
         capture_output=True,
         text=True,

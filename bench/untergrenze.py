@@ -73,24 +73,18 @@ PARTS = r"""
 import json, sys, tempfile, time, zipfile
 from dataclasses import replace
 from pathlib import Path
-import markdown, yaml
 from loseblatt import zipped
 from loseblatt.core import pipeline
 from loseblatt.render import office
 from loseblatt.render.web import vorlagen
 
-project, plain = Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
+sys.path.insert(0, sys.argv[1])
+from reference import markdown_and_texts
+project, plain = Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
 import material.plugins.search.plugin, mkdocs.commands.build  # noqa: E401,F401
 out = {"laden_s": time.process_time()}  # starting Python and loading MkDocs, Material, Markdown
 
-config = yaml.safe_load((plain[0] / "mkdocs.yml").read_text(encoding="utf-8"))
-names, options = [], {}
-for item in config["markdown_extensions"]:
-    name, conf = next(iter(item.items())) if isinstance(item, dict) else (item, {})
-    names.append(name)
-    options[name] = conf or {}
-texts = {p.read_text(encoding="utf-8") for proj in plain for p in (proj / "docs").rglob("*.md")}
-md = markdown.Markdown(extensions=names, extension_configs=options)
+md, texts = markdown_and_texts(plain)
 start = time.process_time()
 for text in texts:
     md.reset()
@@ -175,7 +169,7 @@ def lower_bound(project: Path, plain_projects: list[Path], rendered: int, python
     """The parts (CPU seconds) and the two sums halved for two cores; `rendered`: the pages our
     cold build rendered with the theme (build-stats.json)."""
     parts = subprocess.run(
-        [python, "-c", PARTS, str(project), *map(str, plain_projects)],
+        [python, "-c", PARTS, str(Path(__file__).resolve().parent), str(project), *map(str, plain_projects)],
         env=env,
         capture_output=True,
         text=True,
