@@ -70,7 +70,7 @@ def on_post_build(config):
 """
 
 PARTS = r"""
-import json, sys, tempfile, time, zipfile
+import json, sys, time, zipfile
 from dataclasses import replace
 from pathlib import Path
 from loseblatt import zipped
@@ -80,7 +80,7 @@ from loseblatt.render.web import vorlagen
 
 sys.path.insert(0, sys.argv[1])
 from reference import markdown_and_texts
-project, plain = Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
+scratch, project, plain = Path(sys.argv[2]), Path(sys.argv[3]), [Path(p) for p in sys.argv[4:]]
 import material.plugins.search.plugin, mkdocs.commands.build  # noqa: E401,F401
 out = {"laden_s": time.process_time()}  # starting Python and loading MkDocs, Material, Markdown
 
@@ -125,58 +125,64 @@ out["vorlagendateien"] = len(work)
 
 site = project / "site"
 files = [p for p in sorted(site.rglob("*")) if p.is_file()]
-with tempfile.TemporaryDirectory() as tmp:
-    start = time.process_time()
-    for path in files:
-        target = Path(tmp) / path.relative_to(site)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
-    out["schreiben_s"] = time.process_time() - start
+start = time.process_time()
+for path in files:
+    target = scratch / "site" / path.relative_to(site)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(path.read_bytes())
+out["schreiben_s"] = time.process_time() - start
 print(json.dumps(out))
 """
 
 
-def per_page_ms(plain_projects: list[Path], python: str, env: dict) -> tuple[float, float]:
+def per_page_ms(plain_projects: list[Path], python: str, env: dict, scratch: Path) -> tuple[float, float]:
     """Material's search entries and its page template: median CPU milliseconds per page over
-    all plain editions (the median, not the mean: a few long pages must not raise the bound)."""
-    with tempfile.TemporaryDirectory(prefix="untergrenze-") as tmp:
-        hook = Path(tmp) / "zeit.py"
-        hook.write_text(HOOK, encoding="utf-8")
-        record = Path(tmp) / "zeiten.jsonl"
-        for project in plain_projects:
-            config = project / "untergrenze.yml"
-            config.write_text(
-                f"INHERIT: mkdocs.yml\nhooks:\n  - {json.dumps(str(hook))}\n"
-                f"site_dir: {json.dumps(str(Path(tmp) / project.name))}\n",
-                encoding="utf-8",
+    all plain editions (the median, not the mean: a few long pages must not raise the bound).
+    The sites go to `scratch`."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    hook = scratch / "zeit.py"
+    hook.write_text(HOOK, encoding="utf-8")
+    record = scratch / "zeiten.jsonl"
+    record.unlink(missing_ok=True)
+    for project in plain_projects:
+        config = project / "untergrenze.yml"
+        config.write_text(
+            f"INHERIT: mkdocs.yml\nhooks:\n  - {json.dumps(str(hook))}\n"
+            f"site_dir: {json.dumps(str(scratch / project.name))}\n",
+            encoding="utf-8",
+        )
+        try:
+            subprocess.run(
+                [python, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+                cwd=project,
+                env={**env, "UNTERGRENZE_AUS": str(record)},
+                check=True,
+                capture_output=True,
             )
-            try:
-                subprocess.run(
-                    [python, "-m", "mkdocs", "build", "-q", "-f", str(config)],
-                    cwd=project,
-                    env={**env, "UNTERGRENZE_AUS": str(record)},
-                    check=True,
-                    capture_output=True,
-                )
-            finally:
-                config.unlink()
-        spent = [t for line in record.read_text(encoding="utf-8").splitlines() for t in json.loads(line)]
+        finally:
+            config.unlink()
+    spent = [t for line in record.read_text(encoding="utf-8").splitlines() for t in json.loads(line)]
     search, template = (sorted(column) for column in zip(*spent, strict=True))
     return 1000 * search[len(search) // 2], 1000 * template[len(template) // 2]
 
 
-def lower_bound(project: Path, plain_projects: list[Path], rendered: int, python: str, env: dict) -> dict:
+def lower_bound(
+    project: Path, plain_projects: list[Path], rendered: int, python: str, env: dict, scratch: Path
+) -> dict:
     """The parts (CPU seconds) and the two sums halved for two cores; `rendered`: the pages our
-    cold build rendered with the theme (build-stats.json)."""
+    cold build rendered with the theme (build-stats.json). What is written goes to `scratch`,
+    for the caller to remove when nothing is measured any more: on ext4 without a journal, files
+    made soon after others were removed cost more (bench/run.py)."""
     parts = subprocess.run(
-        [python, "-c", PARTS, str(Path(__file__).resolve().parent), str(project), *map(str, plain_projects)],
+        [python, "-c", PARTS, str(Path(__file__).resolve().parent), str(scratch), str(project)]
+        + [str(p) for p in plain_projects],
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
     out = json.loads(parts.stdout.strip().splitlines()[-1])
-    search_ms, template_ms = per_page_ms(plain_projects, python, env)
+    search_ms, template_ms = per_page_ms(plain_projects, python, env, scratch / "schlicht")
     out["suche_ms_je_seite"] = round(search_ms, 2)
     out["seitenvorlage_ms_je_seite"] = round(template_ms, 2)
     out["seiten_gerendert"] = rendered
@@ -196,7 +202,9 @@ if __name__ == "__main__":
     # build-stats.json counts the rendered pages) and an export of the plain projects (reference.py)
     root = Path(sys.argv[1])
     stats = json.loads((root / ".cache/loseblatt/build-stats.json").read_text(encoding="utf-8"))
-    bound = lower_bound(
-        root, [Path(p) for p in sys.argv[2:]], stats["seiten"]["gerendert"], sys.executable, dict(os.environ)
-    )
+    rendered = stats["seiten"]["gerendert"]
+    with tempfile.TemporaryDirectory(prefix="untergrenze-") as tmp:
+        bound = lower_bound(
+            root, [Path(p) for p in sys.argv[2:]], rendered, sys.executable, dict(os.environ), Path(tmp)
+        )
     print(json.dumps(bound, indent=1))
