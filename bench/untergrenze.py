@@ -71,7 +71,6 @@ def on_post_build(config):
 
 PARTS = r"""
 import json, sys, time, zipfile
-from dataclasses import replace
 from pathlib import Path
 from loseblatt import zipped
 from loseblatt.core import pipeline
@@ -112,11 +111,8 @@ for edition in result.editions.values():
     for sheet, template in vorlagen.edition_templates(edition):
         meta = vorlagen.meta_for(edition, sheet, template)
         for kind in office.WRITERS:
-            if office.edition_neutral(kind, template.text, meta):
-                meta_used = replace(meta, ausgabe=office.EDITION_MARK)
-            else:
-                meta_used = meta
-            work[(kind, template.text, json.dumps(vars(meta_used), sort_keys=True, default=str))] = (kind, template.text, meta_used)
+            written = office.written_meta(kind, template.text, meta)
+            work[office.cache_key(kind, template.text, written)] = (kind, template.text, written)
 start = time.process_time()
 for kind, text, meta in work.values():
     office.WRITERS[kind](text, meta)

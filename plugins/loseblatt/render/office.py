@@ -349,12 +349,18 @@ EDITION_MARK = "\ue000Ausgabe\ue001"
 FIRST_ENTRY = {"docx": None, "odt": "mimetype"}
 
 
-def edition_neutral(kind: str, text: str, meta: TemplateMeta) -> bool:
+def _by_mark(kind: str, text: str, meta: TemplateMeta) -> bool:
     """Whether the file can be made from the edition-neutral one: the title needs no escaping
     beyond what XML text gets, and nothing else contains the mark."""
     fields = (text, *(v for k, v in vars(meta).items() if k != "ausgabe"))
     plain = all(c.isprintable() and c not in "\"'" for c in meta.ausgabe)
     return kind in FIRST_ENTRY and plain and not any(EDITION_MARK[0] in f for f in (*fields, meta.ausgabe))
+
+
+def written_meta(kind: str, text: str, meta: TemplateMeta) -> TemplateMeta:
+    """The metadata the writer is called with for this file: edition-neutral (the mark in the
+    title's place) when the file can be made from the neutral one, else the edition's own."""
+    return replace(meta, ausgabe=EDITION_MARK) if _by_mark(kind, text, meta) else meta
 
 
 def _for_edition(neutral: bytes, kind: str, meta: TemplateMeta) -> bytes:
@@ -371,12 +377,12 @@ def template_file(kind: str, text: str, meta: TemplateMeta, cache: caching.Cache
     data = cache.read(key, f".{kind}")
     if data is not None:
         return data
-    if edition_neutral(kind, text, meta):
-        neutral_meta = replace(meta, ausgabe=EDITION_MARK)
-        neutral_key = cache_key(f"{kind}-neutral", text, neutral_meta)
+    written = written_meta(kind, text, meta)
+    if written is not meta:
+        neutral_key = cache_key(f"{kind}-neutral", text, written)
         neutral = cache.read(neutral_key, f".{kind}")
         if neutral is None:
-            neutral = WRITERS[kind](text, neutral_meta)
+            neutral = WRITERS[kind](text, written)
             cache.write(neutral_key, f".{kind}", neutral)
         data = _for_edition(neutral, kind, meta)
     else:
